@@ -1,0 +1,16 @@
+"""shrinkage: fast Lasso, Elastic Net and Ridge regression.
+
+A compiled (Cython + C) core behind a scikit-learn compatible API: swap
+``sklearn.linear_model`` for ``shrinkage`` and get the same models, faster.
+"""
+
+from ._exceptions import ConvergenceWarning, NotFittedError
+from ._operators import soft_threshold
+from ._version import __version__
+
+__all__ = [
+    "__version__",
+    "ConvergenceWarning",
+    "NotFittedError",
+    "soft_threshold",
+]

@@ -1,0 +1,232 @@
+"""The estimator protocol, without a runtime dependency on scikit-learn.
+
+shrinkage's estimators follow scikit-learn's conventions (constructor stores
+parameters verbatim, ``get_params``/``set_params``, fitted attributes end in
+``_``, ``__sklearn_tags__``) so that ``sklearn.base.clone``, pipelines,
+grid searches and ``check_estimator`` work with them, while a plain install
+needs only NumPy and SciPy. The tags object is built lazily from
+scikit-learn's own classes, which exist whenever scikit-learn asks for it.
+"""
+
+import inspect
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._exceptions import NotFittedError
+from ._validation import check_X, check_sample_weight, feature_names_of
+
+__all__ = ["BaseEstimator", "RegressorMixin", "LinearModel"]
+
+
+class BaseEstimator:
+    """Parameter handling shared by every estimator."""
+
+    @classmethod
+    def _get_param_names(cls):
+        init = cls.__init__
+        if init is object.__init__:
+            return []
+        params = inspect.signature(init).parameters.values()
+        for p in params:
+            if p.kind == p.VAR_POSITIONAL:
+                raise RuntimeError(
+                    f"{cls.__name__}.__init__ must not take *args: parameters "
+                    "have to be explicit keyword arguments."
+                )
+        return sorted(p.name for p in params if p.name != "self" and p.kind != p.VAR_KEYWORD)
+
+    def get_params(self, deep=True):
+        """Get this estimator's parameters.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of contained estimators.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        out = {}
+        for name in self._get_param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            out[name] = value
+        return out
+
+    def set_params(self, **params):
+        """Set this estimator's parameters; returns the estimator.
+
+        Nested parameters use ``<component>__<parameter>``.
+        """
+        if not params:
+            return self
+        valid = self.get_params(deep=True)
+        nested = {}
+        for key, value in params.items():
+            name, delim, sub = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {sorted(self._get_param_names())!r}."
+                )
+            if delim:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+                valid[name] = value
+        for name, sub_params in nested.items():
+            valid[name].set_params(**sub_params)
+        return self
+
+    def __repr__(self):
+        defaults = {
+            p.name: p.default
+            for p in inspect.signature(type(self).__init__).parameters.values()
+            if p.default is not p.empty
+        }
+        changed = []
+        for name in self._get_param_names():
+            value = getattr(self, name, None)
+            default = defaults.get(name, inspect.Parameter.empty)
+            if not _same_value(value, default):
+                changed.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "n_features_in_")
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+            input_tags=InputTags(sparse=self._accepts_sparse()),
+        )
+
+    def _accepts_sparse(self):
+        return False
+
+    def _check_is_fitted(self):
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call "
+                "'fit' with appropriate arguments before using this estimator."
+            )
+
+
+def _same_value(a, b):
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return False
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except Exception:
+        return False
+
+
+class RegressorMixin:
+    """``score`` (coefficient of determination) and regressor tags."""
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of the prediction.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        score : float
+            ``1 - SS_res / SS_tot``, averaged uniformly over targets.
+        """
+        y = np.asarray(y, dtype=np.float64)
+        pred = self.predict(X)
+        y2 = y.reshape(len(y), -1)
+        pred2 = np.asarray(pred).reshape(len(y), -1)
+        sw = check_sample_weight(sample_weight, len(y))
+        w = np.ones(len(y)) if sw is None else sw
+        ss_res = w @ (y2 - pred2) ** 2
+        y_mean = (w @ y2) / w.sum()
+        ss_tot = w @ (y2 - y_mean) ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r2 = np.where(ss_tot > 0, 1.0 - ss_res / np.where(ss_tot > 0, ss_tot, 1.0),
+                          np.where(ss_res > 0, 0.0, 1.0))
+        return float(np.mean(r2))
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import RegressorTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.target_tags.required = True
+        return tags
+
+
+class LinearModel(RegressorMixin, BaseEstimator):
+    """Shared fitted-state handling and ``predict`` of the linear models.
+
+    Subclasses set ``coef_`` (shape ``(n_features,)`` or
+    ``(n_targets, n_features)``) and ``intercept_`` in ``fit``, after calling
+    ``_record_input`` with the training ``X``.
+    """
+
+    def _record_input(self, X_raw, X):
+        self.n_features_in_ = X.shape[1]
+        names = feature_names_of(X_raw)
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+
+    def _check_predict_input(self, X):
+        self._check_is_fitted()
+        names = feature_names_of(X)
+        fitted_names = getattr(self, "feature_names_in_", None)
+        if fitted_names is not None and names is not None:
+            if len(names) != len(fitted_names) or np.any(names != fitted_names):
+                raise ValueError(
+                    "The feature names should match those that were passed "
+                    "during fit: reorder or rename the columns of X."
+                )
+        Xv = check_X(X, estimator=type(self).__name__,
+                     accept_sparse=("csr", "csc") if self._accepts_sparse() else False)
+        if Xv.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {Xv.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+        return Xv
+
+    def predict(self, X):
+        """Predict with the fitted linear model.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        X = self._check_predict_input(X)
+        if sp.issparse(X):
+            return np.asarray(X @ self.coef_.T) + self.intercept_
+        return X @ self.coef_.T + self.intercept_
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a SciPy CSR matrix."""
+        self._check_is_fitted()
+        return sp.csr_matrix(np.atleast_2d(self.coef_))

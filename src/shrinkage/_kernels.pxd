@@ -1,0 +1,18 @@
+# Declarations of the plain-C kernels in csrc/shrinkage_kernels.h, shared by
+# every compiled module (cimport them from here, never redeclare them).
+
+cdef extern from "shrinkage_kernels.h" nogil:
+    double shr_soft_threshold(double z, double t) noexcept
+    double shr_enet_coordinate(double z, double l1, double h_plus_l2,
+                               int positive) noexcept
+    void shr_centered_axpy(Py_ssize_t n, double a, const double *x, double m,
+                           double *r) noexcept
+    void shr_weighted_centered_axpy(Py_ssize_t n, double a, const double *x,
+                                    double m, const double *s,
+                                    double *r) noexcept
+    double shr_weighted_sum(Py_ssize_t n, const double *x,
+                            const double *s) noexcept
+    double shr_centered_sq_norm(Py_ssize_t n, const double *x, double m,
+                                const double *s) noexcept
+    double shr_weighted_dot(Py_ssize_t n, const double *x, const double *s,
+                            const double *r) noexcept

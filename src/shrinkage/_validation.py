@@ -1,0 +1,249 @@
+"""Input validation at the API boundary.
+
+Everything a user passes is checked here, once, with messages that name the
+argument and the fix; the solvers behind assume clean float64 data. Nothing
+here modifies the caller's arrays: conversions copy only when the dtype or
+layout must change.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "check_X",
+    "check_X_y",
+    "check_sample_weight",
+    "check_scalar",
+    "check_penalty_factor",
+    "feature_names_of",
+]
+
+
+def _is_sparse(X):
+    return sp.issparse(X)
+
+
+def feature_names_of(X):
+    """Column names of a DataFrame-like ``X`` when all are strings, else None."""
+    columns = getattr(X, "columns", None)
+    if columns is None or hasattr(X, "__array__") is False:
+        return None
+    names = np.asarray(list(columns), dtype=object)
+    if len(names) and all(isinstance(c, str) for c in names):
+        return names
+    return None
+
+
+def _to_float_array(value, name, ensure_2d):
+    """Convert array-likes of real numbers to float64 without copying floats."""
+    if value is None:
+        raise ValueError(
+            f"{name} is None: expected array-like (array or non-string "
+            "sequence), got None."
+        )
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be an array of numbers, got the string {value!r}.")
+    # pandas extension dtypes and DataFrames go through __array__.
+    arr = np.asarray(value)
+    if arr.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {name} has dtype {arr.dtype}.")
+    if arr.dtype.kind in "USV":
+        raise TypeError(
+            f"{name} must contain numbers, got dtype {arr.dtype}: encode "
+            "strings or categories numerically first."
+        )
+    if arr.dtype.kind == "O":
+        # Raises TypeError/ValueError naming the offending element.
+        arr = arr.astype(np.float64)
+    elif arr.dtype != np.float64:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def _check_finite(arr, name):
+    data = arr.data if _is_sparse(arr) else arr
+    if not np.isfinite(data).all():
+        if np.isnan(data).any():
+            raise ValueError(
+                f"Input {name} contains NaN: impute or drop missing values first."
+            )
+        raise ValueError(
+            f"Input {name} contains infinity or a value too large for float64."
+        )
+
+
+def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
+            order=None, min_samples=1):
+    """Validate a design matrix; return float64 ndarray or CSC/CSR matrix.
+
+    Dense input keeps its memory layout unless ``order`` ('C' or 'F') asks
+    for one. Sparse input is accepted only when ``accept_sparse`` names the
+    allowed formats (e.g. ``("csc", "csr")``); others are converted once.
+    """
+    if _is_sparse(X):
+        if not accept_sparse:
+            raise TypeError(
+                f"{estimator} does not support sparse input yet: pass a dense "
+                "array, e.g. X.toarray()."
+            )
+        fmt = X.format if X.format in accept_sparse else accept_sparse[0]
+        X = X.asformat(fmt)
+        if X.dtype != np.float64:
+            if X.dtype.kind == "c":
+                raise ValueError("Complex data not supported: X is complex.")
+            X = X.astype(np.float64)
+        if X.ndim != 2:
+            raise ValueError(f"Expected 2D input X, got {X.ndim}D.")
+        _check_finite(X, "X")
+        _check_min_samples(X.shape, min_samples)
+        return X
+
+    arr = _to_float_array(X, "X", ensure_2d=True)
+    if arr.ndim == 0 or arr.ndim == 1:
+        raise ValueError(
+            f"Expected 2D array, got {arr.ndim}D array instead: X={arr!r}. "
+            "Reshape your data with X.reshape(-1, 1) for a single feature or "
+            "X.reshape(1, -1) for a single sample."
+        )
+    if arr.ndim > 2:
+        raise ValueError(
+            f"Expected 2D array X of shape (n_samples, n_features), got "
+            f"{arr.ndim}D array of shape {arr.shape}."
+        )
+    _check_min_samples(arr.shape, min_samples)
+    if arr.shape[1] < 1:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={arr.shape}) while a "
+            "minimum of 1 is required."
+        )
+    _check_finite(arr, "X")
+    if order == "F":
+        arr = np.asfortranarray(arr)
+    elif order == "C":
+        arr = np.ascontiguousarray(arr)
+    elif not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+        arr = np.asfortranarray(arr)
+    return arr
+
+
+def _check_min_samples(shape, min_samples):
+    if shape[0] < min_samples:
+        raise ValueError(
+            f"Found array with {shape[0]} sample(s) (shape={tuple(shape)}) "
+            f"while a minimum of {min_samples} is required."
+        )
+
+
+def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
+    """Validate targets: float64 1-D (or 2-D when ``multi_output``)."""
+    if y is None:
+        raise ValueError(
+            f"{estimator} requires y to be passed, but the target y is None."
+        )
+    if _is_sparse(y):
+        raise TypeError("y must be dense; convert it with y.toarray().")
+    arr = _to_float_array(y, "y", ensure_2d=False)
+    if arr.ndim == 0 or arr.ndim > 2 or (arr.ndim == 2 and not multi_output):
+        expected = "1D or 2D" if multi_output else "1D"
+        raise ValueError(f"y should be a {expected} array, got shape {arr.shape}.")
+    if arr.shape[0] != n_samples:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"X has {n_samples}, y has {arr.shape[0]}."
+        )
+    _check_finite(arr, "y")
+    return arr
+
+
+def check_X_y(X, y, *, estimator="estimator", accept_sparse=False, order=None,
+              multi_output=True):
+    """Validate ``X`` and ``y`` together (consistent lengths)."""
+    if y is None:
+        raise ValueError(
+            f"{estimator} requires y to be passed, but the target y is None."
+        )
+    X = check_X(X, estimator=estimator, accept_sparse=accept_sparse, order=order)
+    y = check_y(y, X.shape[0], estimator=estimator, multi_output=multi_output)
+    return X, y
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """Validate weights; return None (unit weights) or a float64 copy.
+
+    Weights must be finite, non-negative and not all zero. A scalar means
+    equal weights. The returned array is a fresh copy the caller may rescale.
+    """
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number) or np.ndim(sample_weight) == 0:
+        value = float(sample_weight)
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(
+                f"A scalar sample_weight must be finite and > 0, got {value!r}."
+            )
+        return None
+    sw = _to_float_array(sample_weight, "sample_weight", ensure_2d=False)
+    if sw.ndim != 1:
+        raise ValueError(
+            f"sample_weight must be 1D of shape (n_samples,), got shape {sw.shape}."
+        )
+    if sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one "
+            "weight per sample."
+        )
+    _check_finite(sw, "sample_weight")
+    if np.any(sw < 0):
+        raise ValueError(
+            "Negative values in data passed to sample_weight: weights must be >= 0."
+        )
+    if not np.any(sw > 0):
+        raise ValueError(
+            "sample_weight is all zeros: at least one sample needs a positive weight."
+        )
+    return np.array(sw, dtype=np.float64, copy=True)
+
+
+def check_penalty_factor(penalty_factor, n_features):
+    """Validate per-feature penalty factors; None means all ones."""
+    if penalty_factor is None:
+        return None
+    pf = _to_float_array(penalty_factor, "penalty_factor", ensure_2d=False)
+    if pf.ndim == 0:
+        pf = np.full(n_features, float(pf))
+    if pf.shape != (n_features,):
+        raise ValueError(
+            f"penalty_factor must have one entry per feature ({n_features}), "
+            f"got shape {pf.shape}."
+        )
+    _check_finite(pf, "penalty_factor")
+    if np.any(pf < 0):
+        raise ValueError("penalty_factor must be >= 0 (0 leaves a feature unpenalised).")
+    return np.array(pf, dtype=np.float64, copy=True)
+
+
+def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None,
+                 include_low=True, include_high=True):
+    """Check a hyper-parameter's type and range; return it.
+
+    Raises TypeError for the wrong type and ValueError naming the valid range.
+    """
+    if isinstance(value, bool) or not isinstance(value, kind):
+        kind_name = "an integer" if kind is numbers.Integral else "a real number"
+        raise TypeError(f"{name} must be {kind_name}, got {value!r} of type "
+                        f"{type(value).__name__}.")
+    if isinstance(value, numbers.Real) and np.isnan(value):
+        raise ValueError(f"{name} must not be NaN.")
+    too_low = low is not None and (value < low if include_low else value <= low)
+    too_high = high is not None and (value > high if include_high else value >= high)
+    if too_low or too_high:
+        lo = "-inf" if low is None else repr(low)
+        hi = "inf" if high is None else repr(high)
+        bracket_l = "[" if include_low and low is not None else "("
+        bracket_r = "]" if include_high and high is not None else ")"
+        raise ValueError(
+            f"{name} must be in {bracket_l}{lo}, {hi}{bracket_r}, got {value!r}."
+        )
+    return value
