@@ -4,6 +4,7 @@ A compiled (Cython + C) core behind a scikit-learn compatible API: swap
 ``sklearn.linear_model`` for ``shrinkage`` and get the same models, faster.
 """
 
+from ._coordinate_descent import ElasticNet, Lasso
 from ._exceptions import ConvergenceWarning, NotFittedError
 from ._operators import soft_threshold
 from ._version import __version__
@@ -11,6 +12,8 @@ from ._version import __version__
 __all__ = [
     "__version__",
     "ConvergenceWarning",
+    "ElasticNet",
+    "Lasso",
     "NotFittedError",
     "soft_threshold",
 ]

@@ -1,0 +1,716 @@
+# cython: cpow=True
+"""Coordinate descent for the elastic net on dense float64 data.
+
+Solves, in scikit-learn's "n-scaled" form (the objective of design.md §1
+multiplied by n, with sample weights s summing to n):
+
+    min_w  0.5 * sum_i s_i (yc_i - xc_i.w)^2
+           + l1 * sum_j f_j |w_j| + 0.5 * l2 * sum_j f_j w_j^2
+
+where ``xc = x - x_mean`` and ``yc = y - y_mean`` are centred implicitly (the
+caller passes ``x_mean`` = 0 without an intercept). ``X`` is never copied or
+modified here.
+
+Two state representations, after Friedman, Hastie & Tibshirani (2010),
+"Regularization paths for generalized linear models via coordinate descent",
+J. Stat. Softw. 33(1), section 2.2:
+
+* naive updates keep the residual ``r = yc - Xc w`` (O(n) per coordinate);
+* covariance updates keep ``c = Xc^T S r`` and Gram columns
+  ``G[:, k] = Xc^T S xc_k`` for the features that have ever been nonzero
+  (O(p) per change, independent of n), see :class:`GramCache`.
+
+Both cycle over the active set between full passes (glmnet's strategy) and
+stop on the duality gap of the elastic net written as a Lasso on augmented
+data, with a dual point obtained by rescaling the residual (the certificate
+scikit-learn uses, so ``tol`` means the same). The naive solver also applies
+gap-safe screening: Fercoq, Gramfort & Salmon (2015), "Mind the duality gap:
+safer rules for the Lasso", ICML; Ndiaye et al. (2017), JMLR 18(128).
+
+Kernels hold no policy: tolerances arrive already scaled, the method is
+chosen by the caller (shrinkage._solvers).
+"""
+
+import numpy as np
+
+from libc.math cimport fabs, sqrt
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcpy, memset
+from scipy.linalg.cython_blas cimport daxpy, ddot, dgemv, dsyrk
+
+from shrinkage._kernels cimport (
+    shr_centered_axpy,
+    shr_centered_sq_norm,
+    shr_enet_coordinate,
+    shr_weighted_dot,
+    shr_weighted_sum,
+)
+
+cdef enum:
+    # Rows per block when the full Gram is accumulated by dsyrk on centred blocks.
+    GRAM_BLOCK_ROWS = 256
+
+# Relative coefficient change below which a pass counts as converged and the
+# duality gap is evaluated (scikit-learn's trigger); divided by 10 each time
+# the gap then fails, so the inner loops tighten until the gap certifies.
+cdef double DW_TOL_START = 1e-4
+
+
+# --------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------
+
+cdef inline double _dot(Py_ssize_t n, const double *x, const double *y) noexcept nogil:
+    cdef int n_ = <int>n, one = 1
+    return ddot(&n_, <double *>x, &one, <double *>y, &one)
+
+
+cdef inline void _axpy(Py_ssize_t n, double a, const double *x, double *y) noexcept nogil:
+    cdef int n_ = <int>n, one = 1
+    daxpy(&n_, &a, <double *>x, &one, y, &one)
+
+
+cdef inline unsigned int _xorshift(unsigned int *state) noexcept nogil:
+    # Marsaglia (2003), "Xorshift RNGs"; the state lives in the caller's frame.
+    cdef unsigned int x = state[0]
+    x ^= x << 13
+    x ^= x >> 17
+    x ^= x << 5
+    state[0] = x
+    return x
+
+
+cdef struct GapTerms:
+    double gap
+    double dual_norm     # max_j |X~_j^T theta| / f_j over penalised features
+
+
+cdef GapTerms _duality_gap(
+    Py_ssize_t p, const double *w, const double *c, const double *pf,
+    const int *candidates, Py_ssize_t n_cand, double l1, double l2,
+    bint positive, double ry,
+) noexcept nogil:
+    """Duality gap of the restricted problem over ``candidates``.
+
+    ``c_j = Xc_j^T S r`` and ``ry = yc^T S r``. Writing ``A_j = c_j - l2 f_j
+    w_j`` (the correlation of feature j with the augmented residual) and
+    ``s = min(1, l1 / max_j |A_j| / f_j)``, the primal/dual pair of
+    formulation "A" gives
+
+        gap = 0.5 (1 - s)^2 ry + 0.5 (1 + s^2) (l2 sum f w^2 - w.c) + l1 sum f|w|
+
+    which follows from ``||r||^2 = ry - w.c``; this form has no cancellation
+    of large terms, so it stays accurate when the residual is tiny relative to
+    y. Features with f_j = 0 are unpenalised: coordinate descent keeps their
+    A_j at zero, and they are left out of the dual norm (as glmnet and celer
+    do for unpenalised columns).
+
+    With l1 = 0 the dual of the ridge problem is used instead (formulation
+    "B"), and with l1 = l2 = 0 the squared gradient norm, as in scikit-learn.
+    """
+    cdef GapTerms out
+    cdef Py_ssize_t t, j
+    cdef double a, f, wj, w_dot_c = 0.0, w_l1 = 0.0, w_l2 = 0.0
+    cdef double dual_norm = 0.0, scale, grad2 = 0.0
+    for t in range(n_cand):
+        j = candidates[t]
+        wj = w[j]
+        f = pf[j]
+        w_dot_c += wj * c[j]
+        w_l1 += f * fabs(wj)
+        w_l2 += f * wj * wj
+        if l1 > 0.0:
+            if f > 0.0:
+                a = (c[j] - l2 * f * wj) / f
+                if not positive:
+                    a = fabs(a)
+                if a > dual_norm:
+                    dual_norm = a
+        elif l2 > 0.0:
+            if f > 0.0:
+                grad2 += c[j] * c[j] / f
+        else:
+            grad2 += c[j] * c[j]
+    out.dual_norm = dual_norm
+    if l1 > 0.0:
+        scale = 1.0 if dual_norm <= l1 else l1 / dual_norm
+        out.gap = (0.5 * (1.0 - scale) * (1.0 - scale) * ry
+                   + 0.5 * (1.0 + scale * scale) * (l2 * w_l2 - w_dot_c)
+                   + l1 * w_l1)
+    elif l2 > 0.0:
+        # P - D with theta = r is ||r||^2 + l2/2 |w|^2_f - ry + |c|^2_{1/f} / (2 l2),
+        # and ||r||^2 - ry = -w.c.
+        out.gap = -w_dot_c + 0.5 * l2 * w_l2 + grad2 / (2.0 * l2)
+    else:
+        out.gap = grad2
+    return out
+
+
+# --------------------------------------------------------------------------
+# column statistics
+# --------------------------------------------------------------------------
+
+def column_stats(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
+                 bint c_order, const double[::1] sw, bint fit_intercept,
+                 double[::1] x_mean, double[::1] sq_norms):
+    """Weighted column means (0 without intercept) and centred squared norms.
+
+    ``X_flat`` is the buffer of an (n, p) array in C or Fortran order;
+    ``sw`` has length n (summing to n) or 0 for unit weights. Fills
+    ``x_mean[j]`` and ``sq_norms[j] = sum_i s_i (x_ij - x_mean_j)^2``.
+    """
+    cdef const double *X = &X_flat[0]
+    cdef const double *s = &sw[0] if sw.shape[0] > 0 else NULL
+    cdef Py_ssize_t i, j
+    cdef double total, d, si
+    with nogil:
+        total = shr_weighted_sum(n, s, NULL) if s != NULL else <double>n
+        if not c_order:
+            for j in range(p):
+                x_mean[j] = (shr_weighted_sum(n, X + j * n, s) / total
+                             if fit_intercept else 0.0)
+                sq_norms[j] = shr_centered_sq_norm(n, X + j * n, x_mean[j], s)
+        else:
+            memset(&x_mean[0], 0, p * sizeof(double))
+            memset(&sq_norms[0], 0, p * sizeof(double))
+            if fit_intercept:
+                for i in range(n):
+                    si = s[i] if s != NULL else 1.0
+                    for j in range(p):
+                        x_mean[j] += si * X[i * p + j]
+                for j in range(p):
+                    x_mean[j] /= total
+            for i in range(n):
+                si = s[i] if s != NULL else 1.0
+                for j in range(p):
+                    d = X[i * p + j] - x_mean[j]
+                    sq_norms[j] += si * d * d
+
+
+# --------------------------------------------------------------------------
+# naive updates
+# --------------------------------------------------------------------------
+
+cdef struct NaiveProblem:
+    Py_ssize_t n
+    Py_ssize_t p
+    const double *X       # column-major, column j at X + j * n
+    const double *yc
+    const double *sw      # NULL for unit weights
+    const double *x_mean
+    const double *h       # centred weighted squared column norms
+    const double *pf
+    double *w
+    double *r             # yc - Xc w (unweighted, weighted-centred)
+    double l1
+    double l2
+    bint positive
+
+
+cdef inline double _naive_step(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
+    """Minimise over coordinate j; returns |change|."""
+    cdef const double *xj = P.X + j * P.n
+    cdef double f = P.pf[j]
+    cdef double denom = P.h[j] + P.l2 * f
+    cdef double w_old = P.w[j], w_new, g
+    if denom <= 0.0:
+        return 0.0
+    # r is centred (sum_i s_i r_i = 0), so x_j^T S r is the centred gradient.
+    if P.sw == NULL:
+        g = _dot(P.n, xj, P.r)
+    else:
+        g = shr_weighted_dot(P.n, xj, P.sw, P.r)
+    w_new = shr_enet_coordinate(g + P.h[j] * w_old, P.l1 * f, denom, P.positive)
+    if w_new != w_old:
+        shr_centered_axpy(P.n, w_old - w_new, xj, P.x_mean[j], P.r)
+        P.w[j] = w_new
+        return fabs(w_new - w_old)
+    return 0.0
+
+
+cdef void _naive_residual(NaiveProblem *P) noexcept nogil:
+    """r = yc - Xc w from scratch (removes drift of the running updates)."""
+    cdef Py_ssize_t j
+    memcpy(P.r, P.yc, P.n * sizeof(double))
+    for j in range(P.p):
+        if P.w[j] != 0.0:
+            shr_centered_axpy(P.n, -P.w[j], P.X + j * P.n, P.x_mean[j], P.r)
+
+
+cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp) noexcept nogil:
+    """c = Xc^T S r for every feature; returns ry = yc^T S r."""
+    cdef int n_ = <int>P.n, p_ = <int>P.p, one = 1
+    cdef double alpha = 1.0, beta = 0.0, total
+    cdef const double *v = P.r
+    cdef Py_ssize_t i, j
+    cdef char trans = b'T'
+    if P.sw != NULL:
+        for i in range(P.n):
+            tmp[i] = P.sw[i] * P.r[i]
+        v = tmp
+    dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
+          &beta, c, &one)
+    # sum_i s_i r_i is zero up to rounding; subtract it for exact centring.
+    total = shr_weighted_sum(P.n, v, NULL)
+    if total != 0.0:
+        for j in range(P.p):
+            c[j] -= P.x_mean[j] * total
+    return _dot(P.n, v, P.yc)
+
+
+def enet_naive(
+    const double[::1, :] X, const double[::1] yc, const double[::1] sw,
+    const double[::1] x_mean, const double[::1] sq_norms,
+    const double[::1] penalty_factor, double[::1] w, double[::1] residual,
+    double[::1] correlations, const int[::1] candidates,
+    double l1, double l2, bint positive, double tol, int max_iter,
+    bint random, unsigned int seed, bint screen,
+):
+    """Elastic-net coordinate descent with naive (residual) updates.
+
+    Parameters
+    ----------
+    X : (n, p) Fortran-ordered array, read only.
+    yc : (n,) centred targets; sw : (n,) weights summing to n, or empty.
+    x_mean, sq_norms : (p,) from :func:`column_stats`.
+    penalty_factor : (p,) f_j >= 0.
+    w : (p,) in/out coefficients (warm start on entry).
+    residual : (n,) out, ``yc - Xc w`` at exit.
+    correlations : (p,) out, ``Xc^T S r`` at exit (for KKT checks).
+    candidates : features that may change; the others stay at their value.
+    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
+    tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
+    max_iter : maximal number of passes (full or active-set).
+    random, seed : random coordinate order (with replacement), RNG seed.
+    screen : apply gap-safe screening after each gap evaluation.
+
+    Returns
+    -------
+    gap : float, final duality gap (n-scaled); n_iter : int, passes done.
+    """
+    cdef NaiveProblem P
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
+    cdef Py_ssize_t n_cand = candidates.shape[0]
+    cdef int[::1] work = np.empty(max(n_cand, 1), dtype=np.intc)
+    cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
+    cdef double[::1] tmp = np.empty(n if sw.shape[0] > 0 else 1)
+    cdef Py_ssize_t n_work, n_active, t, u, j, k
+    cdef int n_iter = 0
+    cdef double max_dw, max_w, d, dw_tol = DW_TOL_START, radius
+    cdef GapTerms G
+    cdef double ry
+    cdef unsigned int state = seed if seed != 0 else 2463534242u
+
+    if n == 0 or p == 0 or n_cand == 0:
+        return 0.0, 0
+    P.n = n
+    P.p = p
+    P.X = &X[0, 0]
+    P.yc = &yc[0]
+    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
+    P.x_mean = &x_mean[0]
+    P.h = &sq_norms[0]
+    P.pf = &penalty_factor[0]
+    P.w = &w[0]
+    P.r = &residual[0]
+    P.l1 = l1
+    P.l2 = l2
+    P.positive = positive
+
+    with nogil:
+        memcpy(&work[0], &candidates[0], n_cand * sizeof(int))
+        n_work = n_cand
+        # Certificate first: a warm start at the solution costs no pass.
+        _naive_residual(&P)
+        ry = _naive_correlations(&P, &correlations[0], &tmp[0])
+        G = _duality_gap(p, P.w, &correlations[0], P.pf, &candidates[0], n_cand,
+                         l1, l2, positive, ry)
+        while G.gap > tol and n_iter < max_iter:
+            # Screening needs the (w, r, c) of one gap evaluation: do it here.
+            if screen and l1 > 0.0:
+                n_work = _gap_safe_screen(&P, &work[0], n_work, &correlations[0],
+                                          G, l1, l2)
+            # A full pass over the working features ...
+            max_dw = _naive_pass(&P, &work[0], n_work, random, &state, &max_w)
+            n_iter += 1
+            if not (max_w == 0.0 or max_dw <= dw_tol * max_w):
+                # ... then passes over the nonzero ones until they settle,
+                # and a full pass again to confirm before paying for a gap.
+                n_active = 0
+                for t in range(n_work):
+                    if P.w[work[t]] != 0.0:
+                        active[n_active] = work[t]
+                        n_active += 1
+                while n_iter < max_iter:
+                    max_dw = _naive_pass(&P, &active[0], n_active, random,
+                                         &state, &max_w)
+                    n_iter += 1
+                    if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                        break
+                continue
+            _naive_residual(&P)
+            ry = _naive_correlations(&P, &correlations[0], &tmp[0])
+            G = _duality_gap(p, P.w, &correlations[0], P.pf, &candidates[0],
+                             n_cand, l1, l2, positive, ry)
+            dw_tol *= 0.1
+    return G.gap, n_iter
+
+
+cdef double _naive_pass(NaiveProblem *P, const int *idx, Py_ssize_t count,
+                        bint random, unsigned int *state,
+                        double *max_w) noexcept nogil:
+    """One pass over ``idx``; returns the largest change, sets max |w_j|."""
+    cdef Py_ssize_t t, j
+    cdef double d, max_dw = 0.0, largest = 0.0
+    for t in range(count):
+        if random:
+            j = idx[_xorshift(state) % count]
+        else:
+            j = idx[t]
+        d = _naive_step(P, j)
+        if d > max_dw:
+            max_dw = d
+        if fabs(P.w[j]) > largest:
+            largest = fabs(P.w[j])
+    max_w[0] = largest
+    return max_dw
+
+
+cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
+                                 const double *c, GapTerms G, double l1,
+                                 double l2) noexcept nogil:
+    """Drop features that the gap-safe sphere proves zero at the optimum.
+
+    Feature j is inactive at every solution when
+    ``|A_j| / max(l1, dual_norm) + sqrt(2 gap) / l1 * ||x~_j|| < f_j``,
+    with ``||x~_j||^2 = h_j + l2 f_j`` the augmented column norm (Ndiaye et
+    al. 2017, eq. 11 with weights f_j). Dropped features are set to zero.
+    """
+    cdef Py_ssize_t t, j, kept = 0
+    cdef double radius = sqrt(2.0 * (G.gap if G.gap > 0.0 else 0.0)) / l1
+    cdef double scale = l1 if G.dual_norm <= l1 else G.dual_norm
+    cdef double f, a
+    for t in range(n_work):
+        j = work[t]
+        f = P.pf[j]
+        if f > 0.0:
+            a = fabs(c[j] - l2 * f * P.w[j]) / scale
+            if a + radius * sqrt(P.h[j] + l2 * f) < f:
+                if P.w[j] != 0.0:
+                    shr_centered_axpy(P.n, P.w[j], P.X + j * P.n, P.x_mean[j], P.r)
+                    P.w[j] = 0.0
+                continue
+        work[kept] = j
+        kept += 1
+    return kept
+
+
+# --------------------------------------------------------------------------
+# covariance updates
+# --------------------------------------------------------------------------
+
+cdef class GramCache:
+    """Columns of ``G = Xc^T S Xc`` (n-scaled), computed on demand.
+
+    A column is computed the first time its feature becomes nonzero
+    (one matrix-vector product with X), or all at once by
+    :meth:`fill_all` (blocked, centred ``dsyrk``: n p^2 / 2 flops, no
+    cancellation for columns with large offsets). A user-supplied full Gram
+    can be adopted with :meth:`adopt`. The cache outlives one solve, so a
+    regularization path reuses its columns at every alpha.
+    """
+
+    cdef readonly Py_ssize_t n, p, n_columns
+    cdef bint c_order, full
+    cdef const double *X
+    cdef const double *sw
+    cdef const double *x_mean
+    cdef double *cols          # p x capacity, column-major
+    cdef int *slot             # feature -> column index or -1
+    cdef Py_ssize_t capacity
+    cdef double *vbuf          # n scratch
+    cdef object _keep          # references that keep the buffers alive
+
+    def __cinit__(self, const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
+                  bint c_order, const double[::1] sw, const double[::1] x_mean):
+        self.n = n
+        self.p = p
+        self.c_order = c_order
+        self.X = &X_flat[0]
+        self.sw = &sw[0] if sw.shape[0] > 0 else NULL
+        self.x_mean = &x_mean[0]
+        self._keep = (X_flat, sw, x_mean)
+        self.capacity = 0
+        self.n_columns = 0
+        self.full = False
+        self.cols = NULL
+        self.slot = <int *>malloc(max(p, 1) * sizeof(int))
+        self.vbuf = <double *>malloc(max(n, 1) * sizeof(double))
+        if self.slot == NULL or self.vbuf == NULL:
+            raise MemoryError()
+        for j in range(p):
+            self.slot[j] = -1
+
+    def __dealloc__(self):
+        free(self.cols)
+        free(self.slot)
+        free(self.vbuf)
+
+    cdef int _reserve(self, Py_ssize_t capacity) except -1 nogil:
+        cdef double *grown
+        if capacity <= self.capacity:
+            return 0
+        grown = <double *>realloc(self.cols, capacity * self.p * sizeof(double))
+        if grown == NULL:
+            with gil:
+                raise MemoryError(
+                    f"cannot allocate the Gram cache ({capacity} x {self.p} "
+                    "float64); use precompute=False")
+        self.cols = grown
+        self.capacity = capacity
+        return 0
+
+    cdef double *column(self, Py_ssize_t k) except NULL nogil:
+        """Pointer to G[:, k], computing it first if needed."""
+        cdef Py_ssize_t i, j, col
+        cdef double total = 0.0, s, alpha = 1.0, beta = 0.0
+        cdef double *out
+        cdef int n_ = <int>self.n, p_ = <int>self.p, one = 1
+        cdef char trans
+        if self.slot[k] >= 0:
+            return self.cols + self.slot[k] * self.p
+        if self.n_columns == self.capacity:
+            self._reserve(min(self.p, max(8, 2 * self.capacity)))
+        col = self.n_columns
+        out = self.cols + col * self.p
+        # v = S (x_k - m_k), then G[:, k] = X^T v - m * sum(v).
+        for i in range(self.n):
+            if self.c_order:
+                s = self.X[i * self.p + k] - self.x_mean[k]
+            else:
+                s = self.X[k * self.n + i] - self.x_mean[k]
+            if self.sw != NULL:
+                s *= self.sw[i]
+            self.vbuf[i] = s
+            total += s
+        if self.c_order:
+            trans = b'N'
+            dgemv(&trans, &p_, &n_, &alpha, <double *>self.X, &p_, self.vbuf,
+                  &one, &beta, out, &one)
+        else:
+            trans = b'T'
+            dgemv(&trans, &n_, &p_, &alpha, <double *>self.X, &n_, self.vbuf,
+                  &one, &beta, out, &one)
+        for j in range(self.p):
+            out[j] -= self.x_mean[j] * total
+        self.slot[k] = <int>col
+        self.n_columns += 1
+        return out
+
+    def fill_all(self):
+        """Compute every column at once by blocked, centred ``dsyrk``."""
+        cdef Py_ssize_t p = self.p, n = self.n, i0, b, i, j
+        cdef double *buf
+        cdef double sq, one_d = 1.0
+        cdef int p_ = <int>p, b_, ld
+        cdef char uplo = b'U', trans = b'T'
+        if self.full:
+            return
+        self._reserve(p)
+        buf = <double *>malloc(GRAM_BLOCK_ROWS * max(p, 1) * sizeof(double))
+        if buf == NULL:
+            raise MemoryError()
+        with nogil:
+            memset(self.cols, 0, p * p * sizeof(double))
+            i0 = 0
+            while i0 < n:
+                b = min(<Py_ssize_t>GRAM_BLOCK_ROWS, n - i0)
+                # buf (b x p, column-major) = sqrt(s_i) * (x_ij - m_j)
+                for j in range(p):
+                    for i in range(b):
+                        if self.c_order:
+                            sq = self.X[(i0 + i) * p + j] - self.x_mean[j]
+                        else:
+                            sq = self.X[j * n + i0 + i] - self.x_mean[j]
+                        if self.sw != NULL:
+                            sq *= sqrt(self.sw[i0 + i])
+                        buf[j * b + i] = sq
+                b_ = <int>b
+                ld = <int>b
+                dsyrk(&uplo, &trans, &p_, &b_, &one_d, buf, &ld, &one_d,
+                      self.cols, &p_)
+                i0 += b
+            for j in range(p):
+                for i in range(j + 1, p):
+                    self.cols[j * p + i] = self.cols[i * p + j]
+                self.slot[j] = <int>j
+        free(buf)
+        self.n_columns = p
+        self.full = True
+
+    def adopt(self, const double[:, ::1] gram):
+        """Use a full, symmetric (p, p) Gram given by the caller (copied)."""
+        cdef Py_ssize_t j
+        self._reserve(self.p)
+        memcpy(self.cols, &gram[0, 0], self.p * self.p * sizeof(double))
+        for j in range(self.p):
+            self.slot[j] = <int>j
+        self.n_columns = self.p
+        self.full = True
+
+    def diagonal(self):
+        """The diagonal of the cached columns (NaN where not computed)."""
+        out = np.full(self.p, np.nan)
+        for j in range(self.p):
+            if self.slot[j] >= 0:
+                out[j] = self.cols[self.slot[j] * self.p + j]
+        return out
+
+
+def gram_correlations(GramCache cache, const double[::1] yc, double[::1] out):
+    """``out = Xc^T S yc`` and return ``yc^T S yc`` (one pass over X)."""
+    cdef Py_ssize_t n = cache.n, p = cache.p, i, j
+    cdef double[::1] v = np.empty(max(n, 1))
+    cdef double total = 0.0, alpha = 1.0, beta = 0.0, yy = 0.0
+    cdef int n_ = <int>n, p_ = <int>p, one = 1
+    cdef char trans
+    with nogil:
+        for i in range(n):
+            v[i] = yc[i] * (cache.sw[i] if cache.sw != NULL else 1.0)
+            total += v[i]
+            yy += v[i] * yc[i]
+        if cache.c_order:
+            trans = b'N'
+            dgemv(&trans, &p_, &n_, &alpha, <double *>cache.X, &p_, &v[0], &one,
+                  &beta, &out[0], &one)
+        else:
+            trans = b'T'
+            dgemv(&trans, &n_, &p_, &alpha, <double *>cache.X, &n_, &v[0], &one,
+                  &beta, &out[0], &one)
+        for j in range(p):
+            out[j] -= cache.x_mean[j] * total
+    return yy
+
+
+cdef struct GramProblem:
+    Py_ssize_t p
+    const double *q       # Xc^T S yc
+    const double *h       # diag(G)
+    const double *pf
+    double *w
+    double *c             # q - G w
+    double l1
+    double l2
+    bint positive
+
+
+cdef inline double _gram_step(GramProblem *P, GramCache cache,
+                              Py_ssize_t j) except -1.0 nogil:
+    cdef double f = P.pf[j]
+    cdef double denom = P.h[j] + P.l2 * f
+    cdef double w_old = P.w[j], w_new
+    cdef double *col
+    if denom <= 0.0:
+        return 0.0
+    w_new = shr_enet_coordinate(P.c[j] + P.h[j] * w_old, P.l1 * f, denom,
+                                P.positive)
+    if w_new != w_old:
+        col = cache.column(j)
+        _axpy(P.p, w_old - w_new, col, P.c)
+        P.w[j] = w_new
+        return fabs(w_new - w_old)
+    return 0.0
+
+
+cdef int _gram_refresh(GramProblem *P, GramCache cache) except -1 nogil:
+    """c = q - G w from scratch (removes drift of the running updates)."""
+    cdef Py_ssize_t j
+    memcpy(P.c, P.q, P.p * sizeof(double))
+    for j in range(P.p):
+        if P.w[j] != 0.0:
+            _axpy(P.p, -P.w[j], cache.column(j), P.c)
+    return 0
+
+
+def enet_gram(
+    GramCache cache, const double[::1] q, double yy,
+    const double[::1] sq_norms, const double[::1] penalty_factor,
+    double[::1] w, double[::1] correlations, const int[::1] candidates,
+    double l1, double l2, bint positive, double tol, int max_iter,
+    bint random, unsigned int seed,
+):
+    """Elastic-net coordinate descent with covariance (Gram) updates.
+
+    Same problem, parameters and returns as :func:`enet_naive`, with the
+    data given through ``cache`` (Gram columns), ``q = Xc^T S yc`` and
+    ``yy = yc^T S yc`` instead of X and yc. ``correlations`` holds
+    ``q - G w`` at exit. Each coordinate update costs O(1), each change of a
+    coefficient O(p), independent of the number of samples.
+    """
+    cdef GramProblem P
+    cdef Py_ssize_t p = cache.p, n_cand = candidates.shape[0]
+    cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
+    cdef Py_ssize_t n_active, t, j
+    cdef int n_iter = 0
+    cdef double max_dw, max_w, d, w_old, dw_tol = DW_TOL_START, ry
+    cdef GapTerms G
+    cdef unsigned int state = seed if seed != 0 else 2463534242u
+    cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
+
+    if p == 0 or n_cand == 0:
+        return 0.0, 0
+    P.p = p
+    P.q = &q[0]
+    P.h = &sq_norms[0]
+    P.pf = &penalty_factor[0]
+    P.w = &w[0]
+    P.c = &correlations[0]
+    P.l1 = l1
+    P.l2 = l2
+    P.positive = positive
+
+    with nogil:
+        _gram_refresh(&P, cache)
+        ry = yy - _dot(p, P.q, P.w)
+        G = _duality_gap(p, P.w, P.c, P.pf, cand, n_cand, l1, l2, positive, ry)
+        while G.gap > tol and n_iter < max_iter:
+            max_dw = _gram_pass(&P, cache, cand, n_cand, random, &state, &max_w)
+            n_iter += 1
+            if not (max_w == 0.0 or max_dw <= dw_tol * max_w):
+                n_active = 0
+                for t in range(n_cand):
+                    if P.w[cand[t]] != 0.0:
+                        active[n_active] = cand[t]
+                        n_active += 1
+                while n_iter < max_iter:
+                    max_dw = _gram_pass(&P, cache, &active[0], n_active,
+                                        random, &state, &max_w)
+                    n_iter += 1
+                    if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                        break
+                continue
+            _gram_refresh(&P, cache)
+            ry = yy - _dot(p, P.q, P.w)
+            G = _duality_gap(p, P.w, P.c, P.pf, cand, n_cand, l1, l2, positive, ry)
+            dw_tol *= 0.1
+    return G.gap, n_iter
+
+
+cdef double _gram_pass(GramProblem *P, GramCache cache, const int *idx,
+                       Py_ssize_t count, bint random, unsigned int *state,
+                       double *max_w) except -1.0 nogil:
+    """One pass over ``idx``; returns the largest change, sets max |w_j|."""
+    cdef Py_ssize_t t, j
+    cdef double d, max_dw = 0.0, largest = 0.0
+    for t in range(count):
+        if random:
+            j = idx[_xorshift(state) % count]
+        else:
+            j = idx[t]
+        d = _gram_step(P, cache, j)
+        if d > max_dw:
+            max_dw = d
+        if fabs(P.w[j]) > largest:
+            largest = fabs(P.w[j])
+    max_w[0] = largest
+    return max_dw

@@ -1,0 +1,275 @@
+"""Public Lasso and ElasticNet estimators (dense data).
+
+Thin scikit-learn compatible front ends: validate, hand the work to
+``_solvers``, store fitted attributes.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+
+from ._base import LinearModel
+from ._solvers import DenseDesign, choose_method, solve_enet
+from ._validation import (
+    check_penalty_factor,
+    check_sample_weight,
+    check_scalar,
+    check_X_y,
+)
+
+__all__ = ["ElasticNet", "Lasso"]
+
+
+class ElasticNet(LinearModel):
+    """Linear regression with combined L1 and L2 priors (elastic net).
+
+    Minimises, with sample weights ``s`` rescaled to sum to ``n_samples`` and
+    penalty factors ``f`` (default 1)::
+
+        1 / (2 * n_samples) * sum_i s_i (y_i - x_i.w - b)^2
+        + alpha * l1_ratio * sum_j f_j |w_j|
+        + 0.5 * alpha * (1 - l1_ratio) * sum_j f_j w_j^2
+
+    the objective of :class:`sklearn.linear_model.ElasticNet`, by coordinate
+    descent with active-set cycling, stopped by a duality-gap certificate.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Overall penalty strength, >= 0. ``alpha = 0`` is ordinary least
+        squares: use :class:`LinearRegression` instead.
+    l1_ratio : float, default=0.5
+        Mix in [0, 1]: 1 is the Lasso, 0 a ridge penalty.
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept (by implicit centring: ``X`` is not
+        copied).
+    precompute : 'auto', bool or ndarray of shape (n_features, n_features), default='auto'
+        Covariance ("Gram") updates instead of residual updates. 'auto'
+        uses them when ``n_samples >= n_features``. An array is taken as the
+        Gram ``X^T diag(s) X`` of the data passed to ``fit`` (only valid
+        when ``X`` is already centred or ``fit_intercept=False``).
+    max_iter : int, default=1000
+        Maximal number of coordinate passes (full or active-set).
+    copy_X : bool, default=True
+        Accepted for compatibility; ``X`` is never modified either way.
+    tol : float, default=1e-4
+        Stop when the duality gap is below ``tol * ||y - ybar||^2_s / n_samples``
+        (scikit-learn's meaning).
+    warm_start : bool, default=False
+        Start from the previous ``coef_``.
+    positive : bool, default=False
+        Constrain coefficients to be >= 0.
+    random_state : int, RandomState, Generator or None, default=None
+        Seed for ``selection='random'``.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Coordinate order: in sequence, or uniformly at random.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature multipliers ``f_j >= 0`` of the penalty (0 leaves a
+        feature unpenalised), as glmnet's ``penalty.factor`` but not
+        rescaled.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    dual_gap_ : float or ndarray of shape (n_targets,)
+        Final duality gap of the objective above.
+    n_iter_ : int or list of int
+        Coordinate passes made.
+    sparse_coef_ : scipy.sparse.csr_matrix
+        ``coef_`` as a sparse matrix.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Present when ``X`` was a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import ElasticNet
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 5))
+    >>> y = X @ [2.0, 0.0, -1.0, 0.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> model = ElasticNet(alpha=0.05, l1_ratio=0.9).fit(X, y)
+    >>> np.round(model.coef_, 2)
+    array([ 1.9 , -0.  , -0.92, -0.  ,  0.  ])
+    """
+
+    _l1_ratio_fixed = None
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
+                 precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
+                 warm_start=False, positive=False, random_state=None,
+                 selection="cyclic", penalty_factor=None):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.copy_X = copy_X
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor
+
+    def _effective_l1_ratio(self):
+        return self.l1_ratio if self._l1_ratio_fixed is None else self._l1_ratio_fixed
+
+    def _validate_params(self):
+        name = type(self).__name__
+        check_scalar(self.alpha, "alpha", low=0.0)
+        l1_ratio = self._effective_l1_ratio()
+        check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_scalar(self.tol, "tol", low=0.0)
+        if self.selection not in ("cyclic", "random"):
+            raise ValueError(
+                f"selection should be either 'random' or 'cyclic', got {self.selection!r}."
+            )
+        if self.alpha == 0:
+            warnings.warn(
+                f"{name} with alpha=0 is ordinary least squares, which coordinate "
+                "descent solves poorly: use shrinkage.LinearRegression instead.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return l1_ratio
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Fit the model by coordinate descent.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (any real dtype, C or Fortran order).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets; several targets are fitted independently.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights, rescaled internally to sum to n_samples.
+        check_input : bool, default=True
+            Accepted for compatibility with scikit-learn; input is always
+            validated.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        name = type(self).__name__
+        l1_ratio = self._validate_params()
+        X_raw = X
+        X, y = check_X_y(X, y, estimator=name)
+        n, p = X.shape
+        sw = check_sample_weight(sample_weight, n)
+        pf = check_penalty_factor(self.penalty_factor, p)
+        Y = y.reshape(n, -1)
+
+        gram = None
+        if not isinstance(self.precompute, (str, bool, np.bool_)):
+            gram = self._check_gram(X, sw)
+        method = choose_method(n, p, self.precompute if gram is None else True)
+        design = DenseDesign(X, sw, self.fit_intercept, method, gram=gram)
+
+        coef_init = None
+        if self.warm_start and hasattr(self, "coef_"):
+            previous = np.atleast_2d(self.coef_)
+            if previous.shape == (Y.shape[1], p):
+                coef_init = previous
+
+        sol = solve_enet(
+            design, Y, alpha=float(self.alpha), l1_ratio=float(l1_ratio),
+            penalty_factor=pf, positive=bool(self.positive), tol=float(self.tol),
+            max_iter=int(self.max_iter), selection=self.selection,
+            random_state=self.random_state, coef_init=coef_init,
+            estimator_name=name)
+
+        self._record_input(X_raw, X)
+        if y.ndim == 1:
+            self.coef_ = sol.coef[0]
+            self.intercept_ = float(sol.intercept[0])
+            self.dual_gap_ = float(sol.dual_gap[0])
+            self.n_iter_ = int(sol.n_iter[0])
+        else:
+            self.coef_ = sol.coef
+            self.intercept_ = sol.intercept
+            self.dual_gap_ = sol.dual_gap
+            self.n_iter_ = [int(i) for i in sol.n_iter]
+        return self
+
+    def _check_gram(self, X, sw):
+        """Validate a user Gram: the ``X^T diag(s) X`` of the data given."""
+        gram = np.asarray(self.precompute, dtype=np.float64)
+        p = X.shape[1]
+        if gram.shape != (p, p):
+            raise ValueError(
+                f"precompute: the Gram matrix must have shape ({p}, {p}), got {gram.shape}."
+            )
+        if not np.all(np.isfinite(gram)):
+            raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
+        s = np.ones(X.shape[0]) if sw is None else sw * (X.shape[0] / sw.sum())
+        if self.fit_intercept:
+            mean = s @ X / X.shape[0]
+            if not np.allclose(mean, 0.0, atol=1e-12 * max(1.0, np.abs(X).max())):
+                raise ValueError(
+                    "precompute: a Gram matrix was given, but X is not centred "
+                    "and fit_intercept=True; pass precompute='auto' (shrinkage "
+                    "centres implicitly) or centre X before computing X.T @ X."
+                )
+        # Spot-check one column against the data, as scikit-learn does.
+        j = int(np.argmax(np.diag(gram)))
+        expected = X.T @ (s * X[:, j])
+        if not np.allclose(gram[:, j], expected, rtol=1e-7,
+                           atol=1e-10 * max(1.0, np.abs(expected).max())):
+            raise ValueError(
+                "precompute: the Gram matrix does not match X.T @ diag(sample_weight) @ X "
+                f"(column {j} differs); recompute it from the data passed to fit "
+                "(sample weights rescaled to sum to n_samples)."
+            )
+        return gram
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+class Lasso(ElasticNet):
+    """Linear model with an L1 penalty (the Lasso).
+
+    Minimises ``1 / (2 * n_samples) * sum_i s_i (y_i - x_i.w - b)^2 +
+    alpha * sum_j f_j |w_j|``: :class:`ElasticNet` with ``l1_ratio = 1``,
+    the objective of :class:`sklearn.linear_model.Lasso`. See
+    :class:`ElasticNet` for the parameters and attributes (all but
+    ``l1_ratio``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import Lasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 5))
+    >>> y = X @ [2.0, 0.0, -1.0, 0.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> Lasso(alpha=0.1).fit(X, y).coef_.round(2)
+    array([ 1.88, -0.  , -0.91, -0.  ,  0.  ])
+    """
+
+    _l1_ratio_fixed = 1.0
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
+                 copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
+                 positive=False, random_state=None, selection="cyclic",
+                 penalty_factor=None):
+        # No super().__init__: the Lasso has no l1_ratio parameter to store.
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+        self.penalty_factor = penalty_factor

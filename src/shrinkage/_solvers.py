@@ -1,0 +1,180 @@
+"""Orchestration of the coordinate-descent kernels for dense data.
+
+This module turns validated user input into what the kernels in
+``_cd_dense`` expect (weights summing to n, column statistics, centred
+targets, penalties in the n-scaled form, an absolute gap tolerance), chooses
+between naive and covariance updates, and shapes the results. It holds the
+policy; the kernels hold the loops.
+"""
+
+import numbers
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _cd_dense
+from ._exceptions import ConvergenceWarning
+
+__all__ = ["DenseDesign", "EnetSolution", "solve_enet", "choose_method"]
+
+# Covariance updates pay off when every pass is cheaper over p Gram entries
+# than over n samples; the full Gram (n p^2 / 2 flops by dsyrk) is built
+# when n >= p, otherwise columns are computed when features enter.
+_METHODS = ("naive", "gram")
+
+
+@dataclass
+class EnetSolution:
+    """Result of one elastic-net fit per target (coefficients in rows)."""
+
+    coef: np.ndarray          # (n_targets, p)
+    intercept: np.ndarray     # (n_targets,)
+    dual_gap: np.ndarray      # (n_targets,), in the 1/(2n)-scaled objective
+    n_iter: np.ndarray        # (n_targets,)
+    method: str
+
+
+def choose_method(n_samples, n_features, precompute):
+    """'naive' or 'gram' for ``precompute`` in {'auto', True, False, array}.
+
+    'auto' takes covariance updates when ``n_samples >= n_features``: then a
+    pass over the Gram (O(p) per coordinate) is cheaper than a pass over the
+    data (O(n) per coordinate) and the Gram costs no more than a few passes.
+    Measured in bench/ (see README, "Speed").
+    """
+    if isinstance(precompute, str):
+        if precompute != "auto":
+            raise ValueError(
+                f"precompute must be 'auto', True, False or a Gram matrix, got {precompute!r}."
+            )
+        return "gram" if n_samples >= n_features else "naive"
+    if isinstance(precompute, (bool, np.bool_)):
+        return "gram" if precompute else "naive"
+    return "gram"  # a Gram matrix
+
+
+class DenseDesign:
+    """A validated dense design prepared once for many solves.
+
+    Holds the weighted column means and centred norms, the target centring
+    and, for covariance updates, the Gram cache. Reused across targets and
+    along regularization paths; the caller's ``X`` is referenced, not copied
+    (except a one-time Fortran copy of a C-ordered ``X`` for naive updates).
+    """
+
+    def __init__(self, X, sample_weight, fit_intercept, method, gram=None):
+        n, p = X.shape
+        self.n_samples, self.n_features = n, p
+        self.fit_intercept = bool(fit_intercept)
+        self.method = method
+        if sample_weight is None:
+            self.sw = np.empty(0)
+        else:
+            # Weights rescaled to sum to n: the objective of design.md §1.
+            self.sw = np.ascontiguousarray(sample_weight * (n / sample_weight.sum()))
+        if method == "naive" and not X.flags.f_contiguous:
+            X = np.asfortranarray(X)
+        self.X = X
+        self.c_order = not X.flags.f_contiguous
+        self.X_flat = X.ravel(order="C" if self.c_order else "F")
+        self.x_mean = np.empty(p)
+        self.sq_norms = np.empty(p)
+        _cd_dense.column_stats(self.X_flat, n, p, self.c_order, self.sw,
+                               self.fit_intercept, self.x_mean, self.sq_norms)
+        self.cache = None
+        if method == "gram":
+            self.cache = _cd_dense.GramCache(self.X_flat, n, p, self.c_order,
+                                             self.sw, self.x_mean)
+            if gram is not None:
+                self.cache.adopt(np.ascontiguousarray(gram, dtype=np.float64))
+                self.sq_norms = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
+            elif n >= p:
+                self.cache.fill_all()
+
+    def center_targets(self, Y):
+        """Weighted target means and centred targets, one column per target."""
+        if self.fit_intercept:
+            if self.sw.size:
+                y_mean = self.sw @ Y / self.n_samples
+            else:
+                y_mean = Y.mean(axis=0)
+        else:
+            y_mean = np.zeros(Y.shape[1])
+        Yc = np.asfortranarray(Y - y_mean)
+        return y_mean, Yc
+
+    def weighted_sq_norm(self, v):
+        return float(v @ v) if not self.sw.size else float(self.sw @ (v * v))
+
+
+def _seed_from(random_state):
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(1, 2**31 - 1))
+    if random_state is None or isinstance(random_state, (numbers.Integral, np.random.Generator)):
+        rng = np.random.default_rng(random_state)
+        return int(rng.integers(1, 2**31 - 1))
+    raise ValueError(
+        f"random_state must be None, an int, a RandomState or a Generator, got {random_state!r}."
+    )
+
+
+def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
+               tol, max_iter, selection, random_state, coef_init=None,
+               screen=True, estimator_name="ElasticNet"):
+    """Fit the elastic net for each column of ``Y`` on a prepared design.
+
+    Parameters follow scikit-learn's ElasticNet; ``Y`` is (n, n_targets),
+    ``coef_init`` (n_targets, p) or None, ``penalty_factor`` (p,) or None.
+    Emits a ConvergenceWarning for targets whose gap did not reach ``tol``.
+    """
+    n, p = design.n_samples, design.n_features
+    n_targets = Y.shape[1]
+    pf = np.ones(p) if penalty_factor is None else np.ascontiguousarray(penalty_factor)
+    l1 = alpha * l1_ratio * n
+    l2 = alpha * (1.0 - l1_ratio) * n
+    y_mean, Yc = design.center_targets(Y)
+    random = selection == "random"
+    seed = _seed_from(random_state) if random else 1
+
+    coef = np.zeros((n_targets, p))
+    if coef_init is not None:
+        coef[:] = coef_init
+    gaps = np.empty(n_targets)
+    n_iters = np.zeros(n_targets, dtype=np.intp)
+    candidates = np.arange(p, dtype=np.intc)
+    correlations = np.empty(p)
+    residual = np.empty(n) if design.method == "naive" else None
+    q = np.empty(p) if design.method == "gram" else None
+
+    for k in range(n_targets):
+        yc = Yc[:, k]
+        w = np.ascontiguousarray(coef[k])
+        if design.method == "naive":
+            yy = design.weighted_sq_norm(yc)
+            gap, it = _cd_dense.enet_naive(
+                design.X, yc, design.sw, design.x_mean, design.sq_norms, pf,
+                w, residual, correlations, candidates, l1, l2, positive,
+                tol * yy, max_iter, random, seed, screen)
+        else:
+            yy = _cd_dense.gram_correlations(design.cache, yc, q)
+            gap, it = _cd_dense.enet_gram(
+                design.cache, q, yy, design.sq_norms, pf, w, correlations,
+                candidates, l1, l2, positive, tol * yy, max_iter, random, seed)
+        coef[k] = w
+        gaps[k] = gap / n
+        n_iters[k] = it
+        if gap > tol * yy:
+            warnings.warn(
+                f"{estimator_name}: objective did not converge within "
+                f"max_iter={max_iter} passes: duality gap {gap / n:.3e} > "
+                f"tolerance {tol * yy / n:.3e}"
+                + (f" (target {k})" if n_targets > 1 else "")
+                + ". Increase max_iter, loosen tol, or standardize the features"
+                + (" (alpha is tiny: for alpha = 0 use LinearRegression)." if alpha * n < 1e-8 * max(yy, 1e-300) else "."),
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+    intercept = y_mean - coef @ design.x_mean if design.fit_intercept else np.zeros(n_targets)
+    return EnetSolution(coef=coef, intercept=intercept, dual_gap=gaps,
+                        n_iter=n_iters, method=design.method)
