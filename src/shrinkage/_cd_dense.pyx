@@ -237,24 +237,34 @@ cdef void _naive_residual(NaiveProblem *P) noexcept nogil:
             shr_centered_axpy(P.n, -P.w[j], P.X + j * P.n, P.x_mean[j], P.r)
 
 
-cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp) noexcept nogil:
-    """c = Xc^T S r for every feature; returns ry = yc^T S r."""
+cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
+                               const int *idx, Py_ssize_t count) noexcept nogil:
+    """c_j = Xc_j^T S r for the features in ``idx``; returns ry = yc^T S r.
+
+    One matrix-vector product when ``idx`` covers most features, column dot
+    products when screening has left only a few.
+    """
     cdef int n_ = <int>P.n, p_ = <int>P.p, one = 1
     cdef double alpha = 1.0, beta = 0.0, total
     cdef const double *v = P.r
-    cdef Py_ssize_t i, j
+    cdef Py_ssize_t i, j, t
     cdef char trans = b'T'
     if P.sw != NULL:
         for i in range(P.n):
             tmp[i] = P.sw[i] * P.r[i]
         v = tmp
-    dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
-          &beta, c, &one)
     # sum_i s_i r_i is zero up to rounding; subtract it for exact centring.
     total = shr_weighted_sum(P.n, v, NULL)
-    if total != 0.0:
-        for j in range(P.p):
-            c[j] -= P.x_mean[j] * total
+    if 2 * count >= P.p:
+        dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
+              &beta, c, &one)
+        if total != 0.0:
+            for j in range(P.p):
+                c[j] -= P.x_mean[j] * total
+    else:
+        for t in range(count):
+            j = idx[t]
+            c[j] = _dot(P.n, P.X + j * P.n, v) - P.x_mean[j] * total
     return _dot(P.n, v, P.yc)
 
 
@@ -299,6 +309,8 @@ def enet_naive(
     cdef double max_dw, max_w, d, dw_tol = DW_TOL_START, radius
     cdef GapTerms G
     cdef double ry
+    cdef Py_ssize_t n_grown
+    cdef unsigned char[::1] in_active = np.zeros(max(p, 1), dtype=np.uint8)
     cdef unsigned int state = seed if seed != 0 else 2463534242u
 
     if n == 0 or p == 0 or n_cand == 0:
@@ -320,40 +332,101 @@ def enet_naive(
     with nogil:
         memcpy(&work[0], &candidates[0], n_cand * sizeof(int))
         n_work = n_cand
-        # Certificate first: a warm start at the solution costs no pass.
+        n_active = 0
         _naive_residual(&P)
-        ry = _naive_correlations(&P, &correlations[0], &tmp[0])
-        G = _duality_gap(p, P.w, &correlations[0], P.pf, &candidates[0], n_cand,
-                         l1, l2, positive, ry)
+        if not _all_zero(P.w, p):
+            # Certificate first: a warm start at the solution costs no pass.
+            ry = _naive_correlations(&P, &correlations[0], &tmp[0], &work[0], n_work)
+            G = _duality_gap(p, P.w, &correlations[0], P.pf, &work[0], n_work,
+                             l1, l2, positive, ry)
+            n_active = _grow_active_set(&P, &work[0], n_work, &correlations[0],
+                                        &active[0], &in_active[0])
+        else:
+            # From zero, one full pass builds the first active set (its dot
+            # products are the correlations the certificate would need).
+            G.gap = tol + 1.0
+            G.dual_norm = 0.0
+            if max_iter > 0:
+                _naive_pass(&P, &work[0], n_work, random, &state, &max_w)
+                n_iter += 1
+                n_active = _grow_active_set(&P, &work[0], n_work, NULL,
+                                            &active[0], &in_active[0])
         while G.gap > tol and n_iter < max_iter:
-            # Screening needs the (w, r, c) of one gap evaluation: do it here.
-            if screen and l1 > 0.0:
-                n_work = _gap_safe_screen(&P, &work[0], n_work, &correlations[0],
-                                          G, l1, l2)
-            # A full pass over the working features ...
-            max_dw = _naive_pass(&P, &work[0], n_work, random, &state, &max_w)
-            n_iter += 1
-            if not (max_w == 0.0 or max_dw <= dw_tol * max_w):
-                # ... then passes over the nonzero ones until they settle,
-                # and a full pass again to confirm before paying for a gap.
-                n_active = 0
-                for t in range(n_work):
-                    if P.w[work[t]] != 0.0:
-                        active[n_active] = work[t]
-                        n_active += 1
-                while n_iter < max_iter:
-                    max_dw = _naive_pass(&P, &active[0], n_active, random,
-                                         &state, &max_w)
-                    n_iter += 1
-                    if max_w == 0.0 or max_dw <= dw_tol * max_w:
-                        break
-                continue
+            # Cycle over the active set until it settles ...
+            while n_iter < max_iter and n_active > 0:
+                max_dw = _naive_pass(&P, &active[0], n_active, random, &state,
+                                     &max_w)
+                n_iter += 1
+                if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                    break
+            # ... then one product X^T r over the working set gives both the
+            # duality gap and the KKT check of every feature left out.
             _naive_residual(&P)
-            ry = _naive_correlations(&P, &correlations[0], &tmp[0])
-            G = _duality_gap(p, P.w, &correlations[0], P.pf, &candidates[0],
-                             n_cand, l1, l2, positive, ry)
-            dw_tol *= 0.1
+            ry = _naive_correlations(&P, &correlations[0], &tmp[0], &work[0], n_work)
+            G = _duality_gap(p, P.w, &correlations[0], P.pf, &work[0], n_work,
+                             l1, l2, positive, ry)
+            if G.gap <= tol:
+                break
+            if screen and l1 > 0.0:
+                # Restricting to unscreened features keeps the gap a valid
+                # certificate: screened ones are zero at every solution.
+                n_work = _gap_safe_screen(&P, &work[0], n_work, &correlations[0],
+                                          G, l1, l2, &in_active[0])
+                n_active = _filter_active(&P, &active[0], n_active, &in_active[0])
+            n_grown = _grow_active_set(&P, &work[0], n_work, &correlations[0],
+                                       &active[n_active], &in_active[0])
+            if n_grown == 0:
+                # The support is right but not settled enough: tighten.
+                dw_tol *= 0.1
+            n_active += n_grown
     return G.gap, n_iter
+
+
+cdef bint _all_zero(const double *w, Py_ssize_t p) noexcept nogil:
+    cdef Py_ssize_t j
+    for j in range(p):
+        if w[j] != 0.0:
+            return False
+    return True
+
+
+cdef Py_ssize_t _grow_active_set(NaiveProblem *P, const int *idx,
+                                 Py_ssize_t count, const double *c,
+                                 int *out, unsigned char *in_active) noexcept nogil:
+    """Append to ``out`` the features of ``idx`` not yet active that are
+    nonzero or, when ``c`` is given, violate the KKT condition of a zero
+    coefficient (|c_j| > l1 f_j, or c_j > l1 f_j when positive)."""
+    cdef Py_ssize_t t, j, added = 0
+    cdef double cj, bound
+    cdef bint take
+    for t in range(count):
+        j = idx[t]
+        if in_active[j]:
+            continue
+        take = P.w[j] != 0.0
+        if not take and c != NULL and P.h[j] + P.l2 * P.pf[j] > 0.0:
+            cj = c[j]
+            bound = P.l1 * P.pf[j]
+            take = cj > bound if P.positive else fabs(cj) > bound
+        if take:
+            out[added] = <int>j
+            in_active[j] = 1
+            added += 1
+    return added
+
+
+cdef Py_ssize_t _filter_active(NaiveProblem *P, int *active, Py_ssize_t count,
+                               unsigned char *in_active) noexcept nogil:
+    """Drop from the active set the features screening has just zeroed."""
+    cdef Py_ssize_t t, j, kept = 0
+    for t in range(count):
+        j = active[t]
+        if P.w[j] == 0.0 and in_active[j] == 2:
+            in_active[j] = 0
+            continue
+        active[kept] = <int>j
+        kept += 1
+    return kept
 
 
 cdef double _naive_pass(NaiveProblem *P, const int *idx, Py_ssize_t count,
@@ -378,7 +451,7 @@ cdef double _naive_pass(NaiveProblem *P, const int *idx, Py_ssize_t count,
 
 cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
                                  const double *c, GapTerms G, double l1,
-                                 double l2) noexcept nogil:
+                                 double l2, unsigned char *in_active) noexcept nogil:
     """Drop features that the gap-safe sphere proves zero at the optimum.
 
     Feature j is inactive at every solution when
@@ -399,6 +472,8 @@ cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
                 if P.w[j] != 0.0:
                     shr_centered_axpy(P.n, P.w[j], P.X + j * P.n, P.x_mean[j], P.r)
                     P.w[j] = 0.0
+                if in_active[j]:
+                    in_active[j] = 2  # for _filter_active
                 continue
         work[kept] = j
         kept += 1

@@ -46,7 +46,8 @@ class ElasticNet(LinearModel):
         copied).
     precompute : 'auto', bool or ndarray of shape (n_features, n_features), default='auto'
         Covariance ("Gram") updates instead of residual updates. 'auto'
-        uses them when ``n_samples >= n_features``. An array is taken as the
+        uses them when ``n_samples >= n_features`` and the Gram is shared by
+        enough targets to repay it (``n_features <= 40 * n_targets``). An array is taken as the
         Gram ``X^T diag(s) X`` of the data passed to ``fit`` (only valid
         when ``X`` is already centred or ``fit_intercept=False``).
     max_iter : int, default=1000
@@ -169,7 +170,8 @@ class ElasticNet(LinearModel):
         gram = None
         if not isinstance(self.precompute, (str, bool, np.bool_)):
             gram = self._check_gram(X, sw)
-        method = choose_method(n, p, self.precompute if gram is None else True)
+        method = choose_method(n, p, self.precompute if gram is None else True,
+                               n_solves=Y.shape[1])
         design = DenseDesign(X, sw, self.fit_intercept, method, gram=gram)
 
         coef_init = None

@@ -18,10 +18,12 @@ from ._exceptions import ConvergenceWarning
 
 __all__ = ["DenseDesign", "EnetSolution", "solve_enet", "choose_method"]
 
-# Covariance updates pay off when every pass is cheaper over p Gram entries
-# than over n samples; the full Gram (n p^2 / 2 flops by dsyrk) is built
-# when n >= p, otherwise columns are computed when features enter.
-_METHODS = ("naive", "gram")
+# Covariance updates pay off when the Gram is reused. Measured on this
+# project's machines (bench/, single thread): building the full Gram by
+# dsyrk costs about the time of p / 40 naive solves with active-set cycling,
+# so 'auto' builds it when n >= p and p <= 40 * (number of solves sharing the
+# design: targets, alphas of a path).
+_GRAM_SOLVES_PER_FEATURE = 1.0 / 40.0
 
 
 @dataclass
@@ -35,20 +37,22 @@ class EnetSolution:
     method: str
 
 
-def choose_method(n_samples, n_features, precompute):
+def choose_method(n_samples, n_features, precompute, n_solves=1):
     """'naive' or 'gram' for ``precompute`` in {'auto', True, False, array}.
 
-    'auto' takes covariance updates when ``n_samples >= n_features``: then a
-    pass over the Gram (O(p) per coordinate) is cheaper than a pass over the
-    data (O(n) per coordinate) and the Gram costs no more than a few passes.
-    Measured in bench/ (see README, "Speed").
+    'auto' takes covariance updates when ``n_samples >= n_features`` and the
+    Gram is shared by enough solves (targets, path alphas) to repay its
+    n p^2 / 2 flops: ``n_features <= 40 * n_solves``. For a single fit this
+    means few features; naive updates with active-set cycling touch only
+    the active columns between the few full passes, which is cheaper.
     """
     if isinstance(precompute, str):
         if precompute != "auto":
             raise ValueError(
                 f"precompute must be 'auto', True, False or a Gram matrix, got {precompute!r}."
             )
-        return "gram" if n_samples >= n_features else "naive"
+        pays = n_features * _GRAM_SOLVES_PER_FEATURE <= n_solves
+        return "gram" if n_samples >= n_features and pays else "naive"
     if isinstance(precompute, (bool, np.bool_)):
         return "gram" if precompute else "naive"
     return "gram"  # a Gram matrix
