@@ -13,7 +13,7 @@ import inspect
 import numpy as np
 import scipy.sparse as sp
 
-from ._exceptions import NotFittedError
+from ._exceptions import not_fitted_error
 from ._validation import check_X, check_sample_weight, feature_names_of
 
 __all__ = ["BaseEstimator", "RegressorMixin", "LinearModel"]
@@ -116,7 +116,7 @@ class BaseEstimator:
 
     def _check_is_fitted(self):
         if not self.__sklearn_is_fitted__():
-            raise NotFittedError(
+            raise not_fitted_error(
                 f"This {type(self).__name__} instance is not fitted yet. Call "
                 "'fit' with appropriate arguments before using this estimator."
             )

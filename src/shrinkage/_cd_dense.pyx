@@ -87,6 +87,7 @@ cdef struct GapTerms:
 
 cdef GapTerms _duality_gap(
     Py_ssize_t p, const double *w, const double *c, const double *pf,
+    const double *h,
     const int *candidates, Py_ssize_t n_cand, double l1, double l2,
     bint positive, double ry,
 ) noexcept nogil:
@@ -101,9 +102,11 @@ cdef GapTerms _duality_gap(
 
     which follows from ``||r||^2 = ry - w.c``; this form has no cancellation
     of large terms, so it stays accurate when the residual is tiny relative to
-    y. Features with f_j = 0 are unpenalised: coordinate descent keeps their
-    A_j at zero, and they are left out of the dual norm (as glmnet and celer
-    do for unpenalised columns).
+    y. Features with f_j = 0 are unpenalised: no rescaling of r can make
+    their dual constraint ``A_j = 0`` hold, so they stay out of the dual norm
+    and the gap is charged instead with ``c_j^2 / (2 h_j)``, the decrease of
+    the objective still available along each of them (zero exactly when
+    they are optimal given the others).
 
     With l1 = 0 the dual of the ridge problem is used instead (formulation
     "B"), and with l1 = l2 = 0 the squared gradient norm, as in scikit-learn.
@@ -111,11 +114,13 @@ cdef GapTerms _duality_gap(
     cdef GapTerms out
     cdef Py_ssize_t t, j
     cdef double a, f, wj, w_dot_c = 0.0, w_l1 = 0.0, w_l2 = 0.0
-    cdef double dual_norm = 0.0, scale, grad2 = 0.0
+    cdef double dual_norm = 0.0, scale, grad2 = 0.0, free_decrease = 0.0
     for t in range(n_cand):
         j = candidates[t]
         wj = w[j]
         f = pf[j]
+        if f == 0.0 and h[j] > 0.0:
+            free_decrease += 0.5 * c[j] * c[j] / h[j]
         w_dot_c += wj * c[j]
         w_l1 += f * fabs(wj)
         w_l2 += f * wj * wj
@@ -143,6 +148,7 @@ cdef GapTerms _duality_gap(
         out.gap = -w_dot_c + 0.5 * l2 * w_l2 + grad2 / (2.0 * l2)
     else:
         out.gap = grad2
+    out.gap += free_decrease
     return out
 
 
@@ -337,7 +343,7 @@ def enet_naive(
         if not _all_zero(P.w, p):
             # Certificate first: a warm start at the solution costs no pass.
             ry = _naive_correlations(&P, &correlations[0], &tmp[0], &work[0], n_work)
-            G = _duality_gap(p, P.w, &correlations[0], P.pf, &work[0], n_work,
+            G = _duality_gap(p, P.w, &correlations[0], P.pf, P.h, &work[0], n_work,
                              l1, l2, positive, ry)
             n_active = _grow_active_set(&P, &work[0], n_work, &correlations[0],
                                         &active[0], &in_active[0])
@@ -363,7 +369,7 @@ def enet_naive(
             # duality gap and the KKT check of every feature left out.
             _naive_residual(&P)
             ry = _naive_correlations(&P, &correlations[0], &tmp[0], &work[0], n_work)
-            G = _duality_gap(p, P.w, &correlations[0], P.pf, &work[0], n_work,
+            G = _duality_gap(p, P.w, &correlations[0], P.pf, P.h, &work[0], n_work,
                              l1, l2, positive, ry)
             if G.gap <= tol:
                 break
@@ -747,7 +753,7 @@ def enet_gram(
     with nogil:
         _gram_refresh(&P, cache)
         ry = yy - _dot(p, P.q, P.w)
-        G = _duality_gap(p, P.w, P.c, P.pf, cand, n_cand, l1, l2, positive, ry)
+        G = _duality_gap(p, P.w, P.c, P.pf, P.h, cand, n_cand, l1, l2, positive, ry)
         while G.gap > tol and n_iter < max_iter:
             max_dw = _gram_pass(&P, cache, cand, n_cand, random, &state, &max_w)
             n_iter += 1
@@ -766,7 +772,7 @@ def enet_gram(
                 continue
             _gram_refresh(&P, cache)
             ry = yy - _dot(p, P.q, P.w)
-            G = _duality_gap(p, P.w, P.c, P.pf, cand, n_cand, l1, l2, positive, ry)
+            G = _duality_gap(p, P.w, P.c, P.pf, P.h, cand, n_cand, l1, l2, positive, ry)
             dw_tol *= 0.1
     return G.gap, n_iter
 

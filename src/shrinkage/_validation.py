@@ -177,7 +177,9 @@ def check_sample_weight(sample_weight, n_samples):
     """
     if sample_weight is None:
         return None
-    if isinstance(sample_weight, numbers.Number) or np.ndim(sample_weight) == 0:
+    if not isinstance(sample_weight, numbers.Number):
+        sample_weight = _to_float_array(sample_weight, "sample_weight", ensure_2d=False)
+    if isinstance(sample_weight, numbers.Number) or sample_weight.ndim == 0:
         value = float(sample_weight)
         if not np.isfinite(value) or value <= 0:
             raise ValueError(
