@@ -1,0 +1,168 @@
+"""What is solved on a problem, and how a result is scored.
+
+Tasks (design.md section 5 and issues 3-6):
+
+- ``lasso``  : Lasso at ``alpha = lambda_max / 20`` with an intercept.
+- ``enet``   : ElasticNet, ``l1_ratio = 0.5``, ``alpha = lambda_max(0.5) / 20``, intercept.
+- ``path``   : 100-alpha Lasso path from ``lambda_max`` down to ``eps * lambda_max``
+               (``eps = 1e-3`` when n >= p, ``1e-2`` when p > n, as in issue 5), no
+               intercept, as scikit-learn's ``lasso_path`` (which has none): dense
+               ``X`` and ``y`` are centred once beforehand (untimed), which makes it
+               the same problem as the intercept one; sparse ``X`` is used as is.
+               Scored at the worst alpha of the path.
+- ``cv``     : LassoCV over the same 100 alphas (with intercept), 5 contiguous
+               folds given explicitly so every solver sees the same splits. Scored
+               by the final model's objective at the chosen ``alpha_``; choosing a
+               different ``alpha_`` than the reference counts as not precise.
+- ``ridge``  : Ridge at scikit-learn's default ``alpha = 1``, intercept.
+- ``ridgecv``: RidgeCV (efficient leave-one-out) over 20 alphas ``n * logspace(-4, 1)``;
+               scored like ``cv``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .protocol import Evaluation, alpha_grid, enet_objective, lambda_max, ridge_objective
+
+__all__ = ["TASKS", "TASK_FAMILY", "CV_PROBLEMS", "NotApplicable", "TaskSetup", "setup_task"]
+
+TASKS = ("lasso", "enet", "path", "cv", "ridge", "ridgecv")
+TASK_FAMILY = {
+    "lasso": "lasso",
+    "enet": "lasso",
+    "path": "lasso",
+    "cv": "lasso",
+    "ridge": "ridge",
+    "ridgecv": "ridge",
+}
+#: LassoCV is run on these problems only (5 folds x 100 alphas is a lot of
+#: fits; issue 5's target is on ``tall``).
+CV_PROBLEMS = frozenset({"seed", "tall"})
+N_ALPHAS = 100
+N_FOLDS = 5
+
+
+class NotApplicable(Exception):
+    """This task is not run on this problem."""
+
+
+@dataclass
+class TaskSetup:
+    task: str
+    problem: object
+    X: object
+    y: np.ndarray
+    fit_intercept: bool = True
+    alpha: float = None
+    l1_ratio: float = 1.0
+    alphas: np.ndarray = None
+    eps: float = None
+    cv: list = None
+    n_jobs: int = 1
+    max_iter: int = 100_000
+    description: str = ""
+
+    def evaluate(self, fit):
+        """Objective(s) of a :class:`solvers.Fit` for this task (an :class:`Evaluation`)."""
+        X, y = self.X, self.y
+        if self.task in ("lasso", "enet"):
+            return Evaluation(np.array([enet_objective(
+                X, y, fit.coef, fit.intercept, alpha=self.alpha, l1_ratio=self.l1_ratio)]))
+        if self.task == "path":
+            return Evaluation(path_objectives(X, y, fit.coefs, self.alphas))
+        if self.task == "ridge":
+            return Evaluation(np.array([ridge_objective(X, y, fit.coef, fit.intercept,
+                                                        alpha=self.alpha)]))
+        if self.task in ("cv", "ridgecv"):
+            k = _alpha_index(self.alphas, fit.alpha)
+            alpha = self.alphas[k] if k is not None else fit.alpha
+            if self.task == "cv":
+                P = enet_objective(X, y, fit.coef, fit.intercept, alpha=alpha, l1_ratio=self.l1_ratio)
+            else:
+                P = ridge_objective(X, y, fit.coef, fit.intercept, alpha=alpha)
+            return Evaluation(np.array([P]), key=k)
+        raise ValueError(self.task)
+
+
+def path_objectives(X, y, coefs, alphas):
+    """Lasso objective (no intercept) at every alpha of a path; ``inf`` where a column is missing."""
+    coefs = np.asarray(coefs, dtype=np.float64)
+    n = X.shape[0]
+    out = np.full(len(alphas), np.inf)
+    if coefs.ndim != 2 or coefs.shape[0] != X.shape[1]:
+        return out
+    k = min(coefs.shape[1], len(alphas))
+    if k == 0:
+        return out
+    C = coefs[:, :k]
+    R = y[:, None] - np.asarray(X @ C)
+    out[:k] = np.einsum("ij,ij->j", R, R) / (2.0 * n) + np.asarray(alphas[:k]) * np.abs(C).sum(axis=0)
+    return out
+
+
+def _alpha_index(alphas, alpha):
+    if alpha is None:
+        return None
+    hits = np.flatnonzero(np.isclose(alphas, alpha, rtol=1e-9, atol=0.0))
+    return int(hits[0]) if hits.size else None
+
+
+def _contiguous_folds(n, k=N_FOLDS):
+    """scikit-learn's ``KFold(k)`` without shuffling, as explicit index arrays."""
+    sizes = np.full(k, n // k)
+    sizes[: n % k] += 1
+    idx = np.arange(n)
+    folds, start = [], 0
+    for size in sizes:
+        test = idx[start : start + size]
+        train = np.concatenate([idx[:start], idx[start + size :]])
+        folds.append((train, test))
+        start += size
+    return folds
+
+
+def setup_task(task, problem, *, n_jobs=1, max_iter=100_000):
+    """Data and parameters of ``task`` on ``problem``; raises :class:`NotApplicable`."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+    if TASK_FAMILY[task] != problem.family:
+        raise NotApplicable(f"{task} is not run on {problem.family} problems")
+    X, y = problem.X, problem.y
+    n, p = X.shape
+    common = dict(task=task, problem=problem, n_jobs=n_jobs, max_iter=max_iter)
+    if task == "lasso":
+        alpha = lambda_max(X, y) / 20
+        return TaskSetup(X=X, y=y, alpha=alpha, **common,
+                         description=f"Lasso, alpha = lambda_max/20 = {alpha:.4g}")
+    if task == "enet":
+        alpha = lambda_max(X, y, l1_ratio=0.5) / 20
+        return TaskSetup(X=X, y=y, alpha=alpha, l1_ratio=0.5, **common,
+                         description=f"ElasticNet l1_ratio=0.5, alpha = lambda_max/20 = {alpha:.4g}")
+    if task == "path":
+        eps = 1e-3 if n >= p else 1e-2
+        if sp.issparse(X):
+            Xp, yp = X, y
+        else:
+            Xp = np.asfortranarray(X - X.mean(axis=0))
+            yp = y - y.mean()
+        alphas = alpha_grid(lambda_max(Xp, yp, fit_intercept=False), N_ALPHAS, eps)
+        return TaskSetup(X=Xp, y=yp, fit_intercept=False, alphas=alphas, eps=eps, **common,
+                         description=f"Lasso path, {N_ALPHAS} alphas, eps={eps:g}, "
+                                     + ("no intercept (sparse X as is)" if sp.issparse(X)
+                                        else "centred data, no intercept"))
+    if task == "cv":
+        if problem.name not in CV_PROBLEMS:
+            raise NotApplicable(f"cv runs on {', '.join(sorted(CV_PROBLEMS))} only")
+        eps = 1e-3 if n >= p else 1e-2
+        alphas = alpha_grid(lambda_max(X, y), N_ALPHAS, eps)
+        return TaskSetup(X=X, y=y, alphas=alphas, eps=eps, cv=_contiguous_folds(n), **common,
+                         description=f"LassoCV, {N_ALPHAS} alphas, eps={eps:g}, {N_FOLDS} folds")
+    if task == "ridge":
+        return TaskSetup(X=X, y=y, alpha=1.0, **common, description="Ridge, alpha = 1")
+    if task == "ridgecv":
+        alphas = n * np.logspace(-4, 1, 20)
+        return TaskSetup(X=X, y=y, alphas=alphas, **common,
+                         description="RidgeCV (leave-one-out), 20 alphas n*logspace(-4, 1)")
+    raise AssertionError(task)
