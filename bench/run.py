@@ -84,14 +84,14 @@ def _matches(patterns, problem, task):
 
 
 class _Progress:
-    def __init__(self, stream=sys.stderr):
+    def __init__(self, stream=None):
         self.t0 = time.perf_counter()
         self.stream = stream
         self.prefix = ""
 
     def __call__(self, msg):
-        print(f"[{time.perf_counter() - self.t0:7.1f}s] {self.prefix}{msg}", file=self.stream,
-              flush=True)
+        print(f"[{time.perf_counter() - self.t0:7.1f}s] {self.prefix}{msg}",
+              file=self.stream or sys.stderr, flush=True)
 
 
 def main(argv=None):

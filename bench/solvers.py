@@ -335,7 +335,12 @@ def _glmnet_single(setup):
     import glmnet
 
     X, y = setup.X, setup.y
-    params = dict(alpha=setup.l1_ratio, lambda_path=np.array([setup.alpha]), standardize=False,
+    # glmnet scales y to unit variance inside, which leaves the l1 term as
+    # stated but divides the l2 term by sd(y): a1 = lam*mix, a2 = lam*(1-mix)/sd(y)
+    # (checked against the KKT conditions). Map scikit-learn's (alpha, l1_ratio).
+    a, r = setup.alpha, setup.l1_ratio
+    lam = a * r + a * (1.0 - r) * float(np.std(y))
+    params = dict(alpha=a * r / lam, lambda_path=np.array([lam]), standardize=False,
                   fit_intercept=setup.fit_intercept, max_iter=setup.max_iter, n_splits=0)
 
     def fit(tol):

@@ -1,0 +1,494 @@
+"""Tests of the benchmark harness in bench/ (its logic, never its timings).
+
+The harness lives next to tests/ in a repository checkout. When the tests
+run elsewhere (CI copies tests/ next to an installed wheel), bench/ is not
+there and this module is skipped.
+"""
+
+import importlib
+import importlib.util
+import json
+import math
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+if not (BENCH / "protocol.py").is_file() or not (BENCH / "run.py").is_file():
+    pytest.skip(
+        f"bench/ is not next to tests/ (looked in {BENCH}): the harness tests need a "
+        "repository checkout",
+        allow_module_level=True,
+    )
+
+sp = pytest.importorskip("scipy.sparse")
+pytest.importorskip("sklearn", reason="the benchmark's baseline is scikit-learn")
+
+
+def _load(sub):
+    """Import bench/<sub>.py as part of a package under a name that cannot clash."""
+    pkg = "shrinkage_bench"
+    if pkg not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            pkg, BENCH / "__init__.py", submodule_search_locations=[str(BENCH)]
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[pkg] = module
+        spec.loader.exec_module(module)
+    return importlib.import_module(f"{pkg}.{sub}")
+
+
+problems = _load("problems")
+protocol = _load("protocol")
+solvers = _load("solvers")
+tasks = _load("tasks")
+report = _load("report")
+run = _load("run")
+
+
+# --------------------------------------------------------------------------
+# problems
+
+
+@pytest.mark.parametrize("name", problems.ALL_PROBLEMS)
+def test_problems_are_deterministic_and_shaped(name):
+    a = problems.make_problem(name, "tiny")
+    b = problems.make_problem(name, "tiny")
+    assert a.shape == problems.shape_of(name, "tiny")
+    assert a.y.shape == (a.shape[0],)
+    if a.is_sparse:
+        assert a.X.format == "csc"
+        assert (a.X != b.X).nnz == 0
+    else:
+        assert a.X.flags.f_contiguous
+        np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.y, b.y)
+    assert a.family == ("lasso" if name in problems.LASSO_PROBLEMS else "ridge")
+    if a.family == "lasso":  # sparse truth
+        assert 0 < np.count_nonzero(a.coef_true) <= max(3, a.shape[1] // 2)
+
+
+def test_design_sizes():
+    full = {name: problems.shape_of(name, "full") for name in problems.ALL_PROBLEMS}
+    assert full == {
+        "seed": (200, 10), "tall": (100_000, 200), "wide": (500, 20_000),
+        "corr": (2000, 2000), "sparse": (10_000, 50_000),
+        "ridge_small": (200, 10), "ridge_tall": (100_000, 200),
+        "ridge_mid": (20_000, 2000), "ridge_wide": (2000, 50_000),
+    }
+    assert problems.SIZES["full"]["sparse"][2] == 1e-3
+    for name in problems.ALL_PROBLEMS:  # quick is never bigger
+        qn, qp = problems.shape_of(name, "quick")
+        assert qn * qp <= full[name][0] * full[name][1]
+
+
+def test_seed_problem_is_the_textbook_example():
+    prob = problems.make_problem("seed", "full")
+    assert prob.shape == (200, 10)
+    np.testing.assert_allclose(prob.X.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(prob.X.std(axis=0), 1, atol=1e-12)
+    np.testing.assert_array_equal(prob.coef_true[:3], [3.5, -2.1, 1.8])
+    assert np.count_nonzero(prob.coef_true) == 3
+    resid = prob.y - prob.X @ prob.coef_true
+    assert 0.3 < resid.std() < 0.7  # noise sd 0.5
+
+
+def test_some_problems_are_uncentred():
+    tall = problems.make_problem("tall", "tiny")
+    assert np.abs(tall.X.mean(axis=0)).max() > 1.0
+    sparse = problems.make_problem("sparse", "tiny")
+    assert np.asarray(sparse.X.mean(axis=0)).min() >= 0 and sparse.X.mean() > 0
+
+
+def test_corr_problem_has_toeplitz_correlation():
+    prob = problems.make_problem("corr", "quick")  # 500x500: enough rows for the estimate
+    C = np.corrcoef(prob.X, rowvar=False)
+    lag1 = np.mean(np.diag(C, 1))
+    lag2 = np.mean(np.diag(C, 2))
+    assert abs(lag1 - 0.9) < 0.05 and abs(lag2 - 0.81) < 0.05
+
+
+def test_unknown_problem_or_size():
+    with pytest.raises(ValueError):
+        problems.make_problem("nope", "tiny")
+    with pytest.raises(ValueError):
+        problems.make_problem("seed", "huge")
+
+
+# --------------------------------------------------------------------------
+# objectives and lambda_max
+
+
+def _data(n=40, p=7, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) + rng.uniform(-3, 3, p)
+    y = X[:, :2] @ [1.5, -2.0] + 4.0 + rng.standard_normal(n)
+    return X, y
+
+
+def test_enet_objective_by_hand():
+    X, y = _data()
+    n = X.shape[0]
+    rng = np.random.default_rng(1)
+    w, b = rng.standard_normal(X.shape[1]), 0.7
+    f = rng.uniform(0, 2, X.shape[1])
+    r = y - X @ w - b
+    expected = r @ r / (2 * n) + 0.3 * 0.6 * np.sum(f * np.abs(w)) + 0.3 * 0.4 / 2 * np.sum(f * w * w)
+    got = protocol.enet_objective(X, y, w, b, alpha=0.3, l1_ratio=0.6, penalty_factor=f)
+    assert got == pytest.approx(expected, rel=1e-14)
+    # sparse X gives the same number
+    assert protocol.enet_objective(sp.csc_matrix(X), y, w, b, alpha=0.3, l1_ratio=0.6,
+                                   penalty_factor=f) == pytest.approx(expected, rel=1e-13)
+
+
+def test_enet_objective_weights_are_repeated_rows():
+    X, y = _data()
+    rng = np.random.default_rng(2)
+    sw = rng.integers(1, 4, X.shape[0]).astype(float)
+    w, b = rng.standard_normal(X.shape[1]), -0.2
+    weighted = protocol.enet_objective(X, y, w, b, alpha=0.1, sample_weight=sw)
+    # weights are rescaled to sum to n: any positive multiple gives the same value
+    assert protocol.enet_objective(X, y, w, b, alpha=0.1, sample_weight=5 * sw) == pytest.approx(weighted)
+    Xr, yr = np.repeat(X, sw.astype(int), axis=0), np.repeat(y, sw.astype(int))
+    assert protocol.enet_objective(Xr, yr, w, b, alpha=0.1) == pytest.approx(weighted, rel=1e-12)
+
+
+def test_ridge_objective_is_minimised_by_sklearn_ridge():
+    from sklearn.linear_model import Ridge
+
+    X, y = _data()
+    m = Ridge(alpha=2.0, solver="cholesky").fit(X, y)
+    P = protocol.ridge_objective(X, y, m.coef_, m.intercept_, alpha=2.0)
+    r = y - X @ m.coef_ - m.intercept_
+    assert P == pytest.approx(r @ r + 2.0 * m.coef_ @ m.coef_)
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        d = 1e-3 * rng.standard_normal(X.shape[1])
+        assert protocol.ridge_objective(X, y, m.coef_ + d, m.intercept_, alpha=2.0) > P
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lambda_max_is_where_lasso_becomes_zero(fit_intercept, weighted):
+    from sklearn.linear_model import Lasso
+
+    X, y = _data()
+    sw = np.random.default_rng(4).uniform(0.5, 2, X.shape[0]) if weighted else None
+    lmax = protocol.lambda_max(X, y, fit_intercept=fit_intercept, sample_weight=sw)
+    kw = dict(fit_intercept=fit_intercept, tol=1e-12, max_iter=100_000)
+    at = Lasso(alpha=lmax * (1 + 1e-9), **kw).fit(X, y, sample_weight=sw)
+    below = Lasso(alpha=lmax * 0.99, **kw).fit(X, y, sample_weight=sw)
+    assert np.all(at.coef_ == 0)
+    assert np.count_nonzero(below.coef_) >= 1
+
+
+def test_lambda_max_l1_ratio_and_penalty_factor():
+    X, y = _data()
+    base = protocol.lambda_max(X, y)
+    assert protocol.lambda_max(X, y, l1_ratio=0.5) == pytest.approx(2 * base)
+    f = np.ones(X.shape[1])
+    assert protocol.lambda_max(X, y, penalty_factor=2 * f) == pytest.approx(base / 2)
+    assert protocol.lambda_max(X, y, penalty_factor=0 * f) == 0.0
+    with pytest.raises(ValueError):
+        protocol.lambda_max(X, y, l1_ratio=0.0)
+
+
+def test_alpha_grid_and_rel_suboptimality():
+    g = protocol.alpha_grid(2.0, 100, 1e-3)
+    assert len(g) == 100 and g[0] == pytest.approx(2.0) and g[-1] == pytest.approx(2e-3)
+    assert np.all(np.diff(g) < 0)
+    assert protocol.rel_suboptimality([1.0, 2.0], [1.0, 1.0]) == pytest.approx(1.0)
+    assert protocol.rel_suboptimality([1.0], [1.0]) == 0.0
+    assert protocol.rel_suboptimality([np.inf], [1.0]) == math.inf
+    assert protocol.rel_suboptimality([1.0, 1.0], [1.0]) == math.inf  # truncated path
+
+
+# --------------------------------------------------------------------------
+# the protocol, on fake solvers whose suboptimality we control
+
+PSTAR = 10.0
+
+
+def _fake(name, subopt_of_tol, tight_tol=1e-12, key_of_tol=None, calls=None):
+    """A solver whose result at ``tol`` has relative suboptimality ``subopt_of_tol(tol)``."""
+
+    def fit(tol):
+        if calls is not None:
+            calls.append((name, tol))
+        key = key_of_tol(tol) if key_of_tol else None
+        return protocol.Evaluation(np.atleast_1d(PSTAR * (1 + np.asarray(subopt_of_tol(tol)))), key)
+
+    return protocol.Candidate(name, fit, default_tol=1e-4, tight_tol=tight_tol)
+
+
+def _identity(result):
+    return result
+
+
+def _ref(n_alphas=1):
+    return protocol.Reference(np.full(n_alphas, PSTAR), None, {}, {})
+
+
+@pytest.mark.parametrize(
+    "subopt, expected_tol",
+    [
+        (lambda tol: 0.5 * tol**2, 1e-3),  # 5e-7 at 1e-3, 5e-5 at 1e-2
+        (lambda tol: 3 * tol, 1e-7),  # 3e-7 at 1e-7, 3e-6 at 1e-6
+        (lambda tol: 0.0, 1e-1),  # exact at any tolerance: the loosest
+        (lambda tol: 1e-7 if tol == 1e-2 else 1e-2, 1e-2),  # the loosest passing one, not the tightest
+    ],
+)
+def test_find_tolerance_picks_the_loosest_passing_tol(subopt, expected_tol):
+    choice = protocol.find_tolerance(_fake("f", subopt), _identity, _ref())
+    assert choice.reached
+    assert choice.tol == expected_tol
+    assert choice.subopt <= protocol.TARGET
+    # it stopped there: nothing tighter was run
+    assert [t for t, _, _ in choice.tried] == [t for t in protocol.TOL_GRID if t >= expected_tol]
+
+
+def test_find_tolerance_reports_when_target_is_never_reached():
+    choice = protocol.find_tolerance(_fake("f", lambda tol: 1e-3 + tol), _identity, _ref())
+    assert not choice.reached
+    assert choice.tol == protocol.TOL_GRID[-1]
+    assert len(choice.tried) == len(protocol.TOL_GRID)
+    assert choice.subopt == pytest.approx(1e-3, rel=1e-6)
+
+
+def test_find_tolerance_target_is_a_parameter():
+    choice = protocol.find_tolerance(_fake("f", lambda tol: 3 * tol), _identity, _ref(), target=1e-3)
+    assert choice.tol == 1e-4
+
+
+def test_path_is_judged_at_its_worst_alpha():
+    # 3 alphas; the last one converges ten times slower than the others.
+    fake = _fake("path", lambda tol: np.array([tol**2, tol**2, 30 * tol]))
+    choice = protocol.find_tolerance(fake, _identity, _ref(3))
+    assert choice.tol == 1e-8  # 30 * 1e-8 = 3e-7 passes; 30 * 1e-7 = 3e-6 does not
+    assert choice.subopt == pytest.approx(3e-7)
+
+
+def test_tight_reference_is_the_best_over_solvers():
+    a = _fake("a", lambda tol: 1e-9)
+    b = _fake("b", lambda tol: 0.0)
+
+    def broken(tol):
+        raise RuntimeError("boom")
+
+    c = protocol.Candidate("c", broken)
+    messages = []
+    ref = protocol.tight_reference([a, b, c], _identity, messages.append)
+    assert ref.objectives[0] == PSTAR
+    assert set(ref.per_solver) == {"a", "b"}
+    assert any("c: failed" in m for m in messages)
+    # a is judged against b's better objective
+    assert protocol.find_tolerance(a, _identity, ref).subopt == pytest.approx(1e-9)
+
+
+def test_keyed_task_must_choose_the_reference_model():
+    # A CV-like solver: at loose tolerances it picks another alpha_ (key 1).
+    cv = _fake("cv", lambda tol: 0.0, key_of_tol=lambda tol: 0 if tol <= 1e-5 else 1)
+    ref = protocol.tight_reference([cv], _identity)
+    assert ref.key == 0
+    choice = protocol.find_tolerance(cv, _identity, ref)
+    assert choice.tol == 1e-5
+    assert all(s == math.inf for t, s, _ in choice.tried if t > 1e-5)
+
+
+def test_time_alternating_alternates_and_takes_every_repeat():
+    log = []
+    runs = [("A", lambda: log.append("A")), ("B", lambda: log.append("B"))]
+    times = protocol.time_alternating(runs, repeats=3, min_time=0.0)
+    assert log == ["A", "B"] * 3
+    assert {k: len(v) for k, v in times.items()} == {"A": 3, "B": 3}
+    assert all(t >= 0 for v in times.values() for t in v)
+
+
+def test_time_alternating_batches_fast_calls():
+    log = []
+    runs = [("A", lambda: log.append("A"))]
+    protocol.time_alternating(runs, repeats=2, min_time=1e-3, single_estimates={"A": 1e-5})
+    assert len(log) == 2 * 100
+
+
+def test_measure_end_to_end_on_fakes():
+    calls = []
+    sk = _fake("sklearn", lambda tol: 0.5 * tol**2, calls=calls)
+    fast = _fake("fast", lambda tol: 3 * tol, calls=calls)
+    never = _fake("never", lambda tol: 1e-2, calls=calls)
+    ref, res = protocol.measure([sk, fast, never], _identity, repeats=3, min_time=0.0)
+    assert ref.objectives[0] == pytest.approx(PSTAR)
+    assert res["sklearn"].tol == 1e-3 and res["sklearn"].reached
+    assert res["fast"].tol == 1e-7 and res["fast"].reached
+    assert not res["never"].reached and "not reached" in res["never"].note
+    for m in res.values():
+        assert len(m.times) == 3 and len(m.default_times) == 3
+        assert m.default_tol == 1e-4
+        assert m.time == pytest.approx(np.median(m.times))
+    assert res["fast"].default_subopt == pytest.approx(3e-4)
+    # the timed phase alternates between solvers: the last 2 * 3 * 3 calls
+    # are 3 rounds of (default, walked) for each of the 3 solvers, in order
+    timed = [name for name, _ in calls[-18:]]
+    assert timed == (["sklearn"] * 2 + ["fast"] * 2 + ["never"] * 2) * 3
+
+
+# --------------------------------------------------------------------------
+# solvers and tasks
+
+
+def test_missing_solver_is_skipped_with_a_note():
+    fake = solvers.SolverInfo("ghost", "no_such_module_for_shrinkage_bench", {})
+    found, notes = solvers.available_solvers(registry=[solvers.REGISTRY[0], fake])
+    assert [i.name for i in found] == ["sklearn"]
+    assert len(notes) == 1 and "ghost" in notes[0]
+
+
+def test_library_without_the_estimator_is_unavailable(monkeypatch):
+    monkeypatch.setitem(sys.modules, "fake_shrinkage_bench_lib", types.ModuleType("fake_shrinkage_bench_lib"))
+    adapters = solvers._sklike("fake_shrinkage_bench_lib")
+    setup = tasks.setup_task("lasso", problems.make_problem("seed", "tiny"))
+    with pytest.raises(solvers.Unavailable, match="Lasso not available"):
+        adapters["lasso"](setup)
+
+
+@pytest.mark.parametrize("name", ["ridge_tall", "ridge_wide"])
+def test_ridge_floor_solves_ridge(name):
+    from sklearn.linear_model import Ridge
+
+    prob = problems.make_problem(name, "tiny")
+    setup = tasks.setup_task("ridge", prob)
+    fit = solvers._floor_ridge(setup)(None)
+    ref = Ridge(alpha=setup.alpha, solver="svd").fit(prob.X, prob.y)
+    np.testing.assert_allclose(fit.coef, ref.coef_, rtol=1e-8, atol=1e-10)
+    assert fit.intercept == pytest.approx(ref.intercept_, rel=1e-8, abs=1e-10)
+
+
+def test_task_applicability():
+    lasso = problems.make_problem("wide", "tiny")
+    ridge = problems.make_problem("ridge_small", "tiny")
+    with pytest.raises(tasks.NotApplicable):
+        tasks.setup_task("ridge", lasso)
+    with pytest.raises(tasks.NotApplicable):
+        tasks.setup_task("lasso", ridge)
+    with pytest.raises(tasks.NotApplicable):  # cv only on seed and tall
+        tasks.setup_task("cv", lasso)
+    path = tasks.setup_task("path", lasso)
+    assert len(path.alphas) == 100 and path.eps == 1e-2  # p > n
+    assert not path.fit_intercept
+    np.testing.assert_allclose(path.X.mean(axis=0), 0, atol=1e-12)
+    seed = tasks.setup_task("lasso", problems.make_problem("seed", "tiny"))
+    assert seed.alpha == pytest.approx(protocol.lambda_max(seed.X, seed.y) / 20)
+    cv = tasks.setup_task("cv", problems.make_problem("seed", "tiny"))
+    assert len(cv.cv) == 5
+    assert sorted(np.concatenate([te for _, te in cv.cv]).tolist()) == list(range(cv.X.shape[0]))
+
+
+def _sklearn_candidates(setup):
+    info = solvers.REGISTRY[0]
+    assert info.name == "sklearn"
+    fit = info.adapters[setup.task](setup)
+    return [protocol.Candidate("sklearn", fit, tight_tol=info.tight_tol,
+                               tunable=setup.task not in info.direct)]
+
+
+@pytest.mark.parametrize(
+    "problem, task",
+    [(p, t) for p in problems.LASSO_PROBLEMS for t in ("lasso", "enet", "path", "cv")
+     if t != "cv" or p in tasks.CV_PROBLEMS]
+    + [(p, t) for p in problems.RIDGE_PROBLEMS for t in ("ridge", "ridgecv")],
+)
+def test_every_task_scores_sklearn_at_its_reference(problem, task):
+    setup = tasks.setup_task(task, problems.make_problem(problem, "tiny"))
+    ref, res = protocol.measure(_sklearn_candidates(setup), setup.evaluate, repeats=1, min_time=0.0)
+    m = res["sklearn"]
+    assert m.reached and m.subopt <= protocol.TARGET
+    assert np.all(np.isfinite(ref.objectives))
+    if task == "path":
+        assert ref.objectives.shape == (100,)
+    if task in ("cv", "ridgecv"):
+        assert ref.key is not None
+
+
+def test_path_objectives_mark_a_truncated_path():
+    setup = tasks.setup_task("path", problems.make_problem("seed", "tiny"))
+    coefs = np.zeros((setup.X.shape[1], 60))
+    P = tasks.path_objectives(setup.X, setup.y, coefs, setup.alphas)
+    assert np.all(np.isfinite(P[:60])) and np.all(np.isinf(P[60:]))
+
+
+@pytest.mark.parametrize("peer", ["celer", "skglm", "glmnet", "glum"])
+@pytest.mark.parametrize("task", ["lasso", "enet", "path"])
+def test_peer_adapters_solve_the_same_problem(peer, task):
+    pytest.importorskip(peer)
+    info = next(i for i in solvers.REGISTRY if i.name == peer)
+    setup = tasks.setup_task(task, problems.make_problem("tall", "tiny"))
+    cands = _sklearn_candidates(setup) + [
+        protocol.Candidate(peer, info.adapters[task](setup), tight_tol=info.tight_tol)]
+    ref = protocol.tight_reference(cands, setup.evaluate)
+    assert set(ref.per_solver) == {"sklearn", peer}
+    peer_subopt = protocol.rel_suboptimality(ref.per_solver[peer].objectives, ref.objectives)
+    assert peer_subopt <= 1e-8
+
+
+# --------------------------------------------------------------------------
+# the command line, end to end on tiny problems
+
+
+def test_only_patterns():
+    assert run._matches([], "tall", "lasso")
+    assert run._matches(["tall"], "tall", "path")
+    assert not run._matches(["tall"], "wide", "path")
+    assert run._matches(["*/path"], "wide", "path") and run._matches(["/path"], "wide", "path")
+    assert not run._matches(["tall/lasso"], "tall", "enet")
+    assert run._matches(["ridge_*/ridgecv", "seed/lasso"], "seed", "lasso")
+
+
+def test_run_tiny_through_every_task(tmp_path, capsys):
+    rc = run.main(["--tiny", "--repeats", "1", "--min-time", "0", "--solvers",
+                   "sklearn,shrinkage,floor", "--out", str(tmp_path), "--no-chart"])
+    assert rc == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("| problem | task | solver |")
+    assert "reference run" in err  # progress while running
+    expected = {(p, t) for p in problems.LASSO_PROBLEMS for t in ("lasso", "enet", "path")}
+    expected |= {(p, "cv") for p in tasks.CV_PROBLEMS}
+    expected |= {(p, t) for p in problems.RIDGE_PROBLEMS for t in ("ridge", "ridgecv")}
+    [md] = tmp_path.glob("bench-tiny-*.md")
+    [js] = tmp_path.glob("bench-tiny-*.json")
+    record = json.loads(js.read_text())
+    seen = {(r["problem"], r["task"]) for r in record["rows"] if r["solver"] == "sklearn"}
+    assert seen == expected
+    for r in record["rows"]:
+        if r["solver"] == "sklearn":
+            assert r["speedup"] == pytest.approx(1.0)
+            assert r["subopt"] <= protocol.TARGET
+    text = md.read_text()
+    for key in ("cpu", "numpy", "scipy", "sklearn", "shrinkage", "date", "blas"):
+        assert key in text
+    assert "| seed 60x10 | lasso | sklearn |" in text
+
+
+def test_run_list_and_errors(capsys):
+    assert run.main(["--tiny", "--list", "--solvers", "sklearn"]) == 0
+    out = capsys.readouterr().out
+    assert "ridge_wide" in out and "sklearn" in out
+    with pytest.raises(SystemExit):
+        run.main(["--tiny", "--solvers", "no-such-solver"])
+    with pytest.raises(SystemExit):
+        run.main(["--tiny", "--only", "nothing/matches"])
+
+
+def test_chart(tmp_path):
+    pytest.importorskip("matplotlib")
+    rows = [
+        dict(problem="seed", task="lasso", solver="sklearn", speedup=1.0, default_speedup=1.0),
+        dict(problem="seed", task="lasso", solver="shrinkage", speedup=12.0, default_speedup=10.0),
+        dict(problem="tall", task="lasso", solver="shrinkage", speedup=0.8, default_speedup=math.nan),
+    ]
+    path = tmp_path / "chart.png"
+    assert report.write_chart(rows, path) is None
+    assert path.stat().st_size > 1000
+    assert report.write_chart(rows[:1], tmp_path / "none.png") is not None  # nothing to compare
