@@ -62,9 +62,9 @@ SHR_INLINE void shr_centered_axpy(ptrdiff_t n, double a,
                                   double *SHR_RESTRICT r)
 {
     ptrdiff_t i;
-    const double am = a * m;
+    /* a * (x - m), not a * x - a * m: exact for columns with large offsets */
     for (i = 0; i < n; ++i) {
-        r[i] += a * x[i] - am;
+        r[i] += a * (x[i] - m);
     }
 }
 
@@ -147,6 +147,38 @@ SHR_INLINE double shr_centered_sq_norm(ptrdiff_t n, const double *x, double m,
     return a0 + a1;
 }
 
+/* sum_i s[i] * (x[i] - m) * r[i] (s may be NULL): the correlation of an
+ * implicitly centred column with r, without the cancellation that
+ * x^T r - m * sum(r) suffers when |m| is large against the column's spread. */
+SHR_INLINE double shr_centered_dot(ptrdiff_t n, const double *x, double m,
+                                   const double *s, const double *r)
+{
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    ptrdiff_t i = 0;
+    if (s == NULL) {
+        for (; i + 4 <= n; i += 4) {
+            a0 += (x[i] - m) * r[i];
+            a1 += (x[i + 1] - m) * r[i + 1];
+            a2 += (x[i + 2] - m) * r[i + 2];
+            a3 += (x[i + 3] - m) * r[i + 3];
+        }
+        for (; i < n; ++i) {
+            a0 += (x[i] - m) * r[i];
+        }
+    } else {
+        for (; i + 4 <= n; i += 4) {
+            a0 += s[i] * (x[i] - m) * r[i];
+            a1 += s[i + 1] * (x[i + 1] - m) * r[i + 1];
+            a2 += s[i + 2] * (x[i + 2] - m) * r[i + 2];
+            a3 += s[i + 3] * (x[i + 3] - m) * r[i + 3];
+        }
+        for (; i < n; ++i) {
+            a0 += s[i] * (x[i] - m) * r[i];
+        }
+    }
+    return (a0 + a1) + (a2 + a3);
+}
+
 /* sum_i s[i] * x[i] * r[i]: the weighted inner product (naive updates with
  * sample weights keep r unweighted and weight here). */
 SHR_INLINE double shr_weighted_dot(ptrdiff_t n, const double *x,
@@ -164,6 +196,60 @@ SHR_INLINE double shr_weighted_dot(ptrdiff_t n, const double *x,
         a0 += s[i] * x[i] * r[i];
     }
     return (a0 + a1) + (a2 + a3);
+}
+
+/* One sweep over column x giving, with d_i = x_i - shift and s_i = 1 when
+ * s is NULL:
+ *     out[0] = sum_i s_i d_i,  out[1] = sum_i s_i d_i^2,  out[2] = sum_i s_i d_i r_i.
+ * The first two give the column's weighted mean and centred squared norm
+ * (shifted sums: exact when the shift is near the mean, e.g. x_0), the last
+ * its correlation with a residual -- so a first coordinate pass reads each
+ * column from memory once. */
+SHR_INLINE void shr_column_moments(ptrdiff_t n, const double *x,
+                                   const double *s, const double *r,
+                                   double shift, double *out)
+{
+    double a0 = 0.0, a1 = 0.0, b0 = 0.0, b1 = 0.0, c0 = 0.0, c1 = 0.0;
+    double d0, d1;
+    ptrdiff_t i = 0;
+    if (s == NULL) {
+        for (; i + 2 <= n; i += 2) {
+            d0 = x[i] - shift;
+            d1 = x[i + 1] - shift;
+            a0 += d0;
+            a1 += d1;
+            b0 += d0 * d0;
+            b1 += d1 * d1;
+            c0 += d0 * r[i];
+            c1 += d1 * r[i + 1];
+        }
+        for (; i < n; ++i) {
+            d0 = x[i] - shift;
+            a0 += d0;
+            b0 += d0 * d0;
+            c0 += d0 * r[i];
+        }
+    } else {
+        for (; i + 2 <= n; i += 2) {
+            d0 = x[i] - shift;
+            d1 = x[i + 1] - shift;
+            a0 += s[i] * d0;
+            a1 += s[i + 1] * d1;
+            b0 += s[i] * d0 * d0;
+            b1 += s[i + 1] * d1 * d1;
+            c0 += s[i] * d0 * r[i];
+            c1 += s[i + 1] * d1 * r[i + 1];
+        }
+        for (; i < n; ++i) {
+            d0 = x[i] - shift;
+            a0 += s[i] * d0;
+            b0 += s[i] * d0 * d0;
+            c0 += s[i] * d0 * r[i];
+        }
+    }
+    out[0] = a0 + a1;
+    out[1] = b0 + b1;
+    out[2] = c0 + c1;
 }
 
 #endif /* SHRINKAGE_KERNELS_H */

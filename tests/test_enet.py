@@ -154,10 +154,14 @@ def test_weights_and_positivity_match_sklearn(positive, precompute):
     assert_kkt(X, y, ours, alpha, sample_weight=sw, positive=positive)
 
 
-def test_correlated_unscaled_uncentred_features():
+@pytest.mark.parametrize("precompute", [False, True])
+def test_correlated_unscaled_uncentred_features(precompute):
     X, y = make_problem(300, 60, seed=3, rho=0.95, offset=1e4, scale_spread=100.0)
     alpha = 0.01 * lambda_max(X, y)
-    ours = Lasso(alpha=alpha, **TIGHT).fit(X, y)
+    with warnings.catch_warnings():
+        # The certificate itself must be reachable despite offsets of 1e4.
+        warnings.simplefilter("error", ConvergenceWarning)
+        ours = Lasso(alpha=alpha, precompute=precompute, **TIGHT).fit(X, y)
     ref = sklearn_lm.Lasso(alpha=alpha, tol=1e-14, max_iter=1_000_000).fit(X, y)
     p_ours = objective(X, y, ours.coef_, ours.intercept_, alpha)
     p_ref = objective(X, y, ref.coef_, ref.intercept_, alpha)

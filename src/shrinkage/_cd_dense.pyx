@@ -40,6 +40,8 @@ from scipy.linalg.cython_blas cimport daxpy, ddot, dgemv, dsyrk
 
 from shrinkage._kernels cimport (
     shr_centered_axpy,
+    shr_centered_dot,
+    shr_column_moments,
     shr_centered_sq_norm,
     shr_enet_coordinate,
     shr_weighted_dot,
@@ -203,11 +205,12 @@ cdef struct NaiveProblem:
     const double *X       # column-major, column j at X + j * n
     const double *yc
     const double *sw      # NULL for unit weights
-    const double *x_mean
-    const double *h       # centred weighted squared column norms
+    double *x_mean
+    double *h             # centred weighted squared column norms
     const double *pf
     double *w
     double *r             # yc - Xc w (unweighted, weighted-centred)
+    unsigned char *offset # columns whose |mean| exceeds their spread
     double l1
     double l2
     bint positive
@@ -221,11 +224,12 @@ cdef inline double _naive_step(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
     cdef double w_old = P.w[j], w_new, g
     if denom <= 0.0:
         return 0.0
-    # r is centred (sum_i s_i r_i = 0), so x_j^T S r is the centred gradient.
-    if P.sw == NULL:
+    # r is centred (sum_i s_i r_i = 0), so x_j^T S r is the centred gradient;
+    # columns with a large offset take the exactly centred product instead.
+    if P.sw == NULL and not P.offset[j]:
         g = _dot(P.n, xj, P.r)
     else:
-        g = shr_weighted_dot(P.n, xj, P.sw, P.r)
+        g = shr_centered_dot(P.n, xj, P.x_mean[j], P.sw, P.r)
     w_new = shr_enet_coordinate(g + P.h[j] * w_old, P.l1 * f, denom, P.positive)
     if w_new != w_old:
         shr_centered_axpy(P.n, w_old - w_new, xj, P.x_mean[j], P.r)
@@ -264,23 +268,28 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
     if 2 * count >= P.p:
         dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
               &beta, c, &one)
-        if total != 0.0:
-            for j in range(P.p):
+        for j in range(P.p):
+            if P.offset[j]:
+                c[j] = shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], NULL, v)
+            elif total != 0.0:
                 c[j] -= P.x_mean[j] * total
     else:
         for t in range(count):
             j = idx[t]
-            c[j] = _dot(P.n, P.X + j * P.n, v) - P.x_mean[j] * total
+            if P.offset[j]:
+                c[j] = shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], NULL, v)
+            else:
+                c[j] = _dot(P.n, P.X + j * P.n, v) - P.x_mean[j] * total
     return _dot(P.n, v, P.yc)
 
 
 def enet_naive(
     const double[::1, :] X, const double[::1] yc, const double[::1] sw,
-    const double[::1] x_mean, const double[::1] sq_norms,
+    double[::1] x_mean, double[::1] sq_norms,
     const double[::1] penalty_factor, double[::1] w, double[::1] residual,
     double[::1] correlations, const int[::1] candidates,
     double l1, double l2, bint positive, double tol, int max_iter,
-    bint random, unsigned int seed, bint screen,
+    bint random, unsigned int seed, bint screen, int stats=0,
 ):
     """Elastic-net coordinate descent with naive (residual) updates.
 
@@ -288,7 +297,8 @@ def enet_naive(
     ----------
     X : (n, p) Fortran-ordered array, read only.
     yc : (n,) centred targets; sw : (n,) weights summing to n, or empty.
-    x_mean, sq_norms : (p,) from :func:`column_stats`.
+    x_mean, sq_norms : (p,) from :func:`column_stats`, or output buffers when
+        ``stats`` is 1 or 2 (see below).
     penalty_factor : (p,) f_j >= 0.
     w : (p,) in/out coefficients (warm start on entry).
     residual : (n,) out, ``yc - Xc w`` at exit.
@@ -299,6 +309,10 @@ def enet_naive(
     max_iter : maximal number of passes (full or active-set).
     random, seed : random coordinate order (with replacement), RNG seed.
     screen : apply gap-safe screening after each gap evaluation.
+    stats : 0 when ``x_mean``/``sq_norms`` are given; 1 (with intercept) or
+        2 (without) to compute them in the first pass, which reads each
+        column once. Requires w = 0, every feature a candidate and cyclic
+        order.
 
     Returns
     -------
@@ -317,10 +331,20 @@ def enet_naive(
     cdef double ry
     cdef Py_ssize_t n_grown
     cdef unsigned char[::1] in_active = np.zeros(max(p, 1), dtype=np.uint8)
+    cdef unsigned char[::1] offset = np.zeros(max(p, 1), dtype=np.uint8)
     cdef unsigned int state = seed if seed != 0 else 2463534242u
 
     if n == 0 or p == 0 or n_cand == 0:
         return 0.0, 0
+    if max_iter < 1:
+        raise ValueError("enet_naive: max_iter must be >= 1")
+    if stats and (n_cand != p or random):
+        raise ValueError("enet_naive: stats in the first pass need every "
+                         "feature as a candidate and cyclic order")
+    if stats:
+        for j in range(p):
+            if w[j] != 0.0:
+                raise ValueError("enet_naive: stats in the first pass need w = 0")
     P.n = n
     P.p = p
     P.X = &X[0, 0]
@@ -334,8 +358,13 @@ def enet_naive(
     P.l1 = l1
     P.l2 = l2
     P.positive = positive
+    P.offset = &offset[0]
 
     with nogil:
+        if not stats:
+            _flag_offsets(p, P.x_mean, P.h,
+                          shr_weighted_sum(n, P.sw, NULL) if P.sw != NULL else <double>n,
+                          P.offset)
         memcpy(&work[0], &candidates[0], n_cand * sizeof(int))
         n_work = n_cand
         n_active = 0
@@ -352,11 +381,13 @@ def enet_naive(
             # products are the correlations the certificate would need).
             G.gap = tol + 1.0
             G.dual_norm = 0.0
-            if max_iter > 0:
+            if stats:
+                _first_pass_with_stats(&P, stats == 1)
+            else:
                 _naive_pass(&P, &work[0], n_work, random, &state, &max_w)
-                n_iter += 1
-                n_active = _grow_active_set(&P, &work[0], n_work, NULL,
-                                            &active[0], &in_active[0])
+            n_iter += 1
+            n_active = _grow_active_set(&P, &work[0], n_work, NULL,
+                                        &active[0], &in_active[0])
         while G.gap > tol and n_iter < max_iter:
             # Cycle over the active set until it settles ...
             while n_iter < max_iter and n_active > 0:
@@ -435,6 +466,47 @@ cdef Py_ssize_t _filter_active(NaiveProblem *P, int *active, Py_ssize_t count,
     return kept
 
 
+cdef void _flag_offsets(Py_ssize_t p, const double *x_mean, const double *h,
+                        double total, unsigned char *offset) noexcept nogil:
+    """Mark columns whose |mean| exceeds their standard deviation: their
+    products with a residual are taken exactly centred (shr_centered_dot)."""
+    cdef Py_ssize_t j
+    for j in range(p):
+        offset[j] = x_mean[j] * x_mean[j] * total > h[j]
+
+
+cdef void _first_pass_with_stats(NaiveProblem *P, bint fit_intercept) noexcept nogil:
+    """A cyclic pass from w = 0 that also computes every column's statistics.
+
+    Each column is read once: its weighted mean, centred squared norm and
+    correlation with the residual come from one sweep (shr_column_moments);
+    the residual is centred, so that correlation is the centred gradient.
+    Rounding in the norm only changes step sizes, not the fixed point.
+    """
+    cdef Py_ssize_t j
+    cdef const double *xj
+    cdef double mom[3]
+    cdef double total, shift, d1, h, w_new, g
+    total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
+    for j in range(P.p):
+        xj = P.X + j * P.n
+        shift = xj[0] if fit_intercept else 0.0
+        shr_column_moments(P.n, xj, P.sw, P.r, shift, mom)
+        d1 = mom[0] / total if fit_intercept else 0.0
+        P.x_mean[j] = shift + d1
+        h = mom[1] - d1 * mom[0] if fit_intercept else mom[1]
+        P.h[j] = h if h > 0.0 else 0.0
+        P.offset[j] = P.x_mean[j] * P.x_mean[j] * total > P.h[j]
+        if P.h[j] + P.l2 * P.pf[j] <= 0.0:
+            continue
+        # sum_i s_i (x_ij - shift) r_i is the centred gradient: sum_i s_i r_i = 0.
+        w_new = shr_enet_coordinate(mom[2], P.l1 * P.pf[j],
+                                    P.h[j] + P.l2 * P.pf[j], P.positive)
+        if w_new != 0.0:
+            shr_centered_axpy(P.n, -w_new, xj, P.x_mean[j], P.r)
+            P.w[j] = w_new
+
+
 cdef double _naive_pass(NaiveProblem *P, const int *idx, Py_ssize_t count,
                         bint random, unsigned int *state,
                         double *max_w) noexcept nogil:
@@ -510,10 +582,12 @@ cdef class GramCache:
     cdef int *slot             # feature -> column index or -1
     cdef Py_ssize_t capacity
     cdef double *vbuf          # n scratch
+    cdef unsigned char *offset # columns whose |mean| exceeds their spread
     cdef object _keep          # references that keep the buffers alive
 
     def __cinit__(self, const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
-                  bint c_order, const double[::1] sw, const double[::1] x_mean):
+                  bint c_order, const double[::1] sw, const double[::1] x_mean,
+                  const double[::1] sq_norms=None):
         self.n = n
         self.p = p
         self.c_order = c_order
@@ -527,15 +601,38 @@ cdef class GramCache:
         self.cols = NULL
         self.slot = <int *>malloc(max(p, 1) * sizeof(int))
         self.vbuf = <double *>malloc(max(n, 1) * sizeof(double))
-        if self.slot == NULL or self.vbuf == NULL:
+        self.offset = <unsigned char *>malloc(max(p, 1))
+        if self.slot == NULL or self.vbuf == NULL or self.offset == NULL:
             raise MemoryError()
         for j in range(p):
             self.slot[j] = -1
+        if sq_norms is not None:
+            _flag_offsets(p, &x_mean[0], &sq_norms[0],
+                          shr_weighted_sum(n, self.sw, NULL) if self.sw != NULL else <double>n,
+                          self.offset)
+        else:
+            memset(self.offset, 0, max(p, 1))
 
     def __dealloc__(self):
         free(self.cols)
         free(self.slot)
         free(self.vbuf)
+        free(self.offset)
+
+    cdef void _fix_offsets(self, const double *v, double *out) noexcept nogil:
+        """out[j] = sum_i (x_ij - m_j) v_i exactly for offset columns."""
+        cdef Py_ssize_t i, j
+        cdef double acc
+        for j in range(self.p):
+            if self.offset[j]:
+                if self.c_order:
+                    acc = 0.0
+                    for i in range(self.n):
+                        acc += (self.X[i * self.p + j] - self.x_mean[j]) * v[i]
+                    out[j] = acc
+                else:
+                    out[j] = shr_centered_dot(self.n, self.X + j * self.n,
+                                              self.x_mean[j], NULL, v)
 
     cdef int _reserve(self, Py_ssize_t capacity) except -1 nogil:
         cdef double *grown
@@ -584,6 +681,7 @@ cdef class GramCache:
                   &one, &beta, out, &one)
         for j in range(self.p):
             out[j] -= self.x_mean[j] * total
+        self._fix_offsets(self.vbuf, out)
         self.slot[k] = <int>col
         self.n_columns += 1
         return out
@@ -670,6 +768,7 @@ def gram_correlations(GramCache cache, const double[::1] yc, double[::1] out):
                   &beta, &out[0], &one)
         for j in range(p):
             out[j] -= cache.x_mean[j] * total
+        cache._fix_offsets(&v[0], &out[0])
     return yy
 
 

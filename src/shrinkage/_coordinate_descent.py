@@ -172,7 +172,8 @@ class ElasticNet(LinearModel):
             gram = self._check_gram(X, sw)
         method = choose_method(n, p, self.precompute if gram is None else True,
                                n_solves=Y.shape[1])
-        design = DenseDesign(X, sw, self.fit_intercept, method, gram=gram)
+        design = DenseDesign(X, sw, self.fit_intercept, method, gram=gram,
+                             lazy_stats=True)
 
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):

@@ -67,7 +67,8 @@ class DenseDesign:
     (except a one-time Fortran copy of a C-ordered ``X`` for naive updates).
     """
 
-    def __init__(self, X, sample_weight, fit_intercept, method, gram=None):
+    def __init__(self, X, sample_weight, fit_intercept, method, gram=None,
+                 lazy_stats=False):
         n, p = X.shape
         self.n_samples, self.n_features = n, p
         self.fit_intercept = bool(fit_intercept)
@@ -84,17 +85,28 @@ class DenseDesign:
         self.X_flat = X.ravel(order="C" if self.c_order else "F")
         self.x_mean = np.empty(p)
         self.sq_norms = np.empty(p)
-        _cd_dense.column_stats(self.X_flat, n, p, self.c_order, self.sw,
-                               self.fit_intercept, self.x_mean, self.sq_norms)
+        # With lazy_stats (naive updates only), the first cold solve computes
+        # the column statistics in its first pass: one read of X fewer.
+        self.stats_ready = False
+        if not (lazy_stats and method == "naive"):
+            self.ensure_stats()
         self.cache = None
         if method == "gram":
             self.cache = _cd_dense.GramCache(self.X_flat, n, p, self.c_order,
-                                             self.sw, self.x_mean)
+                                             self.sw, self.x_mean, self.sq_norms)
             if gram is not None:
                 self.cache.adopt(np.ascontiguousarray(gram, dtype=np.float64))
                 self.sq_norms = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
             elif n >= p:
                 self.cache.fill_all()
+
+    def ensure_stats(self):
+        """Compute column means and centred norms if not done yet."""
+        if not self.stats_ready:
+            _cd_dense.column_stats(self.X_flat, self.n_samples, self.n_features,
+                                   self.c_order, self.sw, self.fit_intercept,
+                                   self.x_mean, self.sq_norms)
+            self.stats_ready = True
 
     def center_targets(self, Y):
         """Weighted target means and centred targets, one column per target."""
@@ -102,7 +114,7 @@ class DenseDesign:
             if self.sw.size:
                 y_mean = self.sw @ Y / self.n_samples
             else:
-                y_mean = Y.mean(axis=0)
+                y_mean = Y.sum(axis=0) / self.n_samples
         else:
             y_mean = np.zeros(Y.shape[1])
         Yc = np.asfortranarray(Y - y_mean)
@@ -156,10 +168,17 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
         w = np.ascontiguousarray(coef[k])
         if design.method == "naive":
             yy = design.weighted_sq_norm(yc)
+            stats = 0
+            if not design.stats_ready:
+                if random or w.any():
+                    design.ensure_stats()
+                else:
+                    stats = 1 if design.fit_intercept else 2
             gap, it = _cd_dense.enet_naive(
                 design.X, yc, design.sw, design.x_mean, design.sq_norms, pf,
                 w, residual, correlations, candidates, l1, l2, positive,
-                tol * yy, max_iter, random, seed, screen)
+                tol * yy, max_iter, random, seed, screen, stats)
+            design.stats_ready = True
         else:
             yy = _cd_dense.gram_correlations(design.cache, yc, q)
             gap, it = _cd_dense.enet_gram(

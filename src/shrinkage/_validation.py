@@ -64,6 +64,10 @@ def _to_float_array(value, name, ensure_2d):
 
 def _check_finite(arr, name):
     data = arr.data if _is_sparse(arr) else arr
+    # A finite sum proves every entry finite without a boolean temporary;
+    # only a non-finite sum (NaN/inf, or overflow) needs the full check.
+    if np.isfinite(np.sum(data)):
+        return
     if not np.isfinite(data).all():
         if np.isnan(data).any():
             raise ValueError(
@@ -232,7 +236,9 @@ def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None,
 
     Raises TypeError for the wrong type and ValueError naming the valid range.
     """
-    if isinstance(value, bool) or not isinstance(value, kind):
+    if type(value) is int or (type(value) is float and kind is numbers.Real):
+        pass  # the common case, without abstract-base-class checks
+    elif isinstance(value, bool) or not isinstance(value, kind):
         kind_name = "an integer" if kind is numbers.Integral else "a real number"
         raise TypeError(f"{name} must be {kind_name}, got {value!r} of type "
                         f"{type(value).__name__}.")
