@@ -416,3 +416,19 @@ def _estimator_checks():
 @_estimator_checks()
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+def test_unpenalised_feature_at_positivity_bound_converges():
+    # An unpenalised coefficient held at 0 by positive=True keeps a nonzero
+    # gradient at the optimum; the certificate must still be reachable.
+    X, y = make_problem(100, 10, seed=24)
+    y = y - 3.0 * X[:, 0]  # feature 0 wants a negative coefficient
+    pf = np.ones(10)
+    pf[0] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for precompute in (False, True):
+            m = Lasso(alpha=0.05, positive=True, penalty_factor=pf,
+                      precompute=precompute, **TIGHT).fit(X, y)
+            assert m.coef_[0] == 0.0
+            assert_kkt(X, y, m, 0.05, penalty_factor=pf, positive=True)

@@ -106,9 +106,10 @@ cdef GapTerms _duality_gap(
     of large terms, so it stays accurate when the residual is tiny relative to
     y. Features with f_j = 0 are unpenalised: no rescaling of r can make
     their dual constraint ``A_j = 0`` hold, so they stay out of the dual norm
-    and the gap is charged instead with ``c_j^2 / (2 h_j)``, the decrease of
-    the objective still available along each of them (zero exactly when
-    they are optimal given the others).
+    and the gap is charged instead with the decrease of the objective still
+    available along each of them (``c_j^2 / (2 h_j)``, or less when the step
+    must stop at 0 for ``positive``): zero exactly when they are optimal
+    given the others.
 
     With l1 = 0 the dual of the ridge problem is used instead (formulation
     "B"), and with l1 = l2 = 0 the squared gradient norm, as in scikit-learn.
@@ -116,13 +117,17 @@ cdef GapTerms _duality_gap(
     cdef GapTerms out
     cdef Py_ssize_t t, j
     cdef double a, f, wj, w_dot_c = 0.0, w_l1 = 0.0, w_l2 = 0.0
-    cdef double dual_norm = 0.0, scale, grad2 = 0.0, free_decrease = 0.0
+    cdef double dual_norm = 0.0, scale, grad2 = 0.0, free_decrease = 0.0, step
     for t in range(n_cand):
         j = candidates[t]
         wj = w[j]
         f = pf[j]
         if f == 0.0 and h[j] > 0.0:
-            free_decrease += 0.5 * c[j] * c[j] / h[j]
+            # Exact minimisation along j, kept feasible (w_j >= 0 if positive).
+            step = c[j] / h[j]
+            if positive and wj + step < 0.0:
+                step = -wj
+            free_decrease += c[j] * step - 0.5 * h[j] * step * step
         w_dot_c += wj * c[j]
         w_l1 += f * fabs(wj)
         w_l2 += f * wj * wj
@@ -196,76 +201,120 @@ def column_stats(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
 
 
 # --------------------------------------------------------------------------
-# naive updates
+# naive updates (dense column-major or CSC)
 # --------------------------------------------------------------------------
 
 cdef struct NaiveProblem:
     Py_ssize_t n
     Py_ssize_t p
-    const double *X       # column-major, column j at X + j * n
+    bint sparse
+    const double *X       # dense: column-major, column j at X + j * n
+    const double *data    # CSC: values, row indices and column pointers
+    const Py_ssize_t *indices
+    const Py_ssize_t *indptr
     const double *yc
     const double *sw      # NULL for unit weights
+    double total          # sum of the weights (n)
     double *x_mean
     double *h             # centred weighted squared column norms
     const double *pf
     double *w
-    double *r             # yc - Xc w (unweighted, weighted-centred)
-    unsigned char *offset # columns whose |mean| exceeds their spread
+    # Dense: r = yc - Xc w itself. CSC: r = yc - X w and the scalar
+    # shift = x_mean . w, with yc - Xc w = r + shift, so that a coefficient
+    # change touches only the nonzeros of its column.
+    double *r
+    double shift
+    unsigned char *offset # dense columns whose |mean| exceeds their spread
     double l1
     double l2
     bint positive
 
 
+cdef inline void _add_column(NaiveProblem *P, Py_ssize_t j, double a) noexcept nogil:
+    """(yc - Xc w) += a * xc_j: the residual change when w_j moves by -a."""
+    cdef Py_ssize_t k
+    if P.sparse:
+        for k in range(P.indptr[j], P.indptr[j + 1]):
+            P.r[P.indices[k]] += a * P.data[k]
+        P.shift -= a * P.x_mean[j]
+    else:
+        shr_centered_axpy(P.n, a, P.X + j * P.n, P.x_mean[j], P.r)
+
+
+cdef inline double _gradient(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
+    """xc_j^T S (yc - Xc w). The residual is centred (sum_i s_i r_i = 0), so
+    the centring of x_j drops out; it is kept where it protects digits."""
+    cdef Py_ssize_t k, i
+    cdef double acc = 0.0
+    if P.sparse:
+        # sum_i s_i x_ij (r_i + shift) = sparse dot + shift * total * mean_j
+        if P.sw == NULL:
+            for k in range(P.indptr[j], P.indptr[j + 1]):
+                acc += P.data[k] * P.r[P.indices[k]]
+        else:
+            for k in range(P.indptr[j], P.indptr[j + 1]):
+                i = P.indices[k]
+                acc += P.sw[i] * P.data[k] * P.r[i]
+        return acc + P.shift * P.total * P.x_mean[j]
+    if P.sw == NULL and not P.offset[j]:
+        return _dot(P.n, P.X + j * P.n, P.r)
+    return shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], P.sw, P.r)
+
+
 cdef inline double _naive_step(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
     """Minimise over coordinate j; returns |change|."""
-    cdef const double *xj = P.X + j * P.n
     cdef double f = P.pf[j]
     cdef double denom = P.h[j] + P.l2 * f
-    cdef double w_old = P.w[j], w_new, g
+    cdef double w_old = P.w[j], w_new
     if denom <= 0.0:
         return 0.0
-    # r is centred (sum_i s_i r_i = 0), so x_j^T S r is the centred gradient;
-    # columns with a large offset take the exactly centred product instead.
-    if P.sw == NULL and not P.offset[j]:
-        g = _dot(P.n, xj, P.r)
-    else:
-        g = shr_centered_dot(P.n, xj, P.x_mean[j], P.sw, P.r)
-    w_new = shr_enet_coordinate(g + P.h[j] * w_old, P.l1 * f, denom, P.positive)
+    w_new = shr_enet_coordinate(_gradient(P, j) + P.h[j] * w_old, P.l1 * f,
+                                denom, P.positive)
     if w_new != w_old:
-        shr_centered_axpy(P.n, w_old - w_new, xj, P.x_mean[j], P.r)
+        _add_column(P, j, w_old - w_new)
         P.w[j] = w_new
         return fabs(w_new - w_old)
     return 0.0
 
 
 cdef void _naive_residual(NaiveProblem *P) noexcept nogil:
-    """r = yc - Xc w from scratch (removes drift of the running updates)."""
+    """The residual from scratch (removes drift of the running updates)."""
     cdef Py_ssize_t j
     memcpy(P.r, P.yc, P.n * sizeof(double))
+    P.shift = 0.0
     for j in range(P.p):
         if P.w[j] != 0.0:
-            shr_centered_axpy(P.n, -P.w[j], P.X + j * P.n, P.x_mean[j], P.r)
+            _add_column(P, j, -P.w[j])
 
 
 cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
                                const int *idx, Py_ssize_t count) noexcept nogil:
-    """c_j = Xc_j^T S r for the features in ``idx``; returns ry = yc^T S r.
+    """c_j = xc_j^T S (yc - Xc w) for the features in ``idx``; returns
+    ry = yc^T S (yc - Xc w).
 
-    One matrix-vector product when ``idx`` covers most features, column dot
-    products when screening has left only a few.
+    Dense: one matrix-vector product when ``idx`` covers most features,
+    column dot products when screening has left only a few. ``tmp`` (n) is
+    scratch, needed with weights or CSC data.
     """
     cdef int n_ = <int>P.n, p_ = <int>P.p, one = 1
-    cdef double alpha = 1.0, beta = 0.0, total
+    cdef double alpha = 1.0, beta = 0.0, total, acc
     cdef const double *v = P.r
-    cdef Py_ssize_t i, j, t
+    cdef Py_ssize_t i, j, t, k
     cdef char trans = b'T'
-    if P.sw != NULL:
+    if P.sparse or P.sw != NULL:
         for i in range(P.n):
-            tmp[i] = P.sw[i] * P.r[i]
+            tmp[i] = (P.r[i] + P.shift) * (P.sw[i] if P.sw != NULL else 1.0)
         v = tmp
     # sum_i s_i r_i is zero up to rounding; subtract it for exact centring.
     total = shr_weighted_sum(P.n, v, NULL)
-    if 2 * count >= P.p:
+    if P.sparse:
+        for t in range(count):
+            j = idx[t]
+            acc = 0.0
+            for k in range(P.indptr[j], P.indptr[j + 1]):
+                acc += P.data[k] * v[P.indices[k]]
+            c[j] = acc - P.x_mean[j] * total
+    elif 2 * count >= P.p:
         dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
               &beta, c, &one)
         for j in range(P.p):
@@ -283,6 +332,145 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
     return _dot(P.n, v, P.yc)
 
 
+cdef struct Workspace:
+    int *work             # candidates not screened out
+    int *active           # features cycled between checks
+    unsigned char *in_active
+    double *tmp           # n scratch
+
+
+cdef (double, int) _naive_solve(
+    NaiveProblem *P, Workspace *W, const int *candidates, Py_ssize_t n_cand,
+    double *correlations, double tol, int max_iter, bint random,
+    unsigned int seed, bint screen, int stats,
+) noexcept nogil:
+    """The driver shared by dense and CSC data: glmnet's active-set cycling
+    (Friedman et al. 2010, section 2.6) with the duality gap as certificate
+    and gap-safe screening; see the module docstring."""
+    cdef Py_ssize_t p = P.p, n_work, n_active = 0, n_grown, t
+    cdef int n_iter = 0
+    cdef double max_dw, max_w, dw_tol = DW_TOL_START, ry
+    cdef GapTerms G
+    cdef unsigned int state = seed if seed != 0 else 2463534242u
+
+    memcpy(W.work, candidates, n_cand * sizeof(int))
+    n_work = n_cand
+    _naive_residual(P)
+    if not _all_zero(P.w, p):
+        # Certificate first: a warm start at the solution costs no pass.
+        ry = _naive_correlations(P, correlations, W.tmp, W.work, n_work)
+        G = _duality_gap(p, P.w, correlations, P.pf, P.h, W.work, n_work,
+                         P.l1, P.l2, P.positive, ry)
+        n_active = _grow_active_set(P, W.work, n_work, correlations,
+                                    W.active, W.in_active)
+    else:
+        # From zero, one full pass builds the first active set (its dot
+        # products are the correlations the certificate would need).
+        G.gap = tol + 1.0
+        G.dual_norm = 0.0
+        if stats:
+            _first_pass_with_stats(P, stats == 1)
+        else:
+            _naive_pass(P, W.work, n_work, random, &state, &max_w)
+        n_iter += 1
+        n_active = _grow_active_set(P, W.work, n_work, NULL, W.active,
+                                    W.in_active)
+    while G.gap > tol and n_iter < max_iter:
+        # Cycle over the active set until it settles ...
+        while n_iter < max_iter and n_active > 0:
+            max_dw = _naive_pass(P, W.active, n_active, random, &state, &max_w)
+            n_iter += 1
+            if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                break
+        # ... then one product X^T r over the working set gives both the
+        # duality gap and the KKT check of every feature left out.
+        _naive_residual(P)
+        ry = _naive_correlations(P, correlations, W.tmp, W.work, n_work)
+        G = _duality_gap(p, P.w, correlations, P.pf, P.h, W.work, n_work,
+                         P.l1, P.l2, P.positive, ry)
+        if G.gap <= tol:
+            break
+        if screen and P.l1 > 0.0:
+            # Restricting to unscreened features keeps the gap a valid
+            # certificate: screened ones are zero at every solution.
+            n_work = _gap_safe_screen(P, W.work, n_work, correlations, G,
+                                      P.l1, P.l2, W.in_active)
+            n_active = _filter_active(P, W.active, n_active, W.in_active)
+        n_grown = _grow_active_set(P, W.work, n_work, correlations,
+                                   W.active + n_active, W.in_active)
+        if n_grown == 0:
+            # The support is right but not settled enough: tighten.
+            dw_tol *= 0.1
+        n_active += n_grown
+    return G.gap, n_iter
+
+
+cdef tuple _run_naive(NaiveProblem *P, const int[::1] candidates,
+                      double[::1] correlations, double tol, int max_iter,
+                      bint random, unsigned int seed, bint screen, int stats):
+    """Allocate the workspace, check the arguments, run the driver."""
+    cdef Py_ssize_t n_cand = candidates.shape[0], j
+    cdef int[::1] work = np.empty(max(n_cand, 1), dtype=np.intc)
+    cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
+    cdef unsigned char[::1] in_active = np.zeros(max(P.p, 1), dtype=np.uint8)
+    cdef unsigned char[::1] offset = np.zeros(max(P.p, 1), dtype=np.uint8)
+    cdef double[::1] tmp = np.empty(max(P.n, 1))
+    cdef Workspace W
+    cdef double gap
+    cdef int n_iter
+    if P.n == 0 or P.p == 0 or n_cand == 0:
+        return 0.0, 0
+    if max_iter < 1:
+        raise ValueError("max_iter must be >= 1")
+    if stats and (n_cand != P.p or random or P.sparse):
+        raise ValueError("statistics in the first pass need dense data, every "
+                         "feature as a candidate and cyclic order")
+    if stats and not _all_zero(P.w, P.p):
+        raise ValueError("statistics in the first pass need w = 0")
+    W.work = &work[0]
+    W.active = &active[0]
+    W.in_active = &in_active[0]
+    W.tmp = &tmp[0]
+    P.offset = &offset[0]
+    P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
+    with nogil:
+        if not stats and not P.sparse:
+            _flag_offsets(P.p, P.x_mean, P.h, P.total, P.offset)
+        gap, n_iter = _naive_solve(P, &W, &candidates[0], n_cand,
+                                   &correlations[0], tol, max_iter, random,
+                                   seed, screen, stats)
+    return gap, n_iter
+
+
+_NAIVE_DOC = """
+    Parameters
+    ----------
+    yc : (n,) centred targets; sw : (n,) weights summing to n, or empty.
+    x_mean, sq_norms : (p,) column statistics (:func:`column_stats`,
+        :func:`csc_column_stats`), or output buffers when ``stats`` is 1/2.
+    penalty_factor : (p,) f_j >= 0.
+    w : (p,) in/out coefficients (warm start on entry).
+    residual : (n,) out: dense, ``yc - Xc w``; CSC, ``yc - X w`` (add
+        ``x_mean . w`` for the centred residual).
+    correlations : (p,) out, ``Xc^T S (yc - Xc w)`` for the final working
+        set (candidates not screened out; screened ones are certified zero).
+    candidates : int32 features that may change; the others keep their value.
+    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
+    tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
+    max_iter : maximal number of passes (full or active-set), >= 1.
+    random, seed : random coordinate order (with replacement), RNG seed.
+    screen : apply gap-safe screening after each gap evaluation.
+    stats : dense only: 0 when ``x_mean``/``sq_norms`` are given; 1 (with
+        intercept) or 2 (without) to compute them in the first pass, which
+        reads each column once. Requires w = 0, every feature a candidate
+        and cyclic order.
+
+    Returns
+    -------
+    gap : float, final duality gap (n-scaled); n_iter : int, passes done.
+"""
+
+
 def enet_naive(
     const double[::1, :] X, const double[::1] yc, const double[::1] sw,
     double[::1] x_mean, double[::1] sq_norms,
@@ -291,62 +479,12 @@ def enet_naive(
     double l1, double l2, bint positive, double tol, int max_iter,
     bint random, unsigned int seed, bint screen, int stats=0,
 ):
-    """Elastic-net coordinate descent with naive (residual) updates.
-
-    Parameters
-    ----------
-    X : (n, p) Fortran-ordered array, read only.
-    yc : (n,) centred targets; sw : (n,) weights summing to n, or empty.
-    x_mean, sq_norms : (p,) from :func:`column_stats`, or output buffers when
-        ``stats`` is 1 or 2 (see below).
-    penalty_factor : (p,) f_j >= 0.
-    w : (p,) in/out coefficients (warm start on entry).
-    residual : (n,) out, ``yc - Xc w`` at exit.
-    correlations : (p,) out, ``Xc^T S r`` at exit (for KKT checks).
-    candidates : features that may change; the others stay at their value.
-    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
-    tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
-    max_iter : maximal number of passes (full or active-set).
-    random, seed : random coordinate order (with replacement), RNG seed.
-    screen : apply gap-safe screening after each gap evaluation.
-    stats : 0 when ``x_mean``/``sq_norms`` are given; 1 (with intercept) or
-        2 (without) to compute them in the first pass, which reads each
-        column once. Requires w = 0, every feature a candidate and cyclic
-        order.
-
-    Returns
-    -------
-    gap : float, final duality gap (n-scaled); n_iter : int, passes done.
-    """
     cdef NaiveProblem P
-    cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
-    cdef Py_ssize_t n_cand = candidates.shape[0]
-    cdef int[::1] work = np.empty(max(n_cand, 1), dtype=np.intc)
-    cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
-    cdef double[::1] tmp = np.empty(n if sw.shape[0] > 0 else 1)
-    cdef Py_ssize_t n_work, n_active, t, u, j, k
-    cdef int n_iter = 0
-    cdef double max_dw, max_w, d, dw_tol = DW_TOL_START, radius
-    cdef GapTerms G
-    cdef double ry
-    cdef Py_ssize_t n_grown
-    cdef unsigned char[::1] in_active = np.zeros(max(p, 1), dtype=np.uint8)
-    cdef unsigned char[::1] offset = np.zeros(max(p, 1), dtype=np.uint8)
-    cdef unsigned int state = seed if seed != 0 else 2463534242u
-
-    if n == 0 or p == 0 or n_cand == 0:
+    P.n = X.shape[0]
+    P.p = X.shape[1]
+    if P.n == 0 or P.p == 0:
         return 0.0, 0
-    if max_iter < 1:
-        raise ValueError("enet_naive: max_iter must be >= 1")
-    if stats and (n_cand != p or random):
-        raise ValueError("enet_naive: stats in the first pass need every "
-                         "feature as a candidate and cyclic order")
-    if stats:
-        for j in range(p):
-            if w[j] != 0.0:
-                raise ValueError("enet_naive: stats in the first pass need w = 0")
-    P.n = n
-    P.p = p
+    P.sparse = False
     P.X = &X[0, 0]
     P.yc = &yc[0]
     P.sw = &sw[0] if sw.shape[0] > 0 else NULL
@@ -355,68 +493,82 @@ def enet_naive(
     P.pf = &penalty_factor[0]
     P.w = &w[0]
     P.r = &residual[0]
+    P.shift = 0.0
     P.l1 = l1
     P.l2 = l2
     P.positive = positive
-    P.offset = &offset[0]
+    return _run_naive(&P, candidates, correlations, tol, max_iter, random,
+                      seed, screen, stats)
 
+
+enet_naive.__doc__ = ("Elastic-net coordinate descent with naive (residual) "
+                      "updates on a dense column-major ``X`` (n, p).\n" + _NAIVE_DOC)
+
+
+def enet_naive_csc(
+    const double[::1] data, const Py_ssize_t[::1] indices,
+    const Py_ssize_t[::1] indptr, Py_ssize_t n_samples,
+    const double[::1] yc, const double[::1] sw,
+    double[::1] x_mean, double[::1] sq_norms,
+    const double[::1] penalty_factor, double[::1] w, double[::1] residual,
+    double[::1] correlations, const int[::1] candidates,
+    double l1, double l2, bint positive, double tol, int max_iter,
+    bint random, unsigned int seed, bint screen,
+):
+    cdef NaiveProblem P
+    P.n = n_samples
+    P.p = indptr.shape[0] - 1
+    if P.n == 0 or P.p <= 0:
+        return 0.0, 0
+    P.sparse = True
+    P.X = NULL
+    P.data = &data[0] if data.shape[0] > 0 else NULL
+    P.indices = &indices[0] if indices.shape[0] > 0 else NULL
+    P.indptr = &indptr[0]
+    P.yc = &yc[0]
+    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
+    P.x_mean = &x_mean[0]
+    P.h = &sq_norms[0]
+    P.pf = &penalty_factor[0]
+    P.w = &w[0]
+    P.r = &residual[0]
+    P.shift = 0.0
+    P.l1 = l1
+    P.l2 = l2
+    P.positive = positive
+    return _run_naive(&P, candidates, correlations, tol, max_iter, random,
+                      seed, screen, 0)
+
+
+enet_naive_csc.__doc__ = ("Elastic-net coordinate descent with naive updates "
+                          "on CSC data (``data``, ``indices``, ``indptr``, "
+                          "``n_samples``), centred implicitly.\n" + _NAIVE_DOC)
+
+
+def csc_column_stats(const double[::1] data, const Py_ssize_t[::1] indices,
+                     const Py_ssize_t[::1] indptr, Py_ssize_t n_samples,
+                     const double[::1] sw, bint fit_intercept,
+                     double[::1] x_mean, double[::1] sq_norms):
+    """Weighted means (0 without intercept) and centred squared norms of the
+    columns of a CSC matrix, from its nonzeros only (duplicates summed
+    beforehand by the caller)."""
+    cdef Py_ssize_t p = indptr.shape[0] - 1, j, k
+    cdef const double *s = &sw[0] if sw.shape[0] > 0 else NULL
+    cdef double total, a, b, si, h
     with nogil:
-        if not stats:
-            _flag_offsets(p, P.x_mean, P.h,
-                          shr_weighted_sum(n, P.sw, NULL) if P.sw != NULL else <double>n,
-                          P.offset)
-        memcpy(&work[0], &candidates[0], n_cand * sizeof(int))
-        n_work = n_cand
-        n_active = 0
-        _naive_residual(&P)
-        if not _all_zero(P.w, p):
-            # Certificate first: a warm start at the solution costs no pass.
-            ry = _naive_correlations(&P, &correlations[0], &tmp[0], &work[0], n_work)
-            G = _duality_gap(p, P.w, &correlations[0], P.pf, P.h, &work[0], n_work,
-                             l1, l2, positive, ry)
-            n_active = _grow_active_set(&P, &work[0], n_work, &correlations[0],
-                                        &active[0], &in_active[0])
-        else:
-            # From zero, one full pass builds the first active set (its dot
-            # products are the correlations the certificate would need).
-            G.gap = tol + 1.0
-            G.dual_norm = 0.0
-            if stats:
-                _first_pass_with_stats(&P, stats == 1)
-            else:
-                _naive_pass(&P, &work[0], n_work, random, &state, &max_w)
-            n_iter += 1
-            n_active = _grow_active_set(&P, &work[0], n_work, NULL,
-                                        &active[0], &in_active[0])
-        while G.gap > tol and n_iter < max_iter:
-            # Cycle over the active set until it settles ...
-            while n_iter < max_iter and n_active > 0:
-                max_dw = _naive_pass(&P, &active[0], n_active, random, &state,
-                                     &max_w)
-                n_iter += 1
-                if max_w == 0.0 or max_dw <= dw_tol * max_w:
-                    break
-            # ... then one product X^T r over the working set gives both the
-            # duality gap and the KKT check of every feature left out.
-            _naive_residual(&P)
-            ry = _naive_correlations(&P, &correlations[0], &tmp[0], &work[0], n_work)
-            G = _duality_gap(p, P.w, &correlations[0], P.pf, P.h, &work[0], n_work,
-                             l1, l2, positive, ry)
-            if G.gap <= tol:
-                break
-            if screen and l1 > 0.0:
-                # Restricting to unscreened features keeps the gap a valid
-                # certificate: screened ones are zero at every solution.
-                n_work = _gap_safe_screen(&P, &work[0], n_work, &correlations[0],
-                                          G, l1, l2, &in_active[0])
-                n_active = _filter_active(&P, &active[0], n_active, &in_active[0])
-            n_grown = _grow_active_set(&P, &work[0], n_work, &correlations[0],
-                                       &active[n_active], &in_active[0])
-            if n_grown == 0:
-                # The support is right but not settled enough: tighten.
-                dw_tol *= 0.1
-            n_active += n_grown
-    return G.gap, n_iter
+        total = shr_weighted_sum(n_samples, s, NULL) if s != NULL else <double>n_samples
+        for j in range(p):
+            a = 0.0
+            b = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                si = s[indices[k]] if s != NULL else 1.0
+                a += si * data[k]
+                b += si * data[k] * data[k]
+            x_mean[j] = a / total if fit_intercept else 0.0
+            # sum_i s_i (x_ij - m)^2 = sum s x^2 - total m^2 (rounding here
+            # only changes step sizes, never the fixed point)
+            h = b - total * x_mean[j] * x_mean[j]
+            sq_norms[j] = h if h > 0.0 else 0.0
 
 
 cdef bint _all_zero(const double *w, Py_ssize_t p) noexcept nogil:
@@ -503,7 +655,7 @@ cdef void _first_pass_with_stats(NaiveProblem *P, bint fit_intercept) noexcept n
         w_new = shr_enet_coordinate(mom[2], P.l1 * P.pf[j],
                                     P.h[j] + P.l2 * P.pf[j], P.positive)
         if w_new != 0.0:
-            shr_centered_axpy(P.n, -w_new, xj, P.x_mean[j], P.r)
+            _add_column(P, j, -w_new)
             P.w[j] = w_new
 
 
@@ -548,7 +700,7 @@ cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
             a = fabs(c[j] - l2 * f * P.w[j]) / scale
             if a + radius * sqrt(P.h[j] + l2 * f) < f:
                 if P.w[j] != 0.0:
-                    shr_centered_axpy(P.n, P.w[j], P.X + j * P.n, P.x_mean[j], P.r)
+                    _add_column(P, j, P.w[j])
                     P.w[j] = 0.0
                 if in_active[j]:
                     in_active[j] = 2  # for _filter_active

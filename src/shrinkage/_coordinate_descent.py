@@ -8,9 +8,10 @@ import numbers
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._base import LinearModel
-from ._solvers import DenseDesign, choose_method, solve_enet
+from ._solvers import make_design, solve_enet
 from ._validation import (
     check_penalty_factor,
     check_sample_weight,
@@ -143,8 +144,10 @@ class ElasticNet(LinearModel):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data (any real dtype, C or Fortran order).
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (any real dtype, C or Fortran order). Sparse input
+            (CSC; CSR/COO converted once) is centred implicitly, never
+            densified.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets; several targets are fitted independently.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -161,19 +164,17 @@ class ElasticNet(LinearModel):
         name = type(self).__name__
         l1_ratio = self._validate_params()
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name)
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc",))
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
         Y = y.reshape(n, -1)
 
-        gram = None
-        if not isinstance(self.precompute, (str, bool, np.bool_)):
-            gram = self._check_gram(X, sw)
-        method = choose_method(n, p, self.precompute if gram is None else True,
-                               n_solves=Y.shape[1])
-        design = DenseDesign(X, sw, self.fit_intercept, method, gram=gram,
-                             lazy_stats=True)
+        precompute = self.precompute
+        if not isinstance(precompute, (str, bool, np.bool_)) and not sp.issparse(X):
+            precompute = self._check_gram(X, sw)
+        design = make_design(X, sw, self.fit_intercept, precompute,
+                             n_solves=Y.shape[1], lazy_stats=True)
 
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
@@ -231,6 +232,9 @@ class ElasticNet(LinearModel):
                 "(sample weights rescaled to sum to n_samples)."
             )
         return gram
+
+    def _accepts_sparse(self):
+        return True
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
