@@ -7,6 +7,7 @@ A compiled (Cython + C) core behind a scikit-learn compatible API: swap
 from ._coordinate_descent import ElasticNet, Lasso
 from ._exceptions import ConvergenceWarning, NotFittedError
 from ._operators import soft_threshold
+from ._path import enet_path, lasso_path
 from ._version import __version__
 
 __all__ = [
@@ -15,5 +16,7 @@ __all__ = [
     "ElasticNet",
     "Lasso",
     "NotFittedError",
+    "enet_path",
+    "lasso_path",
     "soft_threshold",
 ]

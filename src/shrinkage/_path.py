@@ -1,0 +1,471 @@
+"""Regularization paths of the elastic net: ``enet_path`` and ``lasso_path``.
+
+The path is solved from the largest alpha down, each solve warm-started at
+the previous solution (Friedman, Hastie & Tibshirani 2010, "Regularization
+paths for generalized linear models via coordinate descent", JSS 33(1),
+section 2.5). Before each solve the *sequential strong rule* of Tibshirani,
+Bien, Friedman, Hastie, Simon, Taylor & Tibshirani (2012), "Strong rules for
+discarding predictors in lasso-type problems", JRSS-B 74(2), eq. (7),
+
+    discard j  if  |x_j^T S r(lambda_{k-1})| < f_j (2 lambda_k - lambda_{k-1}),
+
+restricts the kernel to a small candidate set (plus every feature already
+nonzero and every unpenalised one). The rule is not safe, so after the solve
+the KKT condition ``|x_j^T S r| <= lambda_k f_j`` of each discarded feature
+is checked on the final residual (section 7 of the paper); violators join
+the candidates and the solve resumes from where it stopped. Once no feature
+violates, the duality gap of the restricted problem is the gap of the full
+problem (the dual rescaling only depends on features violating the bound),
+so every point of the path carries the same certificate as a single fit.
+Inside each solve the naive kernel adds gap-safe screening (Fercoq,
+Gramfort & Salmon 2015; Ndiaye et al. 2017) and the Gram kernel reuses the
+Gram columns of one cache along the whole path.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.optimize
+
+from . import _cd_dense
+from ._exceptions import ConvergenceWarning
+from ._solvers import DenseDesign, _seed_from, choose_method
+from ._validation import check_penalty_factor, check_sample_weight, check_X_y
+
+__all__ = ["enet_path", "lasso_path"]
+
+_RESOLUTION = np.finfo(np.float64).resolution
+
+
+# --------------------------------------------------------------------------
+# building blocks shared with the cross-validation estimators
+# --------------------------------------------------------------------------
+
+def _full_correlations(design, residual):
+    """``Xc^T S r`` for every feature (n-scaled), naive designs only."""
+    v = residual * design.sw if design.sw.size else residual
+    return design.X.T @ v - design.x_mean * v.sum()
+
+
+def _lambda_max_correlations(design, yc, pf, positive=False):
+    """Correlations ``Xc^T S r0`` that define lambda_max.
+
+    ``r0`` is ``yc`` after an unpenalised weighted least-squares fit on the
+    features with ``f_j = 0`` (they are nonzero at every alpha), so that
+    ``lambda_max`` is the smallest alpha where every *penalised* coefficient
+    is zero (design.md section 1). With ``positive`` the fit is non-negative
+    least squares.
+    """
+    free = np.flatnonzero(pf == 0) if pf is not None else np.empty(0, dtype=np.intp)
+    r0 = yc
+    if free.size:
+        Xf = np.asarray(design.X[:, free]) - design.x_mean[free]
+        sw = design.sw if design.sw.size else None
+        root = np.sqrt(sw) if sw is not None else 1.0
+        Xw = Xf * (root[:, None] if sw is not None else 1.0)
+        if positive:
+            beta = scipy.optimize.nnls(Xw, yc * root)[0]
+        else:
+            beta = np.linalg.lstsq(Xw, yc * root, rcond=None)[0]
+        r0 = yc - Xf @ beta
+    v = r0 * design.sw if design.sw.size else r0
+    return np.asarray(design.X).T @ v - design.x_mean * v.sum()
+
+
+def _alpha_max(c0, n, l1_ratio, pf, positive):
+    """Largest useful alpha from the correlations at zero, ``c0`` (p, T)."""
+    c0 = np.asarray(c0).reshape(c0.shape[0], -1)
+    a = np.maximum(c0, 0.0) if positive else np.abs(c0)
+    if pf is not None:
+        pen = pf > 0
+        if not pen.any():
+            return 0.0
+        a = a[pen] / pf[pen, None]
+    if a.size == 0:
+        return 0.0
+    return float(a.max()) / (n * l1_ratio)
+
+
+def _alpha_grid_from(alpha_max, eps, n_alphas):
+    """scikit-learn's grid: ``geomspace(alpha_max, eps * alpha_max, n_alphas)``."""
+    if alpha_max <= _RESOLUTION:
+        return np.full(n_alphas, _RESOLUTION)
+    return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
+
+
+def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
+                random, seed, w_init=None, strong_rules=True, screen=True,
+                q=None, yy=None):
+    """Elastic-net path for one centred target on a prepared design.
+
+    ``design`` is a :class:`~shrinkage._solvers.DenseDesign` (or any object
+    with its attributes ``method``, ``n_samples``, ``n_features``, ``sw``,
+    ``x_mean``, ``sq_norms`` and ``X`` (naive) or ``cache`` (Gram)). For the
+    Gram method ``q = Xc^T S yc`` and ``yy = yc^T S yc`` may be given.
+
+    Returns ``coefs`` (p, n_alphas), ``gaps`` (n_alphas,) in the
+    1/(2n)-scaled objective, ``n_iters`` (n_alphas,) and the number of
+    alphas whose gap did not reach the tolerance.
+    """
+    n, p = design.n_samples, design.n_features
+    n_alphas = len(alphas)
+    gram = design.method == "gram"
+    pf = np.ones(p) if pf is None else np.ascontiguousarray(pf, dtype=np.float64)
+    unpenalised = pf == 0
+    kernel_c = np.empty(p)
+    if gram:
+        if q is None:
+            q = np.empty(p)
+            yy = _cd_dense.gram_correlations(design.cache, yc, q)
+        residual = None
+    else:
+        yy = design.weighted_sq_norm(yc)
+        residual = np.empty(n)
+    tol_abs = tol * yy
+
+    w = np.zeros(p) if w_init is None else np.array(w_init, dtype=np.float64)
+    coefs = np.empty((p, n_alphas))
+    gaps = np.empty(n_alphas)
+    n_iters = np.zeros(n_alphas, dtype=np.intp)
+    n_failed = 0
+
+    # Correlations at the starting point and the "previous" lambda for the
+    # sequential strong rule; with a nonzero start the first solve uses
+    # every feature.
+    if w.any():
+        c = None
+        l1_prev = None
+    else:
+        c = q.copy() if gram else _full_correlations(design, yc)
+        c_pen = np.maximum(c, 0.0) if positive else np.abs(c)
+        pen = ~unpenalised
+        l1_prev = float((c_pen[pen] / pf[pen]).max()) if pen.any() else 0.0
+        if unpenalised.any():
+            c = None  # the free features move first: no screening at alpha_0
+    all_idx = np.arange(p, dtype=np.intc)
+
+    for k, alpha in enumerate(alphas):
+        l1 = float(alpha) * l1_ratio * n
+        l2 = float(alpha) * (1.0 - l1_ratio) * n
+        if strong_rules and c is not None and l1 > 0.0 and l1_prev is not None:
+            # Tibshirani et al. (2012), eq. (7), with penalty factors.
+            bound = pf * (2.0 * l1 - max(l1_prev, l1))
+            score = c if positive else np.abs(c)
+            keep = (score >= bound) | (w != 0.0) | unpenalised
+            cand = np.flatnonzero(keep).astype(np.intc)
+        else:
+            cand = all_idx
+        total_it = 0
+        while True:
+            if cand.size:
+                if gram:
+                    gap, it = _cd_dense.enet_gram(
+                        design.cache, q, yy, design.sq_norms, pf, w, kernel_c,
+                        cand, l1, l2, positive, tol_abs, max_iter, random, seed)
+                else:
+                    gap, it = _cd_dense.enet_naive(
+                        design.X, yc, design.sw, design.x_mean, design.sq_norms,
+                        pf, w, residual, kernel_c, cand, l1, l2, positive,
+                        tol_abs, max_iter, random, seed, screen)
+            else:
+                # Nothing may move and w = 0 (nonzero features are always
+                # candidates): the residual is yc, the gap 0 if KKT holds.
+                gap, it = 0.0, 0
+                if not gram:
+                    residual[:] = yc
+            total_it += it
+            # Full correlations at the final point: the KKT check of the
+            # discarded features now, the strong rule at the next alpha.
+            c = kernel_c.copy() if gram else _full_correlations(design, residual)
+            if cand.size == p:
+                break
+            out = np.ones(p, dtype=bool)
+            out[cand] = False
+            score = c if positive else np.abs(c)
+            violators = out & (score > l1 * pf)
+            if not violators.any():
+                break
+            cand = np.flatnonzero(~out | violators).astype(np.intc)
+        coefs[:, k] = w
+        gaps[k] = gap / n
+        n_iters[k] = total_it
+        if gap > tol_abs:
+            n_failed += 1
+        l1_prev = l1
+    return coefs, gaps, n_iters, n_failed
+
+
+def _resolve_alphas(alphas, n_alphas, func_name):
+    """scikit-learn 1.9's ``alphas`` (int or array) / deprecated ``n_alphas``."""
+    if n_alphas is not None and not (isinstance(n_alphas, str) and n_alphas == "deprecated"):
+        warnings.warn(
+            f"{func_name}: 'n_alphas' is deprecated (as in scikit-learn 1.9); "
+            "pass an integer to 'alphas' instead.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        if alphas is None or (isinstance(alphas, str) and alphas == "warn"):
+            alphas = n_alphas
+    if alphas is None or (isinstance(alphas, str) and alphas == "warn"):
+        alphas = 100
+    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool):
+        if alphas < 1:
+            raise ValueError(f"alphas must be >= 1 when an integer, got {alphas}.")
+        return int(alphas), None
+    grid = np.asarray(alphas, dtype=np.float64).ravel()
+    if grid.size == 0:
+        raise ValueError("alphas must be a positive integer or a non-empty array.")
+    if not np.all(np.isfinite(grid)) or np.any(grid < 0):
+        raise ValueError("alphas must be finite and >= 0.")
+    return None, np.sort(grid)[::-1]
+
+
+# --------------------------------------------------------------------------
+# public functions
+# --------------------------------------------------------------------------
+
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
+              alphas=None, precompute="auto", Xy=None, copy_X=True,
+              coef_init=None, verbose=False, return_n_iter=False,
+              positive=False, check_input=True, fit_intercept=False,
+              sample_weight=None, penalty_factor=None, tol=1e-4,
+              max_iter=1000, selection="cyclic", random_state=None,
+              strong_rules=True):
+    """Compute the elastic-net path with coordinate descent.
+
+    Solves, for each alpha of a decreasing grid, the objective of
+    :class:`shrinkage.ElasticNet`::
+
+        1 / (2 * n_samples) * sum_i s_i (y_i - x_i.w - b)^2
+        + alpha * l1_ratio * sum_j f_j |w_j|
+        + 0.5 * alpha * (1 - l1_ratio) * sum_j f_j w_j^2
+
+    warm-starting each solve at the previous solution, with sequential
+    strong rules checked by KKT conditions (Tibshirani et al. 2012) and
+    gap-safe screening. Signature and return values are those of
+    :func:`sklearn.linear_model.enet_path`.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Training data (dense).
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Targets. Several targets are fitted **independently** (as
+        :class:`shrinkage.ElasticNet` does); scikit-learn's ``enet_path``
+        fits a multi-task model for 2-D ``y`` instead.
+    l1_ratio : float, default=0.5
+        Mix in (0, 1]: 1 is the Lasso.
+    eps : float, default=1e-3
+        ``alpha_min / alpha_max`` of the automatic grid.
+    n_alphas : int, default="deprecated"
+        Deprecated in scikit-learn 1.9: pass an integer to ``alphas``.
+    alphas : int or array-like, default=None
+        Number of alphas of the automatic grid (``None`` means 100, the
+        default of scikit-learn 1.9 to 1.11), or the alphas themselves
+        (sorted decreasingly).
+    precompute : 'auto', bool or array-like of shape (n_features, n_features), default='auto'
+        Covariance (Gram) updates. 'auto' uses them when ``n_samples >=
+        n_features`` and the Gram is repaid by the path
+        (``n_features <= 40 * n_alphas * n_targets``). An array is the Gram
+        ``X^T diag(s) X`` of the (centred, when ``fit_intercept``) data.
+        The Gram columns are computed once and reused along the path.
+    Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
+        ``X^T diag(s) y`` (centred when ``fit_intercept``), used for the
+        alpha grid.
+    copy_X : bool, default=True
+        Accepted for compatibility: ``X`` is never modified.
+    coef_init : array-like of shape (n_features,) or (n_targets, n_features), default=None
+        Starting point of the first solve.
+    verbose : bool or int, default=False
+        Accepted for compatibility; ignored.
+    return_n_iter : bool, default=False
+        Also return the number of coordinate passes per alpha.
+    positive : bool, default=False
+        Constrain coefficients to be >= 0.
+    check_input : bool, default=True
+        Validate ``X`` and ``y``. With False they must be float64 arrays.
+    fit_intercept : bool, default=False
+        Fit an unpenalised intercept by implicit centring. The default
+        mirrors scikit-learn's path functions, which solve the problem
+        without intercept (the data are assumed centred).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights, rescaled to sum to ``n_samples``.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty multipliers ``f_j >= 0`` (0: unpenalised).
+    tol : float, default=1e-4
+        Each alpha stops when its duality gap is below
+        ``tol * ||y - ybar||^2_s / n_samples``.
+    max_iter : int, default=1000
+        Maximal number of coordinate passes per alpha.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Coordinate order.
+    random_state : int, RandomState, Generator or None, default=None
+        Seed for ``selection='random'``.
+    strong_rules : bool, default=True
+        Use sequential strong rules with a KKT check. False solves every
+        alpha over all features (same result, for testing).
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        The alphas along the path, decreasing.
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+        Coefficients along the path.
+    dual_gaps : ndarray of shape (n_alphas,)
+        Duality gap at the end of each solve (the largest over targets).
+    n_iters : list of int
+        Coordinate passes per alpha (summed over targets); returned when
+        ``return_n_iter`` is True.
+
+    Notes
+    -----
+    The intercepts of a path with ``fit_intercept=True`` are
+    ``y_mean - x_mean @ coefs`` (weighted means).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import enet_path
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 4))
+    >>> y = X @ [1.0, 0.0, -2.0, 0.0]
+    >>> alphas, coefs, gaps = enet_path(X, y, l1_ratio=0.8, alphas=5)
+    >>> coefs.shape
+    (4, 5)
+    """
+    return _path(X, y, l1_ratio=l1_ratio, eps=eps, n_alphas=n_alphas,
+                 alphas=alphas, precompute=precompute, Xy=Xy,
+                 coef_init=coef_init, return_n_iter=return_n_iter,
+                 positive=positive, check_input=check_input,
+                 fit_intercept=fit_intercept, sample_weight=sample_weight,
+                 penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
+                 selection=selection, random_state=random_state,
+                 strong_rules=strong_rules, func_name="enet_path")
+
+
+def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas=None,
+               precompute="auto", Xy=None, copy_X=True, coef_init=None,
+               verbose=False, return_n_iter=False, positive=False,
+               check_input=True, fit_intercept=False, sample_weight=None,
+               penalty_factor=None, tol=1e-4, max_iter=1000,
+               selection="cyclic", random_state=None, strong_rules=True):
+    """Compute the Lasso path with coordinate descent.
+
+    :func:`enet_path` with ``l1_ratio=1``: the objective
+    ``1 / (2 * n_samples) * sum_i s_i (y_i - x_i.w - b)^2 + alpha * sum_j
+    f_j |w_j|`` on a decreasing grid of alphas, with warm starts,
+    sequential strong rules and KKT checks. Signature and return values are
+    those of :func:`sklearn.linear_model.lasso_path`; see :func:`enet_path`
+    for the parameters.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,)
+    n_iters : list of int
+        Returned when ``return_n_iter`` is True.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import lasso_path
+    >>> X = np.array([[1.0, 2.0, 3.1], [2.3, 5.4, 4.3]]).T
+    >>> y = np.array([1.0, 2.0, 3.1])
+    >>> alphas, coefs, _ = lasso_path(X, y, alphas=[5.0, 1.0, 0.5])
+    >>> coefs.round(3)
+    array([[0.   , 0.   , 0.469],
+           [0.216, 0.443, 0.237]])
+    """
+    return _path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas,
+                 alphas=alphas, precompute=precompute, Xy=Xy,
+                 coef_init=coef_init, return_n_iter=return_n_iter,
+                 positive=positive, check_input=check_input,
+                 fit_intercept=fit_intercept, sample_weight=sample_weight,
+                 penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
+                 selection=selection, random_state=random_state,
+                 strong_rules=strong_rules, func_name="lasso_path")
+
+
+def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
+          coef_init, return_n_iter, positive, check_input, fit_intercept,
+          sample_weight, penalty_factor, tol, max_iter, selection,
+          random_state, strong_rules, func_name):
+    if check_input:
+        X, y = check_X_y(X, y, estimator=func_name)
+    else:
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+    n, p = X.shape
+    if not (0.0 <= l1_ratio <= 1.0):
+        raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio!r}.")
+    if not eps > 0:
+        raise ValueError(f"eps must be > 0, got {eps!r}.")
+    if selection not in ("cyclic", "random"):
+        raise ValueError(f"selection should be either 'random' or 'cyclic', got {selection!r}.")
+    multi_output = y.ndim > 1
+    Y = y.reshape(n, -1)
+    n_targets = Y.shape[1]
+    if multi_output and positive:
+        raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
+    sw = check_sample_weight(sample_weight, n)
+    pf = check_penalty_factor(penalty_factor, p)
+    n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
+    n_solves = (n_grid if grid is None else grid.size) * n_targets
+
+    gram = None
+    if not isinstance(precompute, (str, bool, np.bool_)):
+        gram = np.asarray(precompute, dtype=np.float64)
+        if gram.shape != (p, p):
+            raise ValueError(
+                f"precompute: the Gram matrix must have shape ({p}, {p}), got {gram.shape}.")
+    method = choose_method(n, p, precompute if gram is None else True, n_solves=n_solves)
+    design = DenseDesign(X, sw, fit_intercept, method, gram=gram)
+    y_mean, Yc = design.center_targets(Y)
+
+    if grid is None:
+        if l1_ratio == 0:
+            raise ValueError(
+                "Automatic alpha grid generation is not supported for l1_ratio=0. "
+                "Please supply a grid by providing the 'alphas' argument.")
+        free = pf is not None and np.any(pf == 0)
+        if Xy is not None and not free:
+            c0 = np.asarray(Xy, dtype=np.float64).reshape(p, -1)
+        else:
+            c0 = np.column_stack([_lambda_max_correlations(design, Yc[:, k], pf, positive)
+                                  for k in range(n_targets)])
+        grid = _alpha_grid_from(_alpha_max(c0, n, l1_ratio, pf, positive), eps, n_grid)
+
+    random = selection == "random"
+    seed = _seed_from(random_state) if random else 1
+    if coef_init is not None:
+        W0 = np.asarray(coef_init, dtype=np.float64).reshape(n_targets, p)
+    else:
+        W0 = [None] * n_targets
+
+    coefs = np.empty((n_targets, p, grid.size))
+    gaps = np.zeros(grid.size)
+    iters = np.zeros(grid.size, dtype=np.intp)
+    n_failed = 0
+    for k in range(n_targets):
+        ck, gk, ik, fk = _solve_path(
+            design, np.ascontiguousarray(Yc[:, k]), grid, l1_ratio=float(l1_ratio),
+            pf=pf, positive=bool(positive), tol=float(tol),
+            max_iter=int(max_iter), random=random, seed=seed, w_init=W0[k],
+            strong_rules=strong_rules)
+        coefs[k] = ck
+        gaps = np.maximum(gaps, gk)
+        iters += ik
+        n_failed += fk
+    if n_failed:
+        warnings.warn(
+            f"{func_name}: {n_failed} of {grid.size * n_targets} solves did not "
+            f"converge within max_iter={max_iter} passes. Increase max_iter, "
+            "loosen tol, or standardize the features.",
+            ConvergenceWarning, stacklevel=3)
+    if not multi_output:
+        coefs = coefs[0]
+    if return_n_iter:
+        return grid, coefs, gaps, [int(i) for i in iters]
+    return grid, coefs, gaps

@@ -1,0 +1,227 @@
+"""enet_path / lasso_path: scikit-learn parity, KKT at every alpha, strong
+rules never change the answer, weights, penalty factors, shapes."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn import linear_model as sk
+
+import shrinkage
+from shrinkage import enet_path, lasso_path
+
+TIGHT = dict(tol=1e-12, max_iter=100000)
+
+
+def _data(n, p, seed=0, k=5, noise=0.5):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = X[:, :k] @ rng.standard_normal(k) + noise * rng.standard_normal(n)
+    return X, y
+
+
+def _objective(X, y, w, b, alpha, l1_ratio, sw=None, pf=None):
+    n = X.shape[0]
+    s = np.ones(n) if sw is None else sw * n / sw.sum()
+    f = np.ones(X.shape[1]) if pf is None else pf
+    r = y - X @ w - b
+    return (0.5 / n * s @ (r * r) + alpha * l1_ratio * f @ np.abs(w)
+            + 0.5 * alpha * (1 - l1_ratio) * f @ (w * w))
+
+
+def _kkt_violation(X, y, w, alpha, l1_ratio, sw=None, pf=None, fit_intercept=False,
+                   positive=False):
+    """Largest violation of the optimality conditions, relative to alpha."""
+    n, p = X.shape
+    s = np.ones(n) if sw is None else sw * n / sw.sum()
+    f = np.ones(p) if pf is None else pf
+    if fit_intercept:
+        xm = s @ X / n
+        ym = s @ y / n
+        Xc, yc = X - xm, y - ym
+    else:
+        Xc, yc = X, y
+    g = Xc.T @ (s * (yc - Xc @ w)) / n - alpha * (1 - l1_ratio) * f * w
+    l1 = alpha * l1_ratio * f
+    nz = w != 0
+    viol = np.zeros(p)
+    viol[nz] = np.abs(g[nz] - l1[nz] * np.sign(w[nz]))
+    if positive:
+        viol[~nz] = np.maximum(g[~nz] - l1[~nz], 0)
+    else:
+        viol[~nz] = np.maximum(np.abs(g[~nz]) - l1[~nz], 0)
+    return viol.max() / alpha
+
+
+@pytest.mark.parametrize("shape", [(60, 200), (300, 40)])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("precompute", [False, True, "auto"])
+def test_matches_sklearn_alpha_by_alpha(shape, l1_ratio, precompute):
+    X, y = _data(*shape)
+    a_sk, c_sk, _ = sk.enet_path(X, y, l1_ratio=l1_ratio, alphas=40,
+                                 precompute=precompute, **TIGHT)
+    a, c, gaps = enet_path(X, y, l1_ratio=l1_ratio, alphas=40,
+                           precompute=precompute, **TIGHT)
+    np.testing.assert_allclose(a, a_sk, rtol=1e-13)
+    assert c.shape == c_sk.shape == (shape[1], 40)
+    np.testing.assert_allclose(c, c_sk, rtol=0, atol=1e-7)
+    for k, alpha in enumerate(a):
+        f = _objective(X, y, c[:, k], 0.0, alpha, l1_ratio)
+        f_sk = _objective(X, y, c_sk[:, k], 0.0, alpha, l1_ratio)
+        assert abs(f - f_sk) <= 1e-9 * f_sk
+    assert gaps.shape == (40,)
+    assert np.all(gaps <= 1e-12 * (y @ y) / len(y) * 1.0001)
+
+
+def test_lasso_path_matches_sklearn_and_docstring():
+    X = np.array([[1.0, 2.0, 3.1], [2.3, 5.4, 4.3]]).T
+    y = np.array([1.0, 2.0, 3.1])
+    a, c, _ = lasso_path(X, y, alphas=[5.0, 1.0, 0.5])
+    a_sk, c_sk, _ = sk.lasso_path(X, y, alphas=[5.0, 1.0, 0.5])
+    np.testing.assert_allclose(a, a_sk)
+    np.testing.assert_allclose(c, c_sk, atol=1e-4)
+    X, y = _data(80, 120, seed=3)
+    a, c, _, it = lasso_path(X, y, eps=1e-2, return_n_iter=True, **TIGHT)
+    a_sk, c_sk, _ = sk.lasso_path(X, y, eps=1e-2, **TIGHT)
+    np.testing.assert_allclose(a, a_sk, rtol=1e-13)
+    np.testing.assert_allclose(c, c_sk, atol=1e-7)
+    assert len(it) == 100 and all(isinstance(i, int) for i in it)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.parametrize("positive", [False, True])
+def test_kkt_at_every_alpha_with_intercept_weights_and_penalty_factors(precompute, positive):
+    X, y = _data(120, 80, seed=1)
+    X += 3.0  # offsets: the intercept must be handled by centring
+    rng = np.random.default_rng(1)
+    sw = rng.uniform(0.2, 3.0, size=120)
+    pf = rng.uniform(0.5, 2.0, size=80)
+    pf[:3] = 0.0
+    a, c, gaps = enet_path(X, y, l1_ratio=0.7, alphas=30, eps=1e-2,
+                           fit_intercept=True, sample_weight=sw, penalty_factor=pf,
+                           precompute=precompute, positive=positive, **TIGHT)
+    for k, alpha in enumerate(a):
+        # The gap certificate bounds the gradient of an unpenalised feature
+        # only by sqrt(2 h_j gap) (its charge c_j^2 / (2 h_j) <= gap), hence
+        # the looser bound here than for purely penalised problems.
+        assert _kkt_violation(X, y, c[:, k], alpha, 0.7, sw, pf, True, positive) < 2e-4
+        if positive:
+            assert np.all(c[:, k] >= 0)
+    # lambda_max: every penalised coefficient is zero at the first alpha
+    # (unpenalised ones are free) and some is nonzero just below it.
+    np.testing.assert_allclose(c[3:, 0], 0.0, atol=1e-9)
+    _, c_below, _ = enet_path(X, y, l1_ratio=0.7, alphas=[a[0] * 0.999],
+                              fit_intercept=True, sample_weight=sw, penalty_factor=pf,
+                              positive=positive, **TIGHT)
+    assert np.abs(c_below[3:, 0]).max() > 1e-6
+
+
+def test_intercept_and_weights_match_sklearn_elasticnet():
+    X, y = _data(100, 30, seed=2)
+    X += 5.0
+    sw = np.random.default_rng(2).uniform(0.1, 2.0, size=100)
+    a, c, _ = enet_path(X, y, l1_ratio=0.6, alphas=15, eps=1e-2,
+                        fit_intercept=True, sample_weight=sw, **TIGHT)
+    # The first alpha is scikit-learn's grid with weights and intercept.
+    a_sk = sk.ElasticNetCV(l1_ratio=0.6, alphas=15, eps=1e-2, cv=2).fit(
+        X, y, sample_weight=sw).alphas_
+    np.testing.assert_allclose(a, a_sk, rtol=1e-12)
+    for k, alpha in enumerate(a):
+        ref = sk.ElasticNet(alpha=alpha, l1_ratio=0.6, **TIGHT).fit(X, y, sample_weight=sw)
+        np.testing.assert_allclose(c[:, k], ref.coef_, atol=1e-7)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.3])
+def test_strong_rules_do_not_change_the_path(precompute, l1_ratio):
+    # Correlated design: the strong rule is violated now and then, the KKT
+    # check must repair it.
+    rng = np.random.default_rng(4)
+    n, p = 80, 300
+    Z = rng.standard_normal((n, p))
+    X = Z.copy()
+    for j in range(1, p):
+        X[:, j] = 0.9 * X[:, j - 1] + np.sqrt(1 - 0.81) * Z[:, j]
+    y = X[:, ::37] @ rng.standard_normal(len(range(0, p, 37))) + rng.standard_normal(n)
+    kw = dict(l1_ratio=l1_ratio, alphas=60, eps=1e-3, precompute=precompute, **TIGHT)
+    a1, c1, g1 = enet_path(X, y, strong_rules=True, **kw)
+    a2, c2, g2 = enet_path(X, y, strong_rules=False, **kw)
+    np.testing.assert_array_equal(a1, a2)
+    np.testing.assert_allclose(c1, c2, atol=1e-8)
+    assert np.array_equal(c1 != 0, c2 != 0) or np.abs(c1 - c2).max() < 1e-8
+    for k, alpha in enumerate(a1):
+        # A gap of 1e-12 relative bounds the Lasso's gradients (no strong
+        # convexity, p > n) only to about 1e-5 relative here.
+        assert _kkt_violation(X, y, c1[:, k], alpha, l1_ratio) < 1e-4
+
+
+def test_naive_and_gram_agree():
+    X, y = _data(200, 50, seed=5)
+    _, c1, _ = enet_path(X, y, precompute=False, fit_intercept=True, **TIGHT)
+    _, c2, _ = enet_path(X, y, precompute=True, fit_intercept=True, **TIGHT)
+    np.testing.assert_allclose(c1, c2, atol=1e-8)
+
+
+def test_user_gram_and_xy():
+    X, y = _data(150, 20, seed=6)
+    G = X.T @ X
+    Xy = X.T @ y
+    a1, c1, _ = enet_path(X, y, precompute=G, Xy=Xy, **TIGHT)
+    a2, c2, _ = sk.enet_path(X, y, precompute=G, Xy=Xy, **TIGHT)
+    np.testing.assert_allclose(a1, a2, rtol=1e-13)
+    np.testing.assert_allclose(c1, c2, atol=1e-7)
+    with pytest.raises(ValueError, match="shape"):
+        enet_path(X, y, precompute=G[:5])
+
+
+def test_alphas_array_is_sorted_and_coef_init():
+    X, y = _data(50, 10, seed=7)
+    a, c, _ = lasso_path(X, y, alphas=[0.01, 0.5, 0.1], **TIGHT)
+    np.testing.assert_array_equal(a, [0.5, 0.1, 0.01])
+    a2, c2, _ = lasso_path(X, y, alphas=[0.01], coef_init=c[:, 1], **TIGHT)
+    np.testing.assert_allclose(c2[:, 0], c[:, 2], atol=1e-8)
+
+
+def test_n_alphas_deprecated_like_sklearn():
+    X, y = _data(30, 5)
+    with pytest.warns(FutureWarning, match="n_alphas"):
+        a, _, _ = lasso_path(X, y, n_alphas=7)
+    assert a.shape == (7,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lasso_path(X, y)[0].shape == (100,)
+
+
+def test_multi_target_independent_columns():
+    X, y = _data(60, 15, seed=8)
+    Y = np.column_stack([y, -2 * y + X[:, 3]])
+    a, C, gaps, it = lasso_path(X, Y, alphas=[0.5, 0.1, 0.01], return_n_iter=True, **TIGHT)
+    assert C.shape == (2, 15, 3) and gaps.shape == (3,) and len(it) == 3
+    for t in range(2):
+        _, c, _ = lasso_path(X, Y[:, t], alphas=a, **TIGHT)
+        np.testing.assert_allclose(C[t], c, atol=1e-9)
+    with pytest.raises(ValueError, match="positive"):
+        lasso_path(X, Y, positive=True)
+
+
+def test_zero_target_gives_zero_path():
+    X, _ = _data(20, 6)
+    a, c, g = lasso_path(X, np.zeros(20), alphas=5)
+    assert np.all(c == 0) and np.all(a == np.finfo(float).resolution)
+
+
+def test_public_names():
+    assert shrinkage.enet_path is enet_path and "lasso_path" in shrinkage.__all__
+
+
+def test_kernel_gap_positive_with_unpenalised_feature_at_bound():
+    # Found by the path tests: the gap must not charge an unpenalised
+    # feature that the positivity constraint holds at zero.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 2))
+    y = -X[:, 0] + 0.5 * X[:, 1] + 0.1 * rng.standard_normal(50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = shrinkage.Lasso(alpha=0.01, positive=True, penalty_factor=[0.0, 1.0],
+                            tol=1e-10).fit(X, y)
+    assert m.dual_gap_ < 1e-8
