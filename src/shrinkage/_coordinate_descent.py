@@ -93,8 +93,8 @@ class ElasticNet(LinearModel):
     >>> X = rng.standard_normal((100, 5))
     >>> y = X @ [2.0, 0.0, -1.0, 0.0, 0.0] + 0.1 * rng.standard_normal(100)
     >>> model = ElasticNet(alpha=0.05, l1_ratio=0.9).fit(X, y)
-    >>> np.round(model.coef_, 2)
-    array([ 1.9 , -0.  , -0.92, -0.  ,  0.  ])
+    >>> model.coef_.round(2)
+    array([ 1.92,  0.  , -0.93,  0.  ,  0.  ])
     """
 
     _l1_ratio_fixed = None
@@ -259,7 +259,7 @@ class Lasso(ElasticNet):
     >>> X = rng.standard_normal((100, 5))
     >>> y = X @ [2.0, 0.0, -1.0, 0.0, 0.0] + 0.1 * rng.standard_normal(100)
     >>> Lasso(alpha=0.1).fit(X, y).coef_.round(2)
-    array([ 1.88, -0.  , -0.91, -0.  ,  0.  ])
+    array([ 1.87,  0.  , -0.86,  0.  ,  0.  ])
     """
 
     _l1_ratio_fixed = 1.0
