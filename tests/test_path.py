@@ -225,3 +225,16 @@ def test_kernel_gap_positive_with_unpenalised_feature_at_bound():
         m = shrinkage.Lasso(alpha=0.01, positive=True, penalty_factor=[0.0, 1.0],
                             tol=1e-10).fit(X, y)
     assert m.dual_gap_ < 1e-8
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_grid_starting_above_lambda_max(precompute):
+    # CV folds use the full data's grid, whose first alphas exceed the
+    # fold's lambda_max: nothing moves there, and the path must still match.
+    X, y = _data(77, 30, seed=9)
+    X2, y2 = _data(103, 30, seed=10)
+    grid = sk.LassoCV(cv=3).fit(X2, 3 * y2).alphas_
+    _, c, _ = lasso_path(X, y, alphas=grid, fit_intercept=True,
+                         precompute=precompute, **TIGHT)
+    ref = sk.lasso_path(X - X.mean(0), y - y.mean(), alphas=grid, **TIGHT)[1]
+    np.testing.assert_allclose(c, ref, atol=1e-7)

@@ -5,8 +5,10 @@ A compiled (Cython + C) core behind a scikit-learn compatible API: swap
 """
 
 from ._coordinate_descent import ElasticNet, Lasso
+from ._cv import ElasticNetCV, LassoCV
 from ._exceptions import ConvergenceWarning, NotFittedError
 from ._operators import soft_threshold
+from ._ridge import LinearRegression, Ridge, RidgeCV, ridge_path
 from ._path import enet_path, lasso_path
 from ._version import __version__
 
@@ -14,9 +16,15 @@ __all__ = [
     "__version__",
     "ConvergenceWarning",
     "ElasticNet",
+    "ElasticNetCV",
     "Lasso",
+    "LassoCV",
+    "LinearRegression",
     "NotFittedError",
+    "Ridge",
+    "RidgeCV",
     "enet_path",
     "lasso_path",
+    "ridge_path",
     "soft_threshold",
 ]

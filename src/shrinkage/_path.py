@@ -172,7 +172,9 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                 # Nothing may move and w = 0 (nonzero features are always
                 # candidates): the residual is yc, the gap 0 if KKT holds.
                 gap, it = 0.0, 0
-                if not gram:
+                if gram:
+                    kernel_c[:] = q
+                else:
                     residual[:] = yc
             total_it += it
             # Full correlations at the final point: the KKT check of the

@@ -1,0 +1,153 @@
+"""LassoCV / ElasticNetCV: scikit-learn parity (grid, folds, mse_path_,
+alpha_), the one-standard-error rule, splitters, threads, estimator checks."""
+
+import numpy as np
+import pytest
+from sklearn import linear_model as sk
+from sklearn.model_selection import GroupKFold, KFold
+
+import shrinkage
+from shrinkage import ElasticNetCV, LassoCV
+from shrinkage._cv import check_cv_folds
+
+TIGHT = dict(tol=1e-10, max_iter=100000)
+
+
+def _data(n=103, p=30, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = X[:, :4] @ [1.0, -2.0, 0.5, 1.0] + rng.standard_normal(n)
+    return X, y
+
+
+def _compare(a, b, coef_atol=1e-7):
+    np.testing.assert_allclose(b.alphas_, a.alphas_, rtol=1e-12)
+    assert b.mse_path_.shape == a.mse_path_.shape
+    np.testing.assert_allclose(b.mse_path_, a.mse_path_, rtol=1e-6)
+    assert b.alpha_ == pytest.approx(a.alpha_, rel=1e-12)
+    np.testing.assert_allclose(b.coef_, a.coef_, atol=coef_atol)
+    assert b.intercept_ == pytest.approx(a.intercept_, abs=coef_atol)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(103, 30), (60, 150)])
+def test_lassocv_matches_sklearn(weighted, shape):
+    X, y = _data(*shape)
+    X[:, 1] += 4.0
+    kw = {}
+    if weighted:
+        kw["sample_weight"] = np.random.default_rng(1).uniform(0.3, 2.0, shape[0])
+    a = sk.LassoCV(cv=4, **TIGHT).fit(X, y, **kw)
+    b = LassoCV(cv=4, **TIGHT).fit(X, y, **kw)
+    _compare(a, b)
+    assert not hasattr(b, "l1_ratio_")
+    assert isinstance(b.n_iter_, int) and isinstance(b.dual_gap_, float)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_elasticnetcv_matches_sklearn_over_l1_ratios(weighted):
+    X, y = _data()
+    kw = {}
+    if weighted:
+        kw["sample_weight"] = np.random.default_rng(2).uniform(0.3, 2.0, len(y))
+    l1 = [0.2, 0.7, 1.0]
+    a = sk.ElasticNetCV(l1_ratio=l1, cv=3, eps=1e-2, alphas=30, **TIGHT).fit(X, y, **kw)
+    b = ElasticNetCV(l1_ratio=l1, cv=3, eps=1e-2, alphas=30, **TIGHT).fit(X, y, **kw)
+    assert b.alphas_.shape == (3, 30) and b.mse_path_.shape == (3, 30, 3)
+    _compare(a, b)
+    assert b.l1_ratio_ == a.l1_ratio_
+
+
+def test_user_alphas_and_splitters():
+    X, y = _data()
+    alphas = [0.3, 0.01, 0.1, 0.03]
+    groups = np.arange(len(y)) % 7
+    for cv in [KFold(5, shuffle=True, random_state=0), GroupKFold(4)]:
+        folds = list(cv.split(X, y, groups))
+        a = sk.ElasticNetCV(alphas=alphas, cv=folds, l1_ratio=0.5, **TIGHT).fit(X, y)
+        b = ElasticNetCV(alphas=alphas, cv=folds, l1_ratio=0.5, **TIGHT).fit(X, y)
+        _compare(a, b)
+        np.testing.assert_array_equal(b.alphas_, sorted(alphas, reverse=True))
+    # A splitter object is asked for split(X, y).
+    a = LassoCV(cv=KFold(3, shuffle=True, random_state=1), **TIGHT).fit(X, y)
+    b = LassoCV(cv=list(KFold(3, shuffle=True, random_state=1).split(X)), **TIGHT).fit(X, y)
+    np.testing.assert_array_equal(a.mse_path_, b.mse_path_)
+
+
+@pytest.mark.parametrize("n", [10, 11, 103])
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_integer_cv_is_kfold(n, k):
+    X = np.zeros((n, 2))
+    mine = check_cv_folds(k, X, None, n)
+    ref = list(KFold(k).split(X))
+    assert len(mine) == len(ref)
+    for (t1, s1), (t2, s2) in zip(mine, ref):
+        np.testing.assert_array_equal(t1, t2)
+        np.testing.assert_array_equal(s1, s2)
+    assert len(check_cv_folds(None, X, None, n)) == 5
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_threads_equal_serial(precompute):
+    X, y = _data(120, 60, seed=3)
+    kw = dict(cv=5, l1_ratio=[0.5, 0.9], precompute=precompute, tol=1e-8)
+    a = ElasticNetCV(n_jobs=None, **kw).fit(X, y)
+    b = ElasticNetCV(n_jobs=2, **kw).fit(X, y)
+    c = ElasticNetCV(n_jobs=-1, **kw).fit(X, y)
+    for other in (b, c):
+        np.testing.assert_array_equal(a.mse_path_, other.mse_path_)
+        np.testing.assert_array_equal(a.coef_, other.coef_)
+        assert a.alpha_ == other.alpha_ and a.alpha_1se_ == other.alpha_1se_
+
+
+def test_one_standard_error_rule_and_refit():
+    X, y = _data(seed=4)
+    m = LassoCV(cv=5, **TIGHT).fit(X, y)
+    mean = m.mse_path_.mean(axis=1)
+    se = m.mse_path_.std(axis=1, ddof=1) / np.sqrt(5)
+    k = np.argmin(mean)
+    expected = m.alphas_[mean <= mean[k] + se[k]].max()
+    assert m.alpha_1se_ == expected and m.alpha_1se_ >= m.alpha_
+    m1 = LassoCV(cv=5, selection_rule="1se", **TIGHT).fit(X, y)
+    ref = shrinkage.Lasso(alpha=m.alpha_1se_, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(m1.coef_, ref.coef_, atol=1e-9)
+    assert np.count_nonzero(m1.coef_) <= np.count_nonzero(m.coef_)
+    with pytest.raises(ValueError, match="selection_rule"):
+        LassoCV(selection_rule="max").fit(X, y)
+
+
+def test_penalty_factor_and_positive():
+    X, y = _data(seed=5)
+    pf = np.ones(X.shape[1])
+    pf[0] = 0.0
+    m = LassoCV(cv=3, penalty_factor=pf, positive=True, **TIGHT).fit(X, y)
+    assert np.all(m.coef_ >= 0) and m.coef_[0] > 0
+    # At the top of the grid every penalised coefficient is zero.
+    _, c, _ = shrinkage.lasso_path(X, y, alphas=m.alphas_[:1], fit_intercept=True,
+                                   penalty_factor=pf, positive=True, **TIGHT)
+    np.testing.assert_allclose(c[1:, 0], 0.0, atol=1e-10)
+
+
+def test_errors():
+    X, y = _data(20, 5)
+    with pytest.raises(ValueError, match="multi-task|MultiTask"):
+        LassoCV().fit(X, np.column_stack([y, y]))
+    with pytest.raises(ValueError, match="l1_ratio=0"):
+        ElasticNetCV(l1_ratio=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="n_splits"):
+        LassoCV(cv=30).fit(X, y)
+    with pytest.warns(UserWarning, match="column-vector y"):
+        m = LassoCV(cv=4).fit(X, y.reshape(-1, 1))
+    assert m.coef_.shape == (5,)
+
+
+def test_path_attribute():
+    assert LassoCV.path is shrinkage.lasso_path
+    assert ElasticNetCV.path is shrinkage.enet_path
+
+
+@pytest.mark.parametrize("Estimator", [LassoCV, ElasticNetCV])
+def test_sklearn_estimator_checks(Estimator):
+    from sklearn.utils.estimator_checks import check_estimator
+
+    check_estimator(Estimator(cv=3, alphas=10))
