@@ -1,0 +1,682 @@
+"""Dense kernels of the Ridge family: centred Gram and kernel, Cholesky, eigen.
+
+Everything here works on float64 data in C or Fortran order, referenced in
+place: the caller's ``X`` is never copied whole or modified. Centring (for an
+unpenalised intercept) and sample weights are applied to small blocks copied
+into a scratch buffer, and the products are accumulated by BLAS on those
+blocks:
+
+* primal Gram ``G = X~^T X~`` with ``X~ = S^(1/2) (X - 1 m^T)``, by ``dsyrk``
+  on row blocks (``gram_primal``);
+* kernel ``K = (X - 1 m^T)(X - 1 m^T)^T`` by ``dsyrk`` on column blocks
+  (``kernel_dual``);
+* ``(X - 1 m^T)^T U`` and the leave-one-out pass ``S^(1/2) (X - 1 m^T) V`` by
+  ``dgemm`` on blocks.
+
+Centring the primal Gram in one pass uses the shifted-data algorithm for
+(co)variances: rows are centred at a provisional shift ``c`` (the weighted
+mean of the first block) and the exact correction
+``sum_i s_i (x_i - m)(x_i - m)^T = sum_i s_i (x_i - c)(x_i - c)^T - S d d^T``,
+``d = m - c``, is applied at the end. Since ``c`` is within the spread of the
+data, ``d`` is small and the correction cancels no leading digits, unlike
+``X^T X - n m m^T`` which loses ``2 log10(|offset| / spread)`` digits (Chan,
+Golub & LeVeque (1983), "Algorithms for computing the sample variance:
+analysis and recommendations", Am. Stat. 37(3)). Column blocks of the kernel
+hold whole columns, so their means are exact and no correction is needed.
+
+All loops and BLAS/LAPACK calls (``scipy.linalg.cython_blas`` /
+``cython_lapack``) run without the GIL.
+"""
+
+import numpy as np
+
+from libc.math cimport sqrt
+from libc.string cimport memcpy, memset
+from scipy.linalg.cython_blas cimport dgemm, dsyrk
+from scipy.linalg.cython_lapack cimport dlansy, dpocon, dpotrf, dpotrs, dsyevd
+
+# Bytes of the scratch block: sized to stay in a core's L2 cache for the
+# primal Gram (a rank-`rows` update of the p x p Gram per block), larger for
+# the kernel, whose n x n accumulator is re-read once per block.
+cdef Py_ssize_t PRIMAL_BLOCK_BYTES = 1 << 19
+cdef Py_ssize_t DUAL_BLOCK_BYTES = 1 << 23
+cdef enum:
+    MIN_PRIMAL_ROWS = 64
+    MIN_DUAL_COLS = 32
+
+
+def _set_block_bytes(Py_ssize_t primal, Py_ssize_t dual):
+    """Tuning hook: scratch block sizes in bytes (returns the old ones)."""
+    global PRIMAL_BLOCK_BYTES, DUAL_BLOCK_BYTES
+    old = (PRIMAL_BLOCK_BYTES, DUAL_BLOCK_BYTES)
+    PRIMAL_BLOCK_BYTES, DUAL_BLOCK_BYTES = primal, dual
+    return old
+
+
+cdef inline Py_ssize_t _clip(Py_ssize_t v, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
+    if v < lo:
+        v = lo
+    if v > hi:
+        v = hi
+    return v
+
+
+def primal_block_rows(Py_ssize_t n, Py_ssize_t p):
+    """Rows per scratch block for the row-blocked passes."""
+    return _clip(PRIMAL_BLOCK_BYTES // (8 * (p if p > 0 else 1)), MIN_PRIMAL_ROWS, n if n > 0 else 1)
+
+
+def dual_block_cols(Py_ssize_t n, Py_ssize_t p):
+    """Columns per scratch block for the column-blocked passes."""
+    return _clip(DUAL_BLOCK_BYTES // (8 * (n if n > 0 else 1)), MIN_DUAL_COLS, p if p > 0 else 1)
+
+
+# --------------------------------------------------------------------------
+# block copies
+# --------------------------------------------------------------------------
+
+cdef void _copy_rows(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
+                     Py_ssize_t i0, Py_ssize_t nb, const double *c,
+                     const double *sq, double *buf, double *acc) noexcept nogil:
+    """buf <- sq * (X[i0:i0+nb] - c); acc += sum over the rows of sq * buf.
+
+    ``buf`` follows the layout of X: p x nb column-major (leading dim p) for
+    C-ordered X, nb x p column-major (leading dim nb) for Fortran-ordered X.
+    ``sq`` (square roots of the weights) and ``acc`` may be NULL.
+    """
+    cdef Py_ssize_t i, j
+    cdef const double *src
+    cdef double *dst
+    cdef double v, w, t, cj
+    if c_order:
+        for i in range(nb):
+            src = X + (i0 + i) * p
+            dst = buf + i * p
+            if sq != NULL:
+                w = sq[i0 + i]
+                for j in range(p):
+                    v = w * (src[j] - c[j])
+                    dst[j] = v
+                if acc != NULL:
+                    for j in range(p):
+                        acc[j] += w * dst[j]
+            else:
+                for j in range(p):
+                    dst[j] = src[j] - c[j]
+                if acc != NULL:
+                    for j in range(p):
+                        acc[j] += dst[j]
+    else:
+        for j in range(p):
+            src = X + j * n + i0
+            dst = buf + j * nb
+            cj = c[j]
+            t = 0.0
+            if sq != NULL:
+                for i in range(nb):
+                    v = sq[i0 + i] * (src[i] - cj)
+                    dst[i] = v
+                    t += sq[i0 + i] * v
+            else:
+                for i in range(nb):
+                    v = src[i] - cj
+                    dst[i] = v
+                    t += v
+            if acc != NULL:
+                acc[j] += t
+
+
+cdef void _copy_cols(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
+                     Py_ssize_t j0, Py_ssize_t pb, const double *m,
+                     double *buf) noexcept nogil:
+    """buf <- X[:, j0:j0+pb] - m[j0:j0+pb] (m may be NULL: plain copy).
+
+    Layout: pb x n column-major (leading dim pb) for C-ordered X, n x pb
+    column-major (leading dim n) for Fortran-ordered X.
+    """
+    cdef Py_ssize_t i, j
+    cdef const double *src
+    cdef double *dst
+    cdef double mj
+    if c_order:
+        for i in range(n):
+            src = X + i * p + j0
+            dst = buf + i * pb
+            if m != NULL:
+                for j in range(pb):
+                    dst[j] = src[j] - m[j0 + j]
+            else:
+                memcpy(dst, src, pb * sizeof(double))
+    else:
+        for j in range(pb):
+            src = X + (j0 + j) * n
+            dst = buf + j * n
+            mj = m[j0 + j] if m != NULL else 0.0
+            for i in range(n):
+                dst[i] = src[i] - mj
+
+
+cdef void _weighted_col_means(const double *X, bint c_order, Py_ssize_t n,
+                              Py_ssize_t p, Py_ssize_t j0, Py_ssize_t pb,
+                              const double *s, double s_sum,
+                              double *m) noexcept nogil:
+    """m[j0:j0+pb] <- weighted means of those columns of X (all rows)."""
+    cdef Py_ssize_t i, j
+    cdef const double *src
+    cdef double t, w
+    if c_order:
+        for j in range(pb):
+            m[j0 + j] = 0.0
+        for i in range(n):
+            src = X + i * p + j0
+            w = s[i] if s != NULL else 1.0
+            if w == 0.0:
+                continue
+            for j in range(pb):
+                m[j0 + j] += w * src[j]
+        for j in range(pb):
+            m[j0 + j] /= s_sum
+    else:
+        for j in range(pb):
+            src = X + (j0 + j) * n
+            t = 0.0
+            if s != NULL:
+                for i in range(n):
+                    t += s[i] * src[i]
+            else:
+                for i in range(n):
+                    t += src[i]
+            m[j0 + j] = t / s_sum
+
+
+cdef void _recentre_cols(double *buf, bint c_order, Py_ssize_t n,
+                         Py_ssize_t pb, const double *s, double s_sum,
+                         double *delta) noexcept nogil:
+    """Second pass of the two-pass mean: remove the residual weighted mean.
+
+    After ``_copy_cols`` centred a block at the (rounded) means, the
+    weighted mean ``delta`` of each centred column is of the order of the
+    rounding error of the first pass; subtracting it leaves the columns
+    centred to working precision whatever their offset. ``buf`` is laid out
+    as by ``_copy_cols``; ``delta`` (pb,) must be zero on entry and receives
+    the correction, which the caller adds to the means.
+    """
+    cdef Py_ssize_t i, j
+    cdef double *row
+    cdef double *col
+    cdef double t, w
+    if c_order:
+        for i in range(n):
+            w = s[i] if s != NULL else 1.0
+            if w == 0.0:
+                continue
+            row = buf + i * pb
+            for j in range(pb):
+                delta[j] += w * row[j]
+        for j in range(pb):
+            delta[j] /= s_sum
+        for i in range(n):
+            row = buf + i * pb
+            for j in range(pb):
+                row[j] -= delta[j]
+    else:
+        for j in range(pb):
+            col = buf + j * n
+            t = 0.0
+            if s != NULL:
+                for i in range(n):
+                    t += s[i] * col[i]
+            else:
+                for i in range(n):
+                    t += col[i]
+            t /= s_sum
+            delta[j] = t
+            for i in range(n):
+                col[i] -= t
+
+
+cdef void _symmetrize_upper(double *A, Py_ssize_t n) noexcept nogil:
+    """Copy the upper triangle of the column-major n x n A to its lower one."""
+    cdef Py_ssize_t i, j
+    for j in range(n):
+        for i in range(j + 1, n):
+            A[i + j * n] = A[j + i * n]
+
+
+# --------------------------------------------------------------------------
+# primal: Gram X~^T X~ and X~^T y~
+# --------------------------------------------------------------------------
+
+def gram_primal(const double[:, :] X, bint c_order, const double[::1, :] Y,
+                const double[::1] sqrt_sw, bint center, bint auto_shift,
+                double[::1] cx, double[::1] cy, double[::1, :] G,
+                double[::1, :] Q, bint finalize):
+    """Weighted, centred Gram and cross-products of a dense design in one pass.
+
+    Computes, with ``s = sqrt_sw**2`` (unit weights when ``sqrt_sw`` is
+    empty) and shifts ``cx`` (p,), ``cy`` (n_targets,)::
+
+        G = sum_i s_i (x_i - cx)(x_i - cx)^T          (p, p)
+        Q = sum_i s_i (x_i - cx)(y_i - cy)^T          (p, n_targets)
+        a = sum_i s_i (x_i - cx),  b = sum_i s_i (y_i - cy)
+
+    by dsyrk/dgemm on row blocks centred into a scratch buffer.
+
+    Parameters
+    ----------
+    X : (n, p) float64, C- or Fortran-contiguous (``c_order`` says which).
+    Y : (n, n_targets) Fortran-ordered float64 (n_targets may be 0).
+    sqrt_sw : (n,) or (0,)
+    center : bool
+        Whether to centre; without it and without weights, dsyrk runs on X
+        directly (no copy).
+    auto_shift : bool
+        With ``center``: set ``cx``/``cy`` to the weighted means of the first
+        block before the pass (else they are used as given).
+    cx, cy : shifts (in/out). With ``finalize`` and ``center`` they are
+        returned as the weighted means of X and Y.
+    G, Q : outputs, Fortran-ordered.
+    finalize : bool
+        Apply the exact centring correction ``G -= a a^T / S``,
+        ``Q -= a b^T / S`` and symmetrize ``G`` (else only its upper triangle
+        is set and the raw shifted sums are returned).
+
+    Returns
+    -------
+    s_sum : float
+        ``sum_i s_i``.
+    a, b : ndarray
+        The shifted sums (zeros after ``finalize``).
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], T = Y.shape[1]
+    cdef const double *Xp = &X[0, 0]
+    cdef const double *Yp = &Y[0, 0] if T > 0 else NULL
+    cdef const double *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
+    cdef double *Gp = &G[0, 0]
+    cdef double *Qp = &Q[0, 0] if T > 0 else NULL
+    cdef double *cxp = &cx[0]
+    cdef double *cyp = &cy[0] if T > 0 else NULL
+    cdef double[::1] a_arr = np.zeros(p)
+    cdef double[::1] b_arr = np.zeros(max(T, 1))
+    cdef double *a = &a_arr[0]
+    cdef double *b = &b_arr[0]
+    cdef Py_ssize_t nb = primal_block_rows(n, p)
+    cdef double[::1] buf_arr
+    cdef double[::1] ybuf_arr
+    cdef double *buf = NULL
+    cdef double *ybuf = NULL
+    cdef bint direct = (not center) and sq == NULL
+    cdef int p_ = <int>p, T_ = <int>T, n_ = <int>n, nb_, ld
+    cdef double one = 1.0, zero = 0.0, s_sum = 0.0, w, v, t, wsum
+    cdef Py_ssize_t i0, i, j, k
+    cdef char uplo = b'U'
+    cdef char tn = b'N'
+    cdef char tt = b'T'
+    if not direct:
+        buf_arr = np.empty(nb * p)
+        buf = &buf_arr[0]
+        ybuf_arr = np.empty(max(nb * T, 1))
+        ybuf = &ybuf_arr[0]
+
+    with nogil:
+        if sq != NULL:
+            for i in range(n):
+                s_sum += sq[i] * sq[i]
+        else:
+            s_sum = <double>n
+
+        if direct:
+            if c_order:
+                dsyrk(&uplo, &tn, &p_, &n_, &one, <double *>Xp, &p_, &zero, Gp, &p_)
+                if T > 0:
+                    dgemm(&tn, &tn, &p_, &T_, &n_, &one, <double *>Xp, &p_,
+                          <double *>Yp, &n_, &zero, Qp, &p_)
+            else:
+                dsyrk(&uplo, &tt, &p_, &n_, &one, <double *>Xp, &n_, &zero, Gp, &p_)
+                if T > 0:
+                    dgemm(&tt, &tn, &p_, &T_, &n_, &one, <double *>Xp, &n_,
+                          <double *>Yp, &n_, &zero, Qp, &p_)
+        else:
+            if not center:
+                memset(cxp, 0, p * sizeof(double))
+                if T > 0:
+                    memset(cyp, 0, T * sizeof(double))
+            elif auto_shift:
+                # Provisional shift: weighted means of the first block.
+                memset(cxp, 0, p * sizeof(double))
+                if T > 0:
+                    memset(cyp, 0, T * sizeof(double))
+                wsum = 0.0
+                for i in range(nb):
+                    w = sq[i] * sq[i] if sq != NULL else 1.0
+                    wsum += w
+                # (all-zero weights in the first block: keep the shift 0, which
+                # is exact too, only less accurate with large offsets)
+                if wsum > 0.0:
+                    for j in range(p):
+                        t = 0.0
+                        for i in range(nb):
+                            w = sq[i] * sq[i] if sq != NULL else 1.0
+                            t += w * (Xp[i * p + j] if c_order else Xp[i + j * n])
+                        cxp[j] = t / wsum
+                    for k in range(T):
+                        t = 0.0
+                        for i in range(nb):
+                            w = sq[i] * sq[i] if sq != NULL else 1.0
+                            t += w * Yp[i + k * n]
+                        cyp[k] = t / wsum
+            memset(Gp, 0, p * p * sizeof(double))
+            if T > 0:
+                memset(Qp, 0, p * T * sizeof(double))
+            i0 = 0
+            while i0 < n:
+                k = nb if i0 + nb <= n else n - i0
+                nb_ = <int>k
+                _copy_rows(Xp, c_order, n, p, i0, k, cxp, sq, buf,
+                           a if center else NULL)
+                for j in range(T):
+                    for i in range(k):
+                        w = sq[i0 + i] if sq != NULL else 1.0
+                        v = w * (Yp[i0 + i + j * n] - cyp[j])
+                        ybuf[i + j * k] = v
+                        b[j] += w * v
+                if c_order:
+                    dsyrk(&uplo, &tn, &p_, &nb_, &one, buf, &p_, &one, Gp, &p_)
+                    if T > 0:
+                        dgemm(&tn, &tn, &p_, &T_, &nb_, &one, buf, &p_,
+                              ybuf, &nb_, &one, Qp, &p_)
+                else:
+                    dsyrk(&uplo, &tt, &p_, &nb_, &one, buf, &nb_, &one, Gp, &p_)
+                    if T > 0:
+                        dgemm(&tt, &tn, &p_, &T_, &nb_, &one, buf, &nb_,
+                              ybuf, &nb_, &one, Qp, &p_)
+                i0 += k
+            if finalize and center:
+                # Exact correction from the provisional shift to the mean.
+                for j in range(p):
+                    for i in range(j + 1):
+                        Gp[i + j * p] -= a[i] * a[j] / s_sum
+                for k in range(T):
+                    for i in range(p):
+                        Qp[i + k * p] -= a[i] * b[k] / s_sum
+                for j in range(p):
+                    cxp[j] += a[j] / s_sum
+                    a[j] = 0.0
+                for k in range(T):
+                    cyp[k] += b[k] / s_sum
+                    b[k] = 0.0
+        if finalize:
+            _symmetrize_upper(Gp, p)
+    return s_sum, np.asarray(a_arr), np.asarray(b_arr)[:T]
+
+
+# --------------------------------------------------------------------------
+# dual: kernel (X - 1 m^T)(X - 1 m^T)^T and (X - 1 m^T)^T U
+# --------------------------------------------------------------------------
+
+def kernel_dual(const double[:, :] X, bint c_order, const double[::1] sw,
+                bint center, double[::1] m, double[::1, :] K):
+    """Centred linear kernel ``K = (X - 1 m^T)(X - 1 m^T)^T`` (unweighted).
+
+    ``m`` is filled with the ``sw``-weighted column means when ``center``
+    (each column block holds whole columns, so its means are exact), zeros
+    otherwise. Weights enter only through ``m``: the caller scales ``K`` by
+    ``sqrt(s_i s_j)`` if it needs the weighted kernel. Accumulated by dsyrk
+    on column blocks; without centring dsyrk runs on X directly.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
+    cdef const double *Xp = &X[0, 0]
+    cdef const double *s = &sw[0] if sw.shape[0] > 0 else NULL
+    cdef double *Kp = &K[0, 0]
+    cdef double *mp = &m[0]
+    cdef Py_ssize_t pb = dual_block_cols(n, p), j0, k, i
+    cdef double[::1] buf_arr
+    cdef double[::1] delta_arr = np.zeros(pb)
+    cdef double *buf = NULL
+    cdef double *delta = &delta_arr[0]
+    cdef int n_ = <int>n, p_ = <int>p, pb_
+    cdef double one = 1.0, zero = 0.0, s_sum = 0.0
+    cdef char uplo = b'U'
+    cdef char tn = b'N'
+    cdef char tt = b'T'
+    if center:
+        buf_arr = np.empty(n * pb)
+        buf = &buf_arr[0]
+    with nogil:
+        if s != NULL:
+            for i in range(n):
+                s_sum += s[i]
+        else:
+            s_sum = <double>n
+        if not center:
+            memset(mp, 0, p * sizeof(double))
+            if c_order:
+                dsyrk(&uplo, &tt, &n_, &p_, &one, <double *>Xp, &p_, &zero, Kp, &n_)
+            else:
+                dsyrk(&uplo, &tn, &n_, &p_, &one, <double *>Xp, &n_, &zero, Kp, &n_)
+        else:
+            memset(Kp, 0, n * n * sizeof(double))
+            j0 = 0
+            while j0 < p:
+                k = pb if j0 + pb <= p else p - j0
+                pb_ = <int>k
+                _weighted_col_means(Xp, c_order, n, p, j0, k, s, s_sum, mp)
+                _copy_cols(Xp, c_order, n, p, j0, k, mp, buf)
+                memset(delta, 0, k * sizeof(double))
+                _recentre_cols(buf, c_order, n, k, s, s_sum, delta)
+                for i in range(k):
+                    mp[j0 + i] += delta[i]
+                if c_order:
+                    dsyrk(&uplo, &tt, &n_, &pb_, &one, buf, &pb_, &one, Kp, &n_)
+                else:
+                    dsyrk(&uplo, &tn, &n_, &pb_, &one, buf, &n_, &one, Kp, &n_)
+                j0 += k
+        _symmetrize_upper(Kp, n)
+    return s_sum
+
+
+def xt_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,
+                   bint center, const double[::1, :] U, double[::1, :] out):
+    """``out = (X - 1 m^T)^T U`` for U (n, k), out (p, k), both Fortran.
+
+    Centred column block by block, so large offsets in X cost no accuracy.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], kk = U.shape[1]
+    cdef const double *Xp = &X[0, 0]
+    cdef const double *Up = &U[0, 0]
+    cdef double *Op = &out[0, 0]
+    cdef const double *mp = &m[0]
+    cdef Py_ssize_t pb = dual_block_cols(n, p), j0, k
+    cdef double[::1] buf_arr
+    cdef double *buf = NULL
+    cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, pb_
+    cdef double one = 1.0, zero = 0.0
+    cdef char tn = b'N'
+    cdef char tt = b'T'
+    if kk == 0:
+        return
+    if center:
+        buf_arr = np.empty(n * pb)
+        buf = &buf_arr[0]
+    with nogil:
+        if not center:
+            if c_order:
+                dgemm(&tn, &tn, &p_, &k_, &n_, &one, <double *>Xp, &p_,
+                      <double *>Up, &n_, &zero, Op, &p_)
+            else:
+                dgemm(&tt, &tn, &p_, &k_, &n_, &one, <double *>Xp, &n_,
+                      <double *>Up, &n_, &zero, Op, &p_)
+        else:
+            j0 = 0
+            while j0 < p:
+                k = pb if j0 + pb <= p else p - j0
+                pb_ = <int>k
+                _copy_cols(Xp, c_order, n, p, j0, k, mp, buf)
+                if c_order:
+                    dgemm(&tn, &tn, &pb_, &k_, &n_, &one, buf, &pb_,
+                          <double *>Up, &n_, &zero, Op + j0, &p_)
+                else:
+                    dgemm(&tt, &tn, &pb_, &k_, &n_, &one, buf, &n_,
+                          <double *>Up, &n_, &zero, Op + j0, &p_)
+                j0 += k
+
+
+def x_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,
+                  const double[::1] sqrt_sw, const double[::1, :] W,
+                  double[::1, :] out):
+    """``out = S^(1/2) (X - 1 m^T) W`` for W (p, k), out (n, k), both Fortran.
+
+    Row block by row block through the scratch buffer (``sqrt_sw`` empty
+    means unit weights).
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], kk = W.shape[1]
+    cdef const double *Xp = &X[0, 0]
+    cdef const double *Wp = &W[0, 0]
+    cdef const double *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
+    cdef double *Op = &out[0, 0]
+    cdef const double *mp = &m[0]
+    cdef Py_ssize_t nb = primal_block_rows(n, p), i0, k
+    cdef double[::1] buf_arr = np.empty(nb * p)
+    cdef double *buf = &buf_arr[0]
+    cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, nb_
+    cdef double one = 1.0, zero = 0.0
+    cdef char tn = b'N'
+    cdef char tt = b'T'
+    if kk == 0:
+        return
+    with nogil:
+        i0 = 0
+        while i0 < n:
+            k = nb if i0 + nb <= n else n - i0
+            nb_ = <int>k
+            _copy_rows(Xp, c_order, n, p, i0, k, mp, sq, buf, NULL)
+            if c_order:
+                dgemm(&tt, &tn, &nb_, &k_, &p_, &one, buf, &p_,
+                      <double *>Wp, &p_, &zero, Op + i0, &n_)
+            else:
+                dgemm(&tn, &tn, &nb_, &k_, &p_, &one, buf, &nb_,
+                      <double *>Wp, &p_, &zero, Op + i0, &n_)
+            i0 += k
+
+
+def loo_primal_pass(const double[:, :] X, bint c_order, const double[::1] m,
+                    const double[::1] sqrt_sw, const double[::1, :] V,
+                    const double[::1, :] D, const double[::1, :] R,
+                    double[::1, :] lev, double[::1, :] fit):
+    """Leverages and fitted values of many ridge fits, one pass over X.
+
+    With ``Z = S^(1/2) (X - 1 m^T) V`` (n, p) formed block by block and never
+    stored whole::
+
+        lev = (Z * Z) @ D      (n, n_alphas),  D[k, a] = 1 / (e_k + alpha_a)
+        fit = Z @ R            (n, n_alphas * n_targets)
+
+    ``R`` holds the rotated solutions ``diag(D[:, a]) V^T X~^T y~``.
+    """
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
+    cdef Py_ssize_t A = D.shape[1], AT = R.shape[1]
+    cdef const double *Xp = &X[0, 0]
+    cdef const double *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
+    cdef const double *mp = &m[0]
+    cdef const double *Vp = &V[0, 0]
+    cdef const double *Dp = &D[0, 0]
+    cdef const double *Rp = &R[0, 0] if AT > 0 else NULL
+    cdef double *Lp = &lev[0, 0]
+    cdef double *Fp = &fit[0, 0] if AT > 0 else NULL
+    cdef Py_ssize_t nb = primal_block_rows(n, p), i0, k, t
+    cdef double[::1] buf_arr = np.empty(nb * p)
+    cdef double[::1] z_arr = np.empty(nb * p)
+    cdef double *buf = &buf_arr[0]
+    cdef double *Z = &z_arr[0]
+    cdef int n_ = <int>n, p_ = <int>p, A_ = <int>A, AT_ = <int>AT, nb_
+    cdef double one = 1.0, zero = 0.0
+    cdef char tn = b'N'
+    cdef char tt = b'T'
+    with nogil:
+        i0 = 0
+        while i0 < n:
+            k = nb if i0 + nb <= n else n - i0
+            nb_ = <int>k
+            _copy_rows(Xp, c_order, n, p, i0, k, mp, sq, buf, NULL)
+            if c_order:
+                dgemm(&tt, &tn, &nb_, &p_, &p_, &one, buf, &p_,
+                      <double *>Vp, &p_, &zero, Z, &nb_)
+            else:
+                dgemm(&tn, &tn, &nb_, &p_, &p_, &one, buf, &nb_,
+                      <double *>Vp, &p_, &zero, Z, &nb_)
+            if AT > 0:
+                dgemm(&tn, &tn, &nb_, &AT_, &p_, &one, Z, &nb_,
+                      <double *>Rp, &p_, &zero, Fp + i0, &n_)
+            for t in range(k * p):
+                Z[t] = Z[t] * Z[t]
+            dgemm(&tn, &tn, &nb_, &A_, &p_, &one, Z, &nb_,
+                  <double *>Dp, &p_, &zero, Lp + i0, &n_)
+            i0 += k
+
+
+# --------------------------------------------------------------------------
+# LAPACK: Cholesky solve and symmetric eigendecomposition
+# --------------------------------------------------------------------------
+
+def cholesky_solve(const double[::1, :] A, double alpha, double[::1, :] B,
+                   double[::1, :] work):
+    """Solve ``(A + alpha I) X = B`` in place of B by Cholesky (potrf/potrs).
+
+    ``A`` is symmetric (its upper triangle is read) and left unchanged;
+    ``work`` (same shape) receives the factor.
+
+    Returns
+    -------
+    info : int
+        0 on success, k > 0 when the leading minor of order k is not
+        positive definite (B is then left unchanged).
+    rcond : float
+        Reciprocal condition number estimate in the 1-norm (dpocon).
+    """
+    cdef int n = <int>A.shape[0], nrhs = <int>B.shape[1], info = 0, i
+    cdef double anorm, rcond = 0.0
+    cdef double[::1] dwork = np.empty(3 * max(n, 1))
+    cdef int[::1] iwork = np.empty(max(n, 1), dtype=np.intc)
+    cdef double *W = &work[0, 0]
+    cdef char uplo = b'U'
+    cdef char one_norm = b'1'
+    with nogil:
+        memcpy(W, &A[0, 0], <size_t>n * n * sizeof(double))
+        for i in range(n):
+            W[i + i * n] += alpha
+        anorm = dlansy(&one_norm, &uplo, &n, W, &n, &dwork[0])
+        dpotrf(&uplo, &n, W, &n, &info)
+        if info == 0:
+            dpocon(&uplo, &n, W, &n, &anorm, &rcond, &dwork[0], &iwork[0], &info)
+            if nrhs > 0:
+                dpotrs(&uplo, &n, &nrhs, W, &n, &B[0, 0], &n, &info)
+    return info, rcond
+
+
+def eigh(double[::1, :] A, double[::1] w, bint vectors=True):
+    """Eigen-decomposition of the symmetric A in place (LAPACK dsyevd).
+
+    On return ``w`` holds the eigenvalues in ascending order and, when
+    ``vectors``, the columns of ``A`` the orthonormal eigenvectors (otherwise
+    A is destroyed). Returns LAPACK's ``info`` (0 on success).
+    """
+    cdef int n = <int>A.shape[0], info = 0, lwork = -1, liwork = -1, iw_query = 0
+    cdef double w_query = 0.0
+    cdef char jobz = b'V' if vectors else b'N'
+    cdef char uplo = b'U'
+    cdef double[::1] work
+    cdef int[::1] iwork
+    if n == 0:
+        return 0
+    dsyevd(&jobz, &uplo, &n, &A[0, 0], &n, &w[0], &w_query, &lwork,
+           &iw_query, &liwork, &info)
+    if info != 0:
+        return info
+    lwork = <int>w_query + 1
+    liwork = iw_query
+    work = np.empty(max(lwork, 1))
+    iwork = np.empty(max(liwork, 1), dtype=np.intc)
+    with nogil:
+        dsyevd(&jobz, &uplo, &n, &A[0, 0], &n, &w[0], &work[0], &lwork,
+               &iwork[0], &liwork, &info)
+    return info
