@@ -10,6 +10,7 @@ from ._exceptions import ConvergenceWarning, NotFittedError
 from ._operators import soft_threshold
 from ._ridge import LinearRegression, Ridge, RidgeCV, ridge_path
 from ._path import enet_path, lasso_path
+from ._relaxed import RelaxedLasso, RelaxedLassoCV
 from ._version import __version__
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "LassoCV",
     "LinearRegression",
     "NotFittedError",
+    "RelaxedLasso",
+    "RelaxedLassoCV",
     "Ridge",
     "RidgeCV",
     "enet_path",

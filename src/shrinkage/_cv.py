@@ -52,6 +52,21 @@ def _data_conversion_warning():
     return sk.DataConversionWarning if sk is not None else DataConversionWarning
 
 
+def _single_target(y, name):
+    """1-D targets; a column vector is raveled with scikit-learn's warning."""
+    if y.ndim == 2:
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"For multi-task outputs, use MultiTask{name}: {name} fits a "
+                "single target.")
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. "
+            "Please change the shape of y to (n_samples, ), for example "
+            "using ravel().", _data_conversion_warning(), stacklevel=3)
+        y = y[:, 0]
+    return y
+
+
 def check_cv_folds(cv, X, y, n_samples):
     """List of (train, test) index arrays for ``cv``.
 
@@ -287,16 +302,7 @@ class ElasticNetCV(LinearModel):
         l1_ratios = self._l1_ratios()
         X_raw = X
         X, y = check_X_y(X, y, estimator=name)
-        if y.ndim == 2:
-            if y.shape[1] != 1:
-                raise ValueError(
-                    f"For multi-task outputs, use MultiTask{name}: {name} fits a "
-                    "single target.")
-            warnings.warn(
-                "A column-vector y was passed when a 1d array was expected. "
-                "Please change the shape of y to (n_samples, ), for example "
-                "using ravel().", _data_conversion_warning(), stacklevel=2)
-            y = y[:, 0]
+        y = _single_target(y, name)
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)

@@ -1,0 +1,350 @@
+"""Relaxed Lasso: select with the Lasso, refit the support without shrinkage.
+
+Meinshausen (2007), "Relaxed Lasso", Computational Statistics & Data
+Analysis 52(1): the Lasso at ``alpha`` chooses the support ``S``; an
+unpenalised least-squares fit on ``S`` removes the shrinkage of the kept
+coefficients. As in glmnet's ``relax = TRUE`` (Hastie, Tibshirani & Tibshirani
+2020, "Best subset, forward stepwise or Lasso?", Statistical Science 35(4)),
+the two are mixed by ``gamma`` in [0, 1]::
+
+    coef = gamma * coef_lasso + (1 - gamma) * coef_relaxed
+
+``gamma = 1`` is the Lasso, ``gamma = 0`` the fully relaxed fit. Both parts
+are linear predictors, so the held-out error of every ``gamma`` comes from the
+same two predictions; :class:`RelaxedLassoCV` cross-validates (alpha, gamma)
+jointly along each fold's Lasso path.
+"""
+
+import numbers
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ._base import LinearModel
+from ._cv import _n_workers, _single_target, check_cv_folds
+from ._path import _alpha_grid_from, _alpha_max, _lambda_max_correlations, _solve_path
+from ._solvers import DenseDesign, _seed_from, choose_method, solve_enet
+from ._validation import check_penalty_factor, check_sample_weight, check_scalar, check_X_y
+
+__all__ = ["RelaxedLasso", "RelaxedLassoCV"]
+
+
+def _relaxed_fit(X, y, sw, support, fit_intercept):
+    """Unpenalised (weighted) least squares on the columns ``support``.
+
+    Returns (coef on the support, intercept). With more kept features than
+    samples the minimum-norm solution is taken.
+    """
+    n = X.shape[0]
+    s = np.ones(n) if sw is None else sw
+    if fit_intercept:
+        total = s.sum()
+        x_mean = s @ X[:, support] / total
+        y_mean = s @ y / total
+    else:
+        x_mean = np.zeros(support.size)
+        y_mean = 0.0
+    if support.size == 0:
+        return np.zeros(0), float(y_mean)
+    root = np.sqrt(s)
+    A = (X[:, support] - x_mean) * root[:, None]
+    beta = np.linalg.lstsq(A, (y - y_mean) * root, rcond=None)[0]
+    return beta, float(y_mean - x_mean @ beta)
+
+
+def _mix(coef_lasso, b_lasso, support, beta, b_relaxed, gamma):
+    coef = gamma * coef_lasso
+    coef[support] += (1.0 - gamma) * beta
+    return coef, gamma * b_lasso + (1.0 - gamma) * b_relaxed
+
+
+def _check_gammas(gammas):
+    g = np.atleast_1d(np.asarray(gammas, dtype=np.float64)).ravel()
+    if g.size == 0 or np.any(~np.isfinite(g)) or np.any(g < 0) or np.any(g > 1):
+        raise ValueError(f"gamma values must be in [0, 1], got {gammas!r}.")
+    return g
+
+
+class RelaxedLasso(LinearModel):
+    """Relaxed Lasso at a given ``alpha`` and mixing ``gamma``.
+
+    Fits :class:`shrinkage.Lasso` at ``alpha``, refits its support by
+    unpenalised least squares (Meinshausen 2007) and returns
+    ``gamma * lasso + (1 - gamma) * relaxed`` (glmnet's ``gamma``).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Lasso penalty that selects the support.
+    gamma : float, default=0.0
+        Mixing in [0, 1]: 1 is the Lasso, 0 the fully relaxed fit.
+    fit_intercept : bool, default=True
+    max_iter : int, default=1000
+    tol : float, default=1e-4
+    positive : bool, default=False
+        Constrain the Lasso; the relaxed refit is unconstrained.
+    penalty_factor : array-like of shape (n_features,), default=None
+        Per-feature penalty multipliers of the Lasso step.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    lasso_coef_, lasso_intercept_ : the Lasso part.
+    relaxed_coef_, relaxed_intercept_ : the least-squares refit (zero
+        outside the support).
+    support_ : ndarray of int
+        Features selected by the Lasso.
+    n_iter_ : int
+        Coordinate passes of the Lasso step.
+    dual_gap_ : float
+        Duality gap of the Lasso step.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import RelaxedLasso
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 5))
+    >>> y = X @ [2.0, 0.0, -1.0, 0.0, 0.0] + 0.1 * rng.standard_normal(100)
+    >>> RelaxedLasso(alpha=0.3).fit(X, y).coef_.round(1)
+    array([ 2., -0., -1., -0.,  0.])
+    """
+
+    def __init__(self, alpha=1.0, *, gamma=0.0, fit_intercept=True, max_iter=1000,
+                 tol=1e-4, positive=False, penalty_factor=None):
+        self.alpha = alpha
+        self.gamma = gamma
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.positive = positive
+        self.penalty_factor = penalty_factor
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the Lasso, then the relaxed refit of its support.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        name = type(self).__name__
+        check_scalar(self.alpha, "alpha", low=0.0)
+        gamma = float(_check_gammas(self.gamma)[0])
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_scalar(self.tol, "tol", low=0.0)
+        X_raw = X
+        X, y = check_X_y(X, y, estimator=name)
+        y = _single_target(y, name)
+        n, p = X.shape
+        sw = check_sample_weight(sample_weight, n)
+        pf = check_penalty_factor(self.penalty_factor, p)
+        design = DenseDesign(X, sw, self.fit_intercept, choose_method(n, p, "auto"))
+        sol = solve_enet(design, y.reshape(-1, 1), alpha=float(self.alpha), l1_ratio=1.0,
+                         penalty_factor=pf, positive=bool(self.positive),
+                         tol=float(self.tol), max_iter=int(self.max_iter),
+                         selection="cyclic", random_state=None, estimator_name=name)
+        self._set_fit(X, y, sw, sol.coef[0], float(sol.intercept[0]), gamma)
+        self.n_iter_ = int(sol.n_iter[0])
+        self.dual_gap_ = float(sol.dual_gap[0])
+        self._record_input(X_raw, X)
+        return self
+
+    def _set_fit(self, X, y, sw, coef_lasso, b_lasso, gamma):
+        support = np.flatnonzero(coef_lasso)
+        beta, b_rel = _relaxed_fit(X, y, None if sw is None else sw * (len(y) / sw.sum()),
+                                   support, self.fit_intercept)
+        self.support_ = support
+        self.lasso_coef_ = coef_lasso
+        self.lasso_intercept_ = b_lasso
+        self.relaxed_coef_ = np.zeros_like(coef_lasso)
+        self.relaxed_coef_[support] = beta
+        self.relaxed_intercept_ = b_rel
+        self.coef_, self.intercept_ = _mix(coef_lasso.copy(), b_lasso, support, beta,
+                                           b_rel, gamma)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = False
+        return tags
+
+
+def _fold_relaxed(X, y, sw, train, test, alphas, gammas, *, fit_intercept,
+                  precompute, pf, positive, tol, max_iter):
+    """Held-out MSE (n_gammas, n_alphas) of the relaxed Lasso on one fold."""
+    X_tr, y_tr = X[train], y[train]
+    sw_tr = None if sw is None else sw[train] * (len(train) / sw[train].sum())
+    method = choose_method(len(train), X.shape[1], precompute, n_solves=len(alphas))
+    design = DenseDesign(X_tr, sw_tr, fit_intercept, method)
+    y_mean, Yc = design.center_targets(y_tr.reshape(-1, 1))
+    coefs, _, _, _ = _solve_path(design, np.ascontiguousarray(Yc[:, 0]), alphas,
+                                 l1_ratio=1.0, pf=pf, positive=positive, tol=tol,
+                                 max_iter=max_iter, random=False, seed=1)
+    b_lasso = y_mean[0] - design.x_mean @ coefs if fit_intercept else np.zeros(len(alphas))
+    X_te, y_te = X[test], y[test]
+    pred_lasso = X_te @ coefs + b_lasso
+    pred_relaxed = np.empty_like(pred_lasso)
+    cache = {}
+    for k in range(len(alphas)):
+        support = np.flatnonzero(coefs[:, k])
+        key = support.tobytes()
+        if key not in cache:
+            beta, b = _relaxed_fit(X_tr, y_tr, sw_tr, support, fit_intercept)
+            cache[key] = X_te[:, support] @ beta + b
+        pred_relaxed[:, k] = cache[key]
+    out = np.empty((len(gammas), len(alphas)))
+    w = None if sw is None else sw[test]
+    for g, gamma in enumerate(gammas):
+        res2 = (gamma * pred_lasso + (1.0 - gamma) * pred_relaxed - y_te[:, None]) ** 2
+        out[g] = res2.mean(axis=0) if w is None else np.average(res2, weights=w, axis=0)
+    return out
+
+
+class RelaxedLassoCV(LinearModel):
+    """Relaxed Lasso with (alpha, gamma) chosen by cross-validation.
+
+    On each training fold, the Lasso path of :func:`shrinkage.lasso_path`
+    (scikit-learn's grid from the full data) gives a support per alpha; each
+    support is refitted by least squares (once per distinct support) and
+    every mixture ``gamma * lasso + (1 - gamma) * relaxed`` is scored on the
+    held-out rows. The pair with the smallest mean error is refitted on all
+    data.
+
+    Parameters
+    ----------
+    gammas : array-like of float in [0, 1], default=(0, 0.25, 0.5, 0.75, 1)
+        Mixtures to cross-validate (glmnet's default grid); 1 is the Lasso.
+    eps : float, default=1e-3
+    alphas : int or array-like, default=100
+    fit_intercept : bool, default=True
+    precompute : 'auto' or bool, default='auto'
+    max_iter : int, default=1000
+    tol : float, default=1e-4
+    cv : int, splitter or iterable, default=None
+        As in :class:`shrinkage.LassoCV` (None: 5 contiguous folds).
+    n_jobs : int, default=None
+        Threads over folds.
+    positive : bool, default=False
+    penalty_factor : array-like of shape (n_features,), default=None
+
+    Attributes
+    ----------
+    alpha_, gamma_ : float
+        The selected pair.
+    alphas_ : ndarray of shape (n_alphas,)
+    gammas_ : ndarray of shape (n_gammas,)
+    mse_path_ : ndarray of shape (n_gammas, n_alphas, n_folds)
+    coef_, intercept_, lasso_coef_, relaxed_coef_, support_, n_iter_, dual_gap_ :
+        As in :class:`RelaxedLasso`, at the selected pair.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import RelaxedLassoCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((120, 20))
+    >>> y = X[:, :3] @ [3.0, -2.0, 1.5] + 0.5 * rng.standard_normal(120)
+    >>> model = RelaxedLassoCV(cv=4).fit(X, y)
+    >>> model.mse_path_.shape
+    (5, 100, 4)
+    """
+
+    def __init__(self, *, gammas=(0.0, 0.25, 0.5, 0.75, 1.0), eps=1e-3, alphas=100,
+                 fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,
+                 cv=None, n_jobs=None, positive=False, penalty_factor=None):
+        self.gammas = gammas
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.positive = positive
+        self.penalty_factor = penalty_factor
+
+    def fit(self, X, y, sample_weight=None):
+        """Cross-validate (alpha, gamma) and refit on all data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Used to fit each fold and to weight its held-out errors.
+
+        Returns
+        -------
+        self : object
+        """
+        name = type(self).__name__
+        gammas = _check_gammas(self.gammas)
+        check_scalar(self.eps, "eps", low=0.0, include_low=False)
+        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_scalar(self.tol, "tol", low=0.0)
+        X_raw = X
+        X, y = check_X_y(X, y, estimator=name)
+        y = _single_target(y, name)
+        n, p = X.shape
+        sw = check_sample_weight(sample_weight, n)
+        pf = check_penalty_factor(self.penalty_factor, p)
+        positive = bool(self.positive)
+        design = DenseDesign(X, sw, self.fit_intercept, choose_method(n, p, "auto"))
+        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
+            check_scalar(self.alphas, "alphas", kind=numbers.Integral, low=1)
+            _, Yc = design.center_targets(y.reshape(-1, 1))
+            c0 = _lambda_max_correlations(design, Yc[:, 0], pf, positive)
+            grid = _alpha_grid_from(_alpha_max(c0[:, None], n, 1.0, pf, positive),
+                                    self.eps, int(self.alphas))
+        else:
+            grid = np.sort(np.asarray(self.alphas, dtype=np.float64).ravel())[::-1]
+            if grid.size == 0 or np.any(~np.isfinite(grid)) or np.any(grid < 0):
+                raise ValueError("alphas must be a positive integer or finite values >= 0.")
+        folds = check_cv_folds(self.cv, X, y, n)
+
+        def run(fold):
+            train, test = fold
+            return _fold_relaxed(X, y, sw, train, test, grid, gammas,
+                                 fit_intercept=self.fit_intercept,
+                                 precompute=self.precompute, pf=pf, positive=positive,
+                                 tol=float(self.tol), max_iter=int(self.max_iter))
+
+        workers = _n_workers(self.n_jobs, len(folds))
+        if workers == 1:
+            mses = [run(f) for f in folds]
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                mses = list(pool.map(run, folds))
+        self.mse_path_ = np.stack(mses, axis=-1)  # (n_gammas, n_alphas, n_folds)
+        mean = self.mse_path_.mean(axis=-1)
+        g, k = np.unravel_index(np.argmin(mean), mean.shape)
+        self.gamma_ = float(gammas[g])
+        self.alpha_ = float(grid[k])
+        self.alphas_ = grid
+        self.gammas_ = gammas
+        sol = solve_enet(design, y.reshape(-1, 1), alpha=self.alpha_, l1_ratio=1.0,
+                         penalty_factor=pf, positive=positive, tol=float(self.tol),
+                         max_iter=int(self.max_iter), selection="cyclic",
+                         random_state=None, estimator_name=name)
+        RelaxedLasso._set_fit(self, X, y, sw, sol.coef[0], float(sol.intercept[0]),
+                              self.gamma_)
+        self.n_iter_ = int(sol.n_iter[0])
+        self.dual_gap_ = float(sol.dual_gap[0])
+        self._record_input(X_raw, X)
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = False
+        return tags
