@@ -109,7 +109,7 @@ class RelaxedLasso(LinearModel):
     >>> X = rng.standard_normal((100, 5))
     >>> y = X @ [2.0, 0.0, -1.0, 0.0, 0.0] + 0.1 * rng.standard_normal(100)
     >>> RelaxedLasso(alpha=0.3).fit(X, y).coef_.round(1)
-    array([ 2., -0., -1., -0.,  0.])
+    array([ 2.,  0., -1.,  0.,  0.])
     """
 
     def __init__(self, alpha=1.0, *, gamma=0.0, fit_intercept=True, max_iter=1000,
