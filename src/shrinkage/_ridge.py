@@ -1,0 +1,1122 @@
+"""Ridge, RidgeCV, LinearRegression and ridge_path.
+
+scikit-learn compatible front ends over ``_ridge_solvers``: validate input,
+pick the computation, store fitted attributes with scikit-learn's names,
+shapes and conventions (Ridge's objective is not rescaled by the number of
+samples, nor are the sample weights)::
+
+    sum_i s_i (y_i - x_i.w - b)^2 + alpha ||w||^2          (b unpenalised)
+"""
+
+import inspect
+import numbers
+
+import numpy as np
+import scipy.linalg
+import scipy.optimize
+import scipy.sparse as sp
+
+from . import _ridge_fast as _rf
+from ._base import BaseEstimator, LinearModel, RegressorMixin
+from ._ridge_solvers import (
+    RCOND_MIN,
+    _deflated_kernel,
+    _reflect,
+    RidgeProblem,
+    dual_eigh,
+    eigen_system,
+    loo_errors,
+    ridge_path_coefs,
+    solve_ridge,
+    symmetric_eigh,
+)
+from ._validation import check_sample_weight, check_scalar, check_X, check_X_y
+
+__all__ = ["Ridge", "RidgeCV", "LinearRegression", "ridge_path"]
+
+_SPARSE_FORMATS = ("csr", "csc")
+_RIDGE_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs")
+
+
+# ----------------------------------------------------------------------
+# shared validation helpers
+# ----------------------------------------------------------------------
+
+def _check_bool(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool (True or False), got {value!r}.")
+    return bool(value)
+
+
+def _ridge_weights(sample_weight, n_samples):
+    """Weights as used by Ridge (not rescaled): None or float64 (n,).
+
+    A scalar is a weight shared by all samples; it scales the loss against
+    the penalty (weight c at alpha is alpha / c at unit weights), as in
+    scikit-learn.
+    """
+    if sample_weight is None:
+        return None
+    if not isinstance(sample_weight, numbers.Number):
+        # array-likes (lists, pandas, objects with __array__) become arrays
+        # first: np.ndim on some array-likes dispatches and fails
+        sample_weight = np.asarray(sample_weight)
+    if np.ndim(sample_weight) == 0:
+        check_sample_weight(sample_weight, n_samples)  # validates the scalar
+        value = float(sample_weight)
+        return None if value == 1.0 else np.full(n_samples, value)
+    return check_sample_weight(sample_weight, n_samples)
+
+
+def _alphas_per_target(alpha, n_targets, estimator):
+    """Ridge's ``alpha``: one value or one per target; returns (n_targets,)."""
+    if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
+        check_scalar(alpha, "alpha", low=0.0)
+        if not np.isfinite(alpha):
+            raise ValueError(f"alpha must be finite, got {alpha!r}.")
+        return np.full(n_targets, float(alpha))
+    if isinstance(alpha, (bool, str)) or alpha is None:
+        raise TypeError(
+            f"alpha must be a non-negative float or an array of one per target, "
+            f"got {alpha!r}."
+        )
+    try:
+        arr = np.asarray(alpha, dtype=np.float64).ravel()
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"alpha must be a non-negative float or an array of one per target, "
+            f"got {alpha!r}."
+        ) from exc
+    if arr.size not in (1, n_targets):
+        raise ValueError(
+            "Number of targets and number of penalties do not correspond: "
+            f"{arr.size} != {n_targets}. Pass one alpha, or one per target."
+        )
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(
+            f"alpha values must be finite and >= 0 in {estimator}, got {arr!r}."
+        )
+    return np.broadcast_to(arr, (n_targets,)).copy()
+
+
+def _targets(y):
+    """(n, n_targets) view of y and whether y was 1-D."""
+    return (y.reshape(-1, 1), True) if y.ndim == 1 else (y, False)
+
+
+class _MultiOutputTags:
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _accepts_sparse(self):
+        return True
+
+
+def _set_linear_attrs(est, W, b, was_1d, ravel_single):
+    """coef_/intercept_ with scikit-learn's shapes.
+
+    ``W`` is (p, T), ``b`` (T,). ``ravel_single``: Ridge-style (coef_ 1-D
+    whenever there is one target) vs LinearRegression-style (1-D only for
+    1-D y).
+    """
+    T = W.shape[1]
+    if was_1d:
+        est.coef_ = np.ascontiguousarray(W[:, 0])
+        est.intercept_ = float(b[0]) if est.fit_intercept else 0.0
+        return
+    coef = np.ascontiguousarray(W.T)
+    if ravel_single and T == 1:
+        coef = coef[0]
+    est.coef_ = coef
+    est.intercept_ = np.array(b, dtype=np.float64) if est.fit_intercept else 0.0
+
+
+def _nnls_solve(prob, alphas):
+    """Non-negative ridge/least squares per target through the Gram.
+
+    ``sum s (y~ - X~ w)^2 + alpha ||w||^2 = ||R w - R^-T q||^2 + const``
+    with ``R^T R = G + alpha I`` (Cholesky) and ``q = X~^T y~``, so each
+    target is a p x p NNLS problem (Lawson & Hanson's active set method,
+    scipy.optimize.nnls). A singular Gram falls back to NNLS on the
+    centred, weighted design (a dense copy).
+    """
+    prob.build()
+    p, T = prob.p, prob.T
+    W = np.empty((p, T))
+    work = np.empty((p, p), order="F")
+    no_rhs = np.empty((p, 0), order="F")
+    dense_copy = None
+    for t in range(T):
+        alpha = float(alphas[t])
+        info, rcond = _rf.cholesky_solve(prob.G, alpha, no_rhs, work)
+        if info == 0 and rcond >= RCOND_MIN:
+            R = np.triu(work)
+            rhs = scipy.linalg.solve_triangular(R, prob.Q[:, t], trans="T",
+                                                check_finite=False)
+            W[:, t] = scipy.optimize.nnls(R, rhs, maxiter=max(50 * p, 1000))[0]
+            continue
+        if dense_copy is None:
+            dense_copy = prob.centred_copy()
+        Xc, Yc = dense_copy
+        A, b = Xc, Yc[:, t]
+        if alpha > 0:
+            A = np.vstack([Xc, np.sqrt(alpha) * np.eye(p)])
+            b = np.concatenate([b, np.zeros(p)])
+        W[:, t] = scipy.optimize.nnls(A, b, maxiter=max(50 * p, 1000))[0]
+    return W
+
+
+# ----------------------------------------------------------------------
+# Ridge
+# ----------------------------------------------------------------------
+
+class Ridge(_MultiOutputTags, LinearModel):
+    """Linear least squares with l2 regularisation (ridge regression).
+
+    Minimises scikit-learn's Ridge objective::
+
+        sum_i s_i (y_i - x_i.w - b)^2 + alpha * ||w||_2^2
+
+    with sample weights ``s`` used as given and the intercept ``b`` not
+    penalised, by a Cholesky factorisation (LAPACK ``potrf``/``potrs``) of
+    the smaller of the primal system ``X~^T X~ + alpha I`` (n_samples >=
+    n_features, Gram formed by ``syrk``) and the dual system
+    ``X~ X~^T + alpha I`` (``w = X~^T c``), where ``X~`` is the weighted,
+    centred design. Centring happens block by block inside the kernels:
+    ``X`` is neither copied nor modified, and large column offsets cost no
+    accuracy. Several targets share one factorisation.
+
+    Parameters
+    ----------
+    alpha : float or array-like of shape (n_targets,), default=1.0
+        Regularisation strength, >= 0; one value per target is allowed.
+        ``alpha = 0`` is ordinary least squares (prefer
+        :class:`LinearRegression`); a singular system then falls back to the
+        minimum-norm least-squares solution with a warning.
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept (by implicit centring).
+    copy_X : bool, default=True
+        Accepted for compatibility; ``X`` is never modified either way.
+    max_iter : int or None, default=None
+        Accepted for compatibility with scikit-learn's iterative solvers;
+        unused (the solvers here are direct).
+    tol : float, default=1e-4
+        Accepted for compatibility; unused by the direct solvers.
+    solver : {'auto', 'svd', 'cholesky', 'lsqr', 'sparse_cg', 'sag', 'saga', 'lbfgs'}, default='auto'
+        'auto' and 'cholesky': Cholesky as described above (with an SVD
+        fallback, or an eigendecomposition for sparse ``X``, on a singular
+        or ill-conditioned system). 'svd': the SVD of the centred dense
+        design, the most stable choice (an eigendecomposition of the Gram
+        for sparse ``X``). scikit-learn's iterative solvers ('lsqr',
+        'sparse_cg', 'sag', 'saga') are accepted and solve the same problem
+        exactly by Cholesky. 'lbfgs' requires ``positive=True``.
+    positive : bool, default=False
+        Constrain the coefficients to be >= 0 (non-negative least squares on
+        the Cholesky factor of the regularised Gram).
+    random_state : int, RandomState instance or None, default=None
+        Accepted for compatibility; unused (the solvers are deterministic).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        Weights (1-D whenever there is a single target).
+    intercept_ : float or ndarray of shape (n_targets,)
+        0.0 when ``fit_intercept=False``.
+    n_iter_ : None
+        The solvers are direct.
+    solver_ : str
+        The computation used: 'cholesky', 'svd' (also after a fallback),
+        'eigen' (sparse fallback) or 'nnls' (``positive=True``).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Present when ``X`` was a DataFrame with string column names.
+
+    See Also
+    --------
+    RidgeCV : Ridge with efficient leave-one-out or K-fold choice of alpha.
+    ridge_path : Coefficients for many alphas from one eigendecomposition.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import Ridge
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 3))
+    >>> y = X @ [1.0, -2.0, 0.5] + 3.0
+    >>> model = Ridge(alpha=1.0).fit(X, y)
+    >>> np.round(model.coef_, 2), round(model.intercept_, 2)
+    (array([ 0.97, -1.98,  0.5 ]), 2.99)
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True,
+                 max_iter=None, tol=1e-4, solver="auto", positive=False,
+                 random_state=None):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.solver = solver
+        self.positive = positive
+        self.random_state = random_state
+
+    def _validate_params(self):
+        _check_bool(self.fit_intercept, "fit_intercept")
+        _check_bool(self.copy_X, "copy_X")
+        positive = _check_bool(self.positive, "positive")
+        if self.max_iter is not None:
+            check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_scalar(self.tol, "tol", low=0.0)
+        if self.solver not in _RIDGE_SOLVERS:
+            raise ValueError(
+                f"solver must be one of {_RIDGE_SOLVERS}, got {self.solver!r}."
+            )
+        if positive and self.solver not in ("auto", "lbfgs"):
+            raise ValueError(
+                f"solver={self.solver!r} does not support positive fitting: set "
+                "solver to 'auto' or 'lbfgs', or positive=False."
+            )
+        if self.solver == "lbfgs" and not positive:
+            raise ValueError(
+                "'lbfgs' solver can be used only when positive=True: use "
+                "solver='auto' or set positive=True."
+            )
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the ridge regression model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; sparse input is never densified.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets; several targets share one factorisation.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights, used as given (not rescaled); a float is
+            one weight for all samples.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        name = type(self).__name__
+        self._validate_params()
+        X_raw = X
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS)
+        n = X.shape[0]
+        sw = _ridge_weights(sample_weight, n)
+        Y, was_1d = _targets(y)
+        alphas = _alphas_per_target(self.alpha, Y.shape[1], name)
+        if self.positive:
+            prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal")
+            W = _nnls_solve(prob, alphas)
+            solver_used = "nnls"
+        else:
+            prob = RidgeProblem(X, Y, sw, self.fit_intercept)
+            W, solver_used = solve_ridge(
+                prob, alphas, "svd" if self.solver == "svd" else "cholesky")
+        b = prob.intercept(W)
+        self._record_input(X_raw, X)
+        _set_linear_attrs(self, W, b, was_1d, ravel_single=True)
+        self.n_iter_ = None
+        self.solver_ = solver_used
+        return self
+
+
+# ----------------------------------------------------------------------
+# ridge_path
+# ----------------------------------------------------------------------
+
+def _check_alpha_grid(alphas, name="alphas", strictly_positive=False):
+    if isinstance(alphas, numbers.Real) and not isinstance(alphas, bool):
+        arr = np.array([float(alphas)])
+        labels = [name]
+    else:
+        if alphas is None or isinstance(alphas, (str, bool)):
+            raise TypeError(f"{name} must be an array-like of floats, got {alphas!r}.")
+        try:
+            arr = np.asarray(alphas, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be an array-like of floats, got {alphas!r}.") from exc
+        if arr.ndim == 0:
+            arr = arr.reshape(1)
+            labels = [name]
+        else:
+            if arr.ndim != 1:
+                raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
+            labels = [f"{name}[{i}]" for i in range(arr.size)]
+    if arr.size == 0:
+        raise ValueError(f"{name} must contain at least one value.")
+    for label, value in zip(labels, arr):
+        if not np.isfinite(value):
+            raise ValueError(f"{label} must be finite, got {value!r}.")
+        if strictly_positive and value <= 0:
+            raise ValueError(
+                f"{label} == {value!r}, must be > 0.0 (leave-one-out needs "
+                "alpha > 0; pass cv=... to try alpha = 0)."
+            )
+        if value < 0:
+            raise ValueError(f"{label} == {value!r}, must be >= 0.0.")
+    return arr
+
+
+def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
+    """Ridge coefficients for many alphas from one eigendecomposition.
+
+    Solves scikit-learn's Ridge problem
+    ``sum_i s_i (y_i - x_i.w - b)^2 + alpha ||w||^2`` for every alpha: the
+    weighted, centred Gram ``G = V diag(e) V^T`` (or the kernel, when
+    n_features > n_samples) is decomposed once, after which each alpha costs
+    O(n_features^2) per target: ``w(alpha) = V diag(1 / (e + alpha)) V^T
+    X~^T y~``. ``alpha = 0`` gives the minimum-norm least-squares solution.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+    alphas : array-like of shape (n_alphas,)
+        Non-negative regularisation strengths, in any order (kept).
+    sample_weight : float or array-like of shape (n_samples,), default=None
+        Non-negative weights, used as given (Ridge's convention).
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        The alphas, as float64, in the order given.
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+        Coefficients along the path (scikit-learn's ``lasso_path`` layout).
+    intercepts : ndarray of shape (n_alphas,) or (n_targets, n_alphas)
+        Intercepts along the path (zeros when ``fit_intercept=False``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import ridge_path
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((40, 3))
+    >>> y = X @ [1.0, 0.0, -1.0]
+    >>> alphas, coefs, intercepts = ridge_path(X, y, [0.0, 1.0, 100.0])
+    >>> coefs.shape
+    (3, 3)
+    >>> np.round(coefs[:, 0], 6)
+    array([ 1.,  0., -1.])
+    """
+    _check_bool(fit_intercept, "fit_intercept")
+    alphas = _check_alpha_grid(alphas)
+    X, y = check_X_y(X, y, estimator="ridge_path", accept_sparse=_SPARSE_FORMATS)
+    sw = _ridge_weights(sample_weight, X.shape[0])
+    Y, was_1d = _targets(y)
+    prob = RidgeProblem(X, Y, sw, fit_intercept)
+    W, b = ridge_path_coefs(prob, alphas)          # (A, p, T), (A, T)
+    coefs = np.ascontiguousarray(W.transpose(2, 1, 0))   # (T, p, A)
+    intercepts = np.ascontiguousarray(b.T)              # (T, A)
+    if was_1d:
+        return alphas, coefs[0], intercepts[0]
+    return alphas, coefs, intercepts
+
+
+# ----------------------------------------------------------------------
+# scoring of held-out / leave-one-out predictions
+# ----------------------------------------------------------------------
+
+class _IdentityRegressor(RegressorMixin, BaseEstimator):
+    """Regressor whose predictions are its input: lets a scikit-learn style
+    scorer ``scorer(estimator, X, y)`` score precomputed predictions."""
+
+    def predict(self, X):
+        return X
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+
+_BUILTIN_SCORES = ("neg_mean_squared_error", "neg_root_mean_squared_error",
+                   "neg_mean_absolute_error", "r2")
+
+
+def _builtin_score(name, pred, y, sw):
+    """One target's score (1-D pred and y) for the built-in scorer names."""
+    err = y - pred
+    if name == "r2":
+        w = np.ones_like(y) if sw is None else sw
+        ss_res = w @ (err * err)
+        ybar = (w @ y) / w.sum()
+        ss_tot = w @ ((y - ybar) ** 2)
+        if ss_tot == 0:
+            return 1.0 if ss_res == 0 else 0.0
+        return 1.0 - ss_res / ss_tot
+    if name == "neg_mean_absolute_error":
+        return -np.average(np.abs(err), weights=sw)
+    mse = np.average(err * err, weights=sw)
+    if name == "neg_root_mean_squared_error":
+        return -np.sqrt(mse)
+    return -mse
+
+
+def _resolve_scoring(scoring):
+    """Scoring as a built-in name (str) or a scorer callable."""
+    if scoring is None or callable(scoring):
+        return scoring
+    if isinstance(scoring, str):
+        if scoring in _BUILTIN_SCORES:
+            return scoring
+        try:
+            from sklearn.metrics import get_scorer
+        except ImportError as exc:  # pragma: no cover - sklearn absent
+            raise ValueError(
+                f"scoring={scoring!r} needs scikit-learn; without it use None or "
+                f"one of {_BUILTIN_SCORES}."
+            ) from exc
+        return get_scorer(scoring)
+    raise ValueError(
+        f"scoring must be None, a string or a callable scorer, got {scoring!r}."
+    )
+
+
+def _accepts_sample_weight(scoring):
+    """Whether a scorer takes ``sample_weight`` (scikit-learn's test)."""
+    if isinstance(scoring, str):
+        return True
+    if hasattr(scoring, "_accept_sample_weight"):
+        return bool(scoring._accept_sample_weight())
+    try:
+        return "sample_weight" in inspect.signature(scoring).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _score_predictions(scoring, pred, y, sw, per_target):
+    """Score predictions (n, T) against y (n,) or (n, T).
+
+    scikit-learn's conventions: several targets are averaged uniformly
+    (``per_target`` gives one score each); 1-D y is scored 1-D.
+    """
+    Y = y.reshape(len(y), -1)
+    P = pred.reshape(Y.shape)
+    T = Y.shape[1]
+    if isinstance(scoring, str):
+        scores = np.array([_builtin_score(scoring, P[:, t], Y[:, t], sw) for t in range(T)])
+        return scores if per_target else float(np.mean(scores))
+    kwargs = {} if sw is None else {"sample_weight": sw}
+    identity = _IdentityRegressor()
+    if per_target:
+        return np.array([scoring(identity, P[:, t], Y[:, t], **kwargs) for t in range(T)],
+                        dtype=np.float64)
+    if y.ndim == 1:
+        return scoring(identity, P[:, 0], y, **kwargs)
+    return scoring(identity, P, Y, **kwargs)
+
+
+# ----------------------------------------------------------------------
+# K-fold over one Gram
+# ----------------------------------------------------------------------
+
+def _kfold_splits(cv, X, y):
+    n = X.shape[0]
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        k = int(cv)
+        if k < 2:
+            raise ValueError(f"cv must be >= 2 folds (or None for leave-one-out), got {k}.")
+        if k > n:
+            raise ValueError(
+                f"Cannot have number of splits n_splits={k} greater than the "
+                f"number of samples: n_samples={n}."
+            )
+        # scikit-learn's KFold(k) without shuffling: contiguous folds, the
+        # first n % k one sample larger
+        sizes = np.full(k, n // k)
+        sizes[: n % k] += 1
+        stops = np.cumsum(sizes)
+        idx = np.arange(n)
+        return [(np.concatenate([idx[:stop - size], idx[stop:]]), idx[stop - size:stop])
+                for size, stop in zip(sizes, stops)]
+    if hasattr(cv, "split"):
+        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y)]
+    try:
+        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv]
+    except TypeError as exc:
+        raise ValueError(
+            "cv must be None, an int >= 2, a splitter with a split method, or an "
+            f"iterable of (train, test) index arrays, got {cv!r}."
+        ) from exc
+
+
+def _rows(X, idx):
+    if sp.issparse(X):
+        return X[idx]
+    return np.ascontiguousarray(X[idx])
+
+
+def _shifted_sums(X, Y, sw, cx, cy, center):
+    """Raw sums about fixed shifts: G, Q, a, b, S (see gram_primal)."""
+    n, p = X.shape
+    T = Y.shape[1]
+    if not sp.issparse(X):
+        G = np.empty((p, p), order="F")
+        Q = np.empty((p, T), order="F")
+        cx, cy = np.array(cx), np.array(cy)
+        S, a, b = _rf.gram_primal(X, True, np.asfortranarray(Y),
+                                  np.empty(0) if sw is None else np.sqrt(sw),
+                                  center, False, cx, cy, G, Q, False)
+        G = np.triu(G)
+        G = G + np.triu(G, 1).T
+        return G, np.asarray(Q), a, b, S
+    s = np.ones(n) if sw is None else sw
+    Xs = X if sw is None else sp.csr_matrix(X.multiply(s[:, None]))
+    G = _dense_mat(X.T @ Xs)
+    Q = np.asarray(X.T @ (s[:, None] * Y))
+    S = float(s.sum())
+    if not center:
+        return G, Q, np.zeros(p), np.zeros(T), S
+    colsum = np.asarray(Xs.sum(axis=0)).ravel()          # X^T s
+    ysum = s @ Y
+    G = G - np.outer(cx, colsum) - np.outer(colsum, cx) + S * np.outer(cx, cx)
+    Q = Q - np.outer(cx, ysum) - np.outer(colsum, cy) + S * np.outer(cx, cy)
+    return G, Q, colsum - S * cx, ysum - S * cy, S
+
+
+def _dense_mat(M):
+    return M.toarray() if sp.issparse(M) else np.asarray(M)
+
+
+def _fold_predictions_primal(prob, train, test, alphas):
+    """Held-out predictions (|test|, A, T) of every alpha for one fold.
+
+    The fold's Gram is the full (centred) Gram minus the held-out rows'
+    Gram about the same means, re-centred exactly at the training means
+    (a rank-one correction by the small mean difference).
+    """
+    X, Y, sw = prob.X, prob.Y, prob.sw
+    m, ybar = prob.x_mean, prob.y_mean
+    Xh = _rows(X, test)
+    Yh = Y[test]
+    swh = None if sw is None else sw[test]
+    Gh, Qh, ah, bh, Sh = _shifted_sums(Xh, Yh, swh, m, ybar, prob.fit_intercept)
+    G = prob.G - Gh
+    Q = prob.Q - Qh
+    if prob.fit_intercept:
+        S_t = prob.s_sum - Sh
+        a, b = -ah, -bh        # sums over the training rows (full sums are 0)
+        G -= np.outer(a, a) / S_t
+        Q -= np.outer(a, b) / S_t
+        m_t = m + a / S_t
+        ybar_t = ybar + b / S_t
+    else:
+        m_t, ybar_t = np.zeros(prob.p), np.zeros(prob.T)
+    E, V = symmetric_eigh(G)
+    D = _inverse_factors(E, alphas)
+    P = V.T @ Q
+    if sp.issparse(Xh):
+        Z = np.asarray(Xh @ V) - m_t @ V
+    else:
+        Z = np.empty((Xh.shape[0], prob.p), order="F")
+        _rf.x_dot_centred(Xh, True, m_t, np.empty(0), np.asfortranarray(V), Z)
+    A, T = len(alphas), prob.T
+    R = (D[:, :, None] * P[:, None, :]).reshape(prob.p, A * T)
+    return ybar_t + (Z @ R).reshape(len(test), A, T)
+
+
+def _inverse_factors(E, alphas):
+    floor = max(E[-1], 0.0) * E.size * np.finfo(np.float64).eps * 10 if E.size else 0.0
+    null = E <= floor
+    with np.errstate(divide="ignore"):
+        D = 1.0 / (np.where(null, 0.0, E)[:, None] + np.asarray(alphas)[None, :])
+    D[null, :] = 0.0
+    return D
+
+
+def _fold_predictions_dual(prob, K_raw, train, test, alphas):
+    """Held-out predictions of every alpha for one fold, from the kernel.
+
+    ``K_raw`` is the unweighted kernel centred at the full-data means; the
+    fold's kernel is re-centred at the training means exactly.
+    """
+    Y = prob.Y
+    s = np.ones(prob.n) if prob.sw is None else prob.sw
+    s_t = s[train]
+    K_tt = K_raw[np.ix_(train, train)]
+    K_ht = K_raw[np.ix_(test, train)]
+    if prob.fit_intercept:
+        S_t = s_t.sum()
+        u_t = K_tt @ s_t / S_t          # (x_i - m).(m_t - m)
+        u_h = K_ht @ s_t / S_t
+        dd = s_t @ u_t / S_t            # |m_t - m|^2
+        K_tt = K_tt - u_t[:, None] - u_t[None, :] + dd
+        K_ht = K_ht - u_h[:, None] - u_t[None, :] + dd
+        ybar_t = s_t @ Y[train] / S_t
+    else:
+        ybar_t = np.zeros(prob.T)
+    sq = np.sqrt(s_t)
+    Kt = sq[:, None] * K_tt * sq[None, :]
+    Yt = sq[:, None] * (Y[train] - ybar_t)
+    E, Qm = dual_eigh(Kt, sq, prob.fit_intercept)
+    D = _inverse_factors(E, alphas)
+    P = Qm.T @ Yt
+    Z = K_ht @ (sq[:, None] * Qm)
+    A, T = len(alphas), prob.T
+    R = (D[:, :, None] * P[:, None, :]).reshape(Qm.shape[1], A * T)
+    return ybar_t + (Z @ R).reshape(len(test), A, T)
+
+
+# ----------------------------------------------------------------------
+# RidgeCV
+# ----------------------------------------------------------------------
+
+class RidgeCV(_MultiOutputTags, LinearModel):
+    """Ridge regression with efficient cross-validation of alpha.
+
+    By default (``cv=None``) every alpha is scored by its exact
+    leave-one-out error, computed for all alphas from one eigendecomposition
+    of the weighted, centred Gram ``X~^T X~`` (n_samples > n_features) or
+    kernel ``X~ X~^T`` (otherwise), intercept and sample weights included:
+    ``e_i = r_i / (1 - h_ii)`` with ``r`` the residual and ``h_ii`` the
+    leverage of the full fit (Golub, Heath & Wahba (1979), "Generalized
+    cross-validation as a method for choosing a good ridge parameter",
+    Technometrics 21(2)). On the primal side the leverages of every alpha
+    come from one extra pass over ``X``; on the dual side the intercept
+    direction is deflated exactly, so ``1 - h_ii`` is formed without
+    cancellation. With ``cv`` given, K-fold cross-validation reuses one
+    Gram: each fold's Gram is the full Gram minus the held-out rows' Gram,
+    re-centred exactly, and one eigendecomposition per fold serves every
+    alpha.
+
+    Parameters
+    ----------
+    alphas : array-like of shape (n_alphas,) or float, default=(0.1, 1.0, 10.0)
+        Regularisation strengths to try; > 0 for leave-one-out, >= 0 with
+        ``cv``.
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept.
+    scoring : str, callable or None, default=None
+        None: negative mean squared error (weighted as ``s_i e_i^2``, as in
+        scikit-learn) for leave-one-out, R^2 for K-fold. Strings
+        'neg_mean_squared_error', 'neg_root_mean_squared_error',
+        'neg_mean_absolute_error' and 'r2' are computed here; other names
+        are looked up in scikit-learn (imported then); a callable is called
+        as ``scorer(estimator, predictions, y[, sample_weight])`` with an
+        identity estimator, as scikit-learn does. With leave-one-out, the
+        scorer receives the sample weights.
+    cv : int, cross-validation splitter, iterable or None, default=None
+        None: efficient leave-one-out. An int k: scikit-learn's KFold(k)
+        (contiguous folds, no shuffling). A splitter (object with ``split``)
+        or an iterable of (train, test) index arrays. K-fold scores are
+        weighted by the held-out samples' weights when the scorer accepts
+        them, and averaged over folds (scikit-learn's GridSearchCV).
+    gcv_mode : {None, 'auto', 'eigen', 'svd'}, default=None
+        How leave-one-out decomposes the problem: None/'auto'/'eigen' the
+        eigendecomposition of the Gram or kernel, whichever is smaller;
+        'svd' the SVD of the centred dense design (more accurate for
+        ill-conditioned X at tiny alphas, slower; sparse X uses 'eigen').
+    store_cv_results : bool, default=False
+        Keep the leave-one-out values in ``cv_results_`` (``cv=None`` only).
+    alpha_per_target : bool, default=False
+        Choose alpha separately for each target (``cv=None`` only).
+
+    Attributes
+    ----------
+    alpha_ : float or ndarray of shape (n_targets,)
+        Selected alpha (one per target with ``alpha_per_target``).
+    best_score_ : float or ndarray of shape (n_targets,)
+        Score of the selected alpha.
+    cv_results_ : ndarray of shape (n_samples, n_alphas) or (n_samples, n_targets, n_alphas)
+        With ``store_cv_results``: squared leave-one-out errors
+        ``s_i e_i^2`` (``scoring=None``) or leave-one-out predictions.
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+
+    See Also
+    --------
+    Ridge, ridge_path
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import RidgeCV
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 5))
+    >>> y = X @ [1.0, 2.0, 0.0, 0.0, -1.0] + 0.5 * rng.standard_normal(100)
+    >>> model = RidgeCV(alphas=np.logspace(-3, 3, 13)).fit(X, y)
+    >>> float(model.alpha_)
+    1.0
+    """
+
+    def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None,
+                 cv=None, gcv_mode=None, store_cv_results=False,
+                 alpha_per_target=False):
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.scoring = scoring
+        self.cv = cv
+        self.gcv_mode = gcv_mode
+        self.store_cv_results = store_cv_results
+        self.alpha_per_target = alpha_per_target
+
+    def _validate_params(self):
+        _check_bool(self.fit_intercept, "fit_intercept")
+        _check_bool(self.store_cv_results, "store_cv_results")
+        _check_bool(self.alpha_per_target, "alpha_per_target")
+        if self.gcv_mode not in (None, "auto", "eigen", "svd"):
+            raise ValueError(
+                f"gcv_mode must be None, 'auto', 'eigen' or 'svd', got {self.gcv_mode!r}."
+            )
+        if self.cv is not None:
+            if self.store_cv_results:
+                raise ValueError("cv!=None and store_cv_results=True are incompatible")
+            if self.alpha_per_target:
+                raise ValueError("cv!=None and alpha_per_target=True are incompatible")
+        alphas = _check_alpha_grid(self.alphas, strictly_positive=self.cv is None)
+        return alphas, _resolve_scoring(self.scoring)
+
+    def fit(self, X, y, sample_weight=None, **params):
+        """Fit ridge models for all alphas and keep the best.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; sparse input is never densified.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights, used as given. They weight the fits and
+            the scores (leave-one-out errors, or held-out scores with
+            ``cv``).
+        **params : dict
+            Not supported (scikit-learn's metadata routing); must be empty.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        if params:
+            raise TypeError(
+                f"RidgeCV.fit got unexpected keyword arguments {sorted(params)}: "
+                "metadata routing is not supported."
+            )
+        name = type(self).__name__
+        alphas, scoring = self._validate_params()
+        X_raw = X
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS)
+        n, p = X.shape
+        sw = _ridge_weights(sample_weight, n)
+        Y, was_1d = _targets(y)
+        if self.cv is None:
+            W, b = self._fit_loo(X, y, Y, sw, alphas, scoring, was_1d)
+        else:
+            W, b = self._fit_kfold(X, y, Y, sw, alphas, scoring)
+        self._record_input(X_raw, X)
+        _set_linear_attrs(self, W, b, was_1d, ravel_single=True)
+        return self
+
+    # leave-one-out ------------------------------------------------------
+    def _fit_loo(self, X, y, Y, sw, alphas, scoring, was_1d):
+        n, p = X.shape
+        T = Y.shape[1]
+        per_target = bool(self.alpha_per_target)
+        side = "primal" if n > p else "dual"
+        prob = RidgeProblem(X, Y, sw, self.fit_intercept, side=side)
+        use_svd = self.gcv_mode == "svd" and not sp.issparse(X)
+        if use_svd:
+            errors, coef_fn = _loo_svd(prob, alphas)
+        else:
+            eig = eigen_system(prob)
+            errors, _ = loo_errors(eig, alphas)
+            coef_fn = _coef_fn(eig, alphas)
+        # errors: (n, A, T) on the original scale
+        if scoring is None:
+            values = errors * errors
+            if sw is not None:
+                values *= sw[:, None, None]
+            if per_target:
+                scores = -values.mean(axis=0)                # (A, T)
+            else:
+                scores = -values.mean(axis=(0, 2))           # (A,)
+        else:
+            values = Y[:, None, :] - errors                  # predictions
+            y_score = y if was_1d else Y
+            scores = np.array([
+                _score_predictions(scoring, values[:, a, :], y_score, sw, per_target)
+                for a in range(len(alphas))])
+        if per_target and T > 1:
+            best = np.argmax(scores, axis=0)                 # first best, per target
+            alpha_best = alphas[best]
+            self.alpha_ = alpha_best
+            self.best_score_ = scores[best, np.arange(T)]
+            W = np.empty((p, T))
+            for a in np.unique(best):
+                cols = np.flatnonzero(best == a)
+                W[:, cols] = coef_fn(a)[:, cols]
+        else:
+            flat = scores if scores.ndim == 1 else scores[:, 0]
+            a = int(np.argmax(flat))
+            self.alpha_ = float(alphas[a])
+            if per_target:
+                self.best_score_ = scores[a] if not was_1d else float(scores[a][0])
+            else:
+                self.best_score_ = float(scores[a])
+            W = coef_fn(a)
+        if self.store_cv_results:
+            vals = values.transpose(0, 2, 1)                 # (n, T, A)
+            self.cv_results_ = np.ascontiguousarray(vals[:, 0, :] if was_1d else vals)
+        elif hasattr(self, "cv_results_"):
+            del self.cv_results_
+        return W, prob.intercept(W)
+
+    # K-fold -------------------------------------------------------------
+    def _fit_kfold(self, X, y, Y, sw, alphas, scoring):
+        n, p = X.shape
+        splits = _kfold_splits(self.cv, X, y)
+        prob = RidgeProblem(X, Y, sw, self.fit_intercept)
+        if prob.side == "primal":
+            prob.build()
+            K_raw = None
+        else:
+            K_raw = prob.build_dual(keep_raw=True)
+        score_with = "r2" if scoring is None else scoring
+        weighted_scores = _accepts_sample_weight(score_with)
+        fold_scores = np.empty((len(splits), len(alphas)))
+        for f, (train, test) in enumerate(splits):
+            if len(test) == 0 or len(train) == 0:
+                raise ValueError("Every cross-validation fold needs training and test samples.")
+            if prob.side == "primal":
+                pred = _fold_predictions_primal(prob, train, test, alphas)
+            else:
+                pred = _fold_predictions_dual(prob, K_raw, train, test, alphas)
+            y_test = y[test]
+            sw_test = sw[test] if (sw is not None and weighted_scores) else None
+            for a in range(len(alphas)):
+                fold_scores[f, a] = _score_predictions(
+                    score_with, pred[:, a, :], y_test, sw_test, per_target=False)
+        mean_scores = fold_scores.mean(axis=0)
+        a = int(np.argmax(mean_scores))
+        self.alpha_ = float(alphas[a])
+        self.best_score_ = float(mean_scores[a])
+        # alpha_ = 0 may be singular (p > n): its limit, the minimum-norm
+        # least-squares fit, is what cross-validation scored; no warning
+        W, _ = solve_ridge(prob, np.full(prob.T, self.alpha_), warn=False)
+        return W, prob.intercept(W)
+
+
+def _coef_fn(eig, alphas):
+    """Function of an alpha index giving the coefficients (p, T)."""
+    return lambda a: eig.coefs_at(alphas[a])
+
+
+def _loo_svd(prob, alphas):
+    """Leave-one-out errors from the SVD of the centred design (dense)."""
+    Xc, Yc = prob.centred_copy()
+    U, s, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
+    UtY = U.T @ Yc
+    n, T = prob.n, prob.T
+    A = len(alphas)
+    s2 = s * s
+    f = s2[:, None] / (s2[:, None] + alphas[None, :])         # (r, A)
+    lev = (U * U) @ f                                         # (n, A)
+    sw = prob.sw
+    if prob.fit_intercept:
+        lev += (np.ones(n) if sw is None else sw)[:, None] / prob.s_sum
+    fitted = (U @ (f[:, :, None] * UtY[:, None, :]).reshape(len(s), A * T)).reshape(n, A, T)
+    e_scaled = (Yc[:, None, :] - fitted) / (1.0 - lev)[:, :, None]
+    shrink = s[:, None] / (s2[:, None] + alphas[None, :])    # (r, A)
+
+    def coef(a):
+        return Vt.T @ (shrink[:, a, None] * UtY)
+
+    if sw is None:
+        return e_scaled, coef
+    errors = np.empty_like(e_scaled)
+    pos = sw > 0
+    errors[pos] = e_scaled[pos] / prob.sqrt_sw[pos, None, None]
+    zero = np.flatnonzero(~pos)
+    if zero.size:
+        Xz = prob.X[zero].toarray() if sp.issparse(prob.X) else prob.X[zero]
+        for a in range(A):
+            W = coef(a)
+            errors[zero, a, :] = (prob.Y[zero] - prob.y_mean) - (Xz - prob.x_mean) @ W
+    return errors, coef
+
+
+# ----------------------------------------------------------------------
+# LinearRegression
+# ----------------------------------------------------------------------
+
+# The Gram route is used for ordinary least squares only when the smallest
+# singular value of the centred design is at least this fraction of the
+# largest: its error, ~ eps * cond(X)^2, then stays below ~1e-8 relative.
+# Otherwise (ill-conditioned or rank-deficient X) LAPACK's gelsd runs on a
+# centred copy, as in scikit-learn.
+_OLS_GRAM_MIN_RATIO = 1e-4
+
+
+class LinearRegression(_MultiOutputTags, LinearModel):
+    """Ordinary least squares, with the minimum-norm solution when p > n.
+
+    Minimises ``sum_i s_i (y_i - x_i.w - b)^2``. A well-conditioned dense
+    problem is solved through the smaller of the weighted, centred Gram
+    ``X~^T X~`` and kernel ``X~ X~^T`` (syrk + Cholesky, with the singular
+    values from their eigenvalues); an ill-conditioned or rank-deficient one
+    by LAPACK's SVD-based ``gelsd`` on a centred copy, which truncates
+    singular values below ``tol`` times the largest, as scikit-learn does.
+    When n_features > n_samples the minimum-norm interpolating solution
+    ``w = X~^T (X~ X~^T)^+ y~`` is returned. Sparse ``X`` is centred
+    implicitly and never densified (normal equations with an eigenvalue
+    cut-off).
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Fit an intercept (by implicit centring).
+    copy_X : bool, default=True
+        Accepted for compatibility; ``X`` is never modified either way.
+    tol : float, default=1e-6
+        Relative cut-off on singular values: those below ``tol`` times the
+        largest count as zero (``rank_``); scikit-learn's ``cond``.
+    n_jobs : int or None, default=None
+        Accepted for compatibility; unused.
+    positive : bool, default=False
+        Constrain the coefficients to be >= 0 (non-negative least squares).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        1-D exactly when ``y`` is 1-D.
+    intercept_ : float or ndarray of shape (n_targets,)
+    rank_ : int
+        Rank of the centred, weighted design (dense ``X`` only).
+    singular_ : ndarray of shape (min(n_samples, n_features),)
+        Its singular values, descending (dense ``X`` only). On the Gram route
+        they are square roots of the Gram's eigenvalues, accurate to ~1e-8
+        relative for the smallest.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from shrinkage import LinearRegression
+    >>> X = np.array([[1.0, 1.0], [1.0, 2.0], [2.0, 2.0], [2.0, 3.0]])
+    >>> y = X @ [1.0, 2.0] + 3.0
+    >>> model = LinearRegression().fit(X, y)
+    >>> np.round(model.coef_, 6), round(model.intercept_, 6)
+    (array([1., 2.]), 3.0)
+    """
+
+    def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None,
+                 positive=False):
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.tol = tol
+        self.n_jobs = n_jobs
+        self.positive = positive
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the least-squares model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Targets.
+        sample_weight : float or array-like of shape (n_samples,), default=None
+            Non-negative weights.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        name = type(self).__name__
+        _check_bool(self.fit_intercept, "fit_intercept")
+        _check_bool(self.copy_X, "copy_X")
+        positive = _check_bool(self.positive, "positive")
+        check_scalar(self.tol, "tol", low=0.0)
+        X_raw = X
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS)
+        n, p = X.shape
+        sw = _ridge_weights(sample_weight, n)
+        Y, was_1d = _targets(y)
+        for attr in ("rank_", "singular_"):
+            if hasattr(self, attr):
+                delattr(self, attr)
+        if positive:
+            prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal")
+            W = _nnls_solve(prob, np.zeros(Y.shape[1]))
+        elif sp.issparse(X):
+            prob = RidgeProblem(X, Y, sw, self.fit_intercept)
+            W = _ols_eigen(prob, float(self.tol))
+        else:
+            prob = RidgeProblem(X, Y, sw, self.fit_intercept)
+            W, self.rank_, self.singular_ = _ols_dense(prob, float(self.tol))
+        b = prob.intercept(W)
+        self._record_input(X_raw, X)
+        _set_linear_attrs(self, W, b, was_1d, ravel_single=False)
+        return self
+
+
+def _eigvalsh(A):
+    work = np.array(A, order="F", dtype=np.float64)
+    E = np.empty(work.shape[0])
+    if _rf.eigh(work, E, False) != 0:  # pragma: no cover
+        E = scipy.linalg.eigvalsh(A, check_finite=False)
+    return E
+
+
+def _ols_dense(prob, tol):
+    """OLS on dense X: Gram route when well conditioned, else gelsd."""
+    prob.build()
+    if prob.side == "primal":
+        E = _eigvalsh(prob.G)
+        sv = np.sqrt(np.clip(E[::-1], 0.0, None))
+        if sv.size and sv[-1] > max(tol, _OLS_GRAM_MIN_RATIO) * sv[0]:
+            work = np.empty_like(prob.G, order="F")
+            B = np.array(prob.Q, order="F")
+            info, rcond = _rf.cholesky_solve(prob.G, 0.0, B, work)
+            if info == 0 and rcond >= RCOND_MIN:
+                return B, prob.p, sv
+    else:
+        sq = prob.sqrt_sw if prob.sw is not None else np.ones(prob.n)
+        if prob.fit_intercept:
+            Kd, v = _deflated_kernel(prob.K, sq)
+        else:
+            Kd, v = prob.K, None
+        E = _eigvalsh(Kd)
+        sv = np.sqrt(np.clip(E[::-1], 0.0, None))
+        if sv.size and sv[-1] > max(tol, _OLS_GRAM_MIN_RATIO) * sv[0]:
+            work = np.empty_like(Kd, order="F")
+            Yt = prob.Yt
+            if v is not None:
+                Yt = _reflect(v, Yt)[1:]
+            B = np.array(Yt, order="F")
+            info, rcond = _rf.cholesky_solve(np.asfortranarray(Kd), 0.0, B, work)
+            if info == 0 and rcond >= RCOND_MIN:
+                if v is not None:
+                    C = _reflect(v, np.vstack([np.zeros((1, prob.T)), B]))
+                    sv = np.append(sv, 0.0)
+                else:
+                    C = B
+                return prob.coef_from_dual(C), len(sv) - (v is not None), sv
+    # ill-conditioned or rank deficient: SVD-based least squares (gelsd)
+    Xc, Yc = prob.centred_copy()
+    W, _, rank, sv = scipy.linalg.lstsq(Xc, Yc, cond=tol, lapack_driver="gelsd",
+                                         check_finite=False)
+    return W, int(rank), sv
+
+
+def _ols_eigen(prob, tol):
+    """Minimum-norm least squares through the eigendecomposition (sparse X)."""
+    eig = eigen_system(prob)
+    e = eig.values
+    if e.size:
+        keep = e > (tol * tol) * e[-1]
+        eig.values = np.where(keep, e, 0.0)
+        eig.null = ~keep
+    return eig.coefs(np.array([0.0]))[0]
+
