@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 __all__ = [
     "check_X",
+    "check_finite_X",
     "check_X_y",
     "check_sample_weight",
     "check_scalar",
@@ -78,13 +79,21 @@ def _check_finite(arr, name):
         )
 
 
+def check_finite_X(X):
+    """Raise the NaN/inf ValueError for X if it has non-finite entries."""
+    _check_finite(X, "X")
+
+
 def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
-            order=None, min_samples=1):
+            order=None, min_samples=1, ensure_finite=True):
     """Validate a design matrix; return float64 ndarray or CSC/CSR matrix.
 
     Dense input keeps its memory layout unless ``order`` ('C' or 'F') asks
     for one. Sparse input is accepted only when ``accept_sparse`` names the
     allowed formats (e.g. ``("csc", "csr")``); others are converted once.
+    ``ensure_finite=False`` skips the NaN/inf scan (one pass over X) for
+    callers that detect non-finite input themselves, e.g. from a Gram
+    diagonal, and then raise through :func:`check_finite_X`.
     """
     if _is_sparse(X):
         if not accept_sparse:
@@ -100,7 +109,8 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
             X = X.astype(np.float64)
         if X.ndim != 2:
             raise ValueError(f"Expected 2D input X, got {X.ndim}D.")
-        _check_finite(X, "X")
+        if ensure_finite:
+            _check_finite(X, "X")
         _check_min_samples(X.shape, min_samples)
         return X
 
@@ -122,7 +132,8 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
             f"Found array with 0 feature(s) (shape={arr.shape}) while a "
             "minimum of 1 is required."
         )
-    _check_finite(arr, "X")
+    if ensure_finite:
+        _check_finite(arr, "X")
     if order == "F":
         arr = np.asfortranarray(arr)
     elif order == "C":
@@ -162,13 +173,18 @@ def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
 
 
 def check_X_y(X, y, *, estimator="estimator", accept_sparse=False, order=None,
-              multi_output=True):
-    """Validate ``X`` and ``y`` together (consistent lengths)."""
+              multi_output=True, ensure_finite=True):
+    """Validate ``X`` and ``y`` together (consistent lengths).
+
+    ``ensure_finite`` applies to ``X`` only (see :func:`check_X`); ``y`` is
+    always checked.
+    """
     if y is None:
         raise ValueError(
             f"{estimator} requires y to be passed, but the target y is None."
         )
-    X = check_X(X, estimator=estimator, accept_sparse=accept_sparse, order=order)
+    X = check_X(X, estimator=estimator, accept_sparse=accept_sparse, order=order,
+                ensure_finite=ensure_finite)
     y = check_y(y, X.shape[0], estimator=estimator, multi_output=multi_output)
     return X, y
 
