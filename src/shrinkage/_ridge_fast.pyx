@@ -247,6 +247,133 @@ cdef void _symmetrize_upper(double *A, Py_ssize_t n) noexcept nogil:
 # primal: Gram X~^T X~ and X~^T y~
 # --------------------------------------------------------------------------
 
+# Largest growth of a diagonal entry of the uncentred Gram over the centred
+# one, ``sum x_j^2 / sum (x_j - m_j)^2 = 1 + m_j^2 / var_j``, at which the
+# rank-one correction ``X^T X - S m m^T`` is still used: it loses
+# log10(CANCEL_MAX) = 2 digits at most (relative error ~1e-14). Beyond it
+# the data are centred block by block in the scratch buffer.
+cdef double CANCEL_MAX = 1e2
+
+
+cdef void _first_block_means(const double *X, bint c_order, Py_ssize_t n,
+                             Py_ssize_t p, const double *Y, Py_ssize_t T,
+                             Py_ssize_t nb, const double *sq, double *cx,
+                             double *cy) noexcept nogil:
+    """cx, cy <- weighted means of the first nb rows (zeros if weightless)."""
+    cdef Py_ssize_t i, j
+    cdef double w, t, wsum = 0.0
+    memset(cx, 0, p * sizeof(double))
+    if T > 0:
+        memset(cy, 0, T * sizeof(double))
+    for i in range(nb):
+        wsum += sq[i] * sq[i] if sq != NULL else 1.0
+    if wsum <= 0.0:
+        return
+    if c_order:
+        for i in range(nb):
+            w = sq[i] * sq[i] if sq != NULL else 1.0
+            for j in range(p):
+                cx[j] += w * X[i * p + j]
+    else:
+        for j in range(p):
+            t = 0.0
+            for i in range(nb):
+                w = sq[i] * sq[i] if sq != NULL else 1.0
+                t += w * X[i + j * n]
+            cx[j] = t
+    for j in range(p):
+        cx[j] /= wsum
+    for j in range(T):
+        t = 0.0
+        for i in range(nb):
+            w = sq[i] * sq[i] if sq != NULL else 1.0
+            t += w * Y[i + j * n]
+        cy[j] = t / wsum
+
+
+cdef void _gram_copy(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
+                     const double *Y, Py_ssize_t T, const double *sq,
+                     bint center, const double *cx, const double *cy,
+                     Py_ssize_t nb, double *buf, double *ybuf, double *G,
+                     double *Q, double *a, double *b) noexcept nogil:
+    """Raw sums about the shifts through centred, weighted block copies.
+
+    G (upper) = sum s (x-cx)(x-cx)^T, Q = sum s (x-cx)(y-cy)^T,
+    a = sum s (x-cx), b = sum s (y-cy) (a, b only when ``center``).
+    """
+    cdef Py_ssize_t i0 = 0, i, j, k
+    cdef int p_ = <int>p, T_ = <int>T, nb_
+    cdef double one = 1.0, w, v
+    cdef char uplo = b'U'
+    cdef char tn = b'N'
+    cdef char tt = b'T'
+    memset(G, 0, p * p * sizeof(double))
+    if T > 0:
+        memset(Q, 0, p * T * sizeof(double))
+    while i0 < n:
+        k = nb if i0 + nb <= n else n - i0
+        nb_ = <int>k
+        _copy_rows(X, c_order, n, p, i0, k, cx, sq, buf, a if center else NULL)
+        for j in range(T):
+            for i in range(k):
+                w = sq[i0 + i] if sq != NULL else 1.0
+                v = w * (Y[i0 + i + j * n] - cy[j])
+                ybuf[i + j * k] = v
+                b[j] += w * v
+        if c_order:
+            dsyrk(&uplo, &tn, &p_, &nb_, &one, buf, &p_, &one, G, &p_)
+            if T > 0:
+                dgemm(&tn, &tn, &p_, &T_, &nb_, &one, buf, &p_, ybuf, &nb_,
+                      &one, Q, &p_)
+        else:
+            dsyrk(&uplo, &tt, &p_, &nb_, &one, buf, &nb_, &one, G, &p_)
+            if T > 0:
+                dgemm(&tt, &tn, &p_, &T_, &nb_, &one, buf, &nb_, ybuf, &nb_,
+                      &one, Q, &p_)
+        i0 += k
+
+
+cdef void _gram_in_place(const double *X, bint c_order, Py_ssize_t n,
+                         Py_ssize_t p, const double *Y, Py_ssize_t T,
+                         const double *cy, Py_ssize_t nb, double *ybuf,
+                         double *QA, double *G) noexcept nogil:
+    """Unweighted raw sums with X used in place (no copy of X at all).
+
+    Row block by row block: dsyrk on the block of X itself, then, while the
+    block is still in cache, ``QA += X_b^T [1, y_b - cy]`` (p x (T+1)):
+    column 0 gets the column sums ``a = X^T 1``, the rest ``X^T (y - cy)``.
+    X is read from memory once, by dsyrk.
+    """
+    cdef Py_ssize_t i0 = 0, i, j, k
+    cdef int p_ = <int>p, T1 = <int>(T + 1), nb_, n_ = <int>n
+    cdef double one = 1.0
+    cdef const double *blk
+    cdef char uplo = b'U'
+    cdef char tn = b'N'
+    cdef char tt = b'T'
+    memset(G, 0, p * p * sizeof(double))
+    memset(QA, 0, p * (T + 1) * sizeof(double))
+    while i0 < n:
+        k = nb if i0 + nb <= n else n - i0
+        nb_ = <int>k
+        for i in range(k):
+            ybuf[i] = 1.0
+        for j in range(T):
+            for i in range(k):
+                ybuf[i + (j + 1) * k] = Y[i0 + i + j * n] - cy[j]
+        if c_order:
+            blk = X + i0 * p
+            dsyrk(&uplo, &tn, &p_, &nb_, &one, <double *>blk, &p_, &one, G, &p_)
+            dgemm(&tn, &tn, &p_, &T1, &nb_, &one, <double *>blk, &p_, ybuf,
+                  &nb_, &one, QA, &p_)
+        else:
+            blk = X + i0
+            dsyrk(&uplo, &tt, &p_, &nb_, &one, <double *>blk, &n_, &one, G, &p_)
+            dgemm(&tt, &tn, &p_, &T1, &nb_, &one, <double *>blk, &n_, ybuf,
+                  &nb_, &one, QA, &p_)
+        i0 += k
+
+
 def gram_primal(const double[:, :] X, bint c_order, const double[::1, :] Y,
                 const double[::1] sqrt_sw, bint center, bint auto_shift,
                 double[::1] cx, double[::1] cy, double[::1, :] G,
@@ -260,7 +387,16 @@ def gram_primal(const double[:, :] X, bint c_order, const double[::1, :] Y,
         Q = sum_i s_i (x_i - cx)(y_i - cy)^T          (p, n_targets)
         a = sum_i s_i (x_i - cx),  b = sum_i s_i (y_i - cy)
 
-    by dsyrk/dgemm on row blocks centred into a scratch buffer.
+    by dsyrk/dgemm on row blocks.
+
+    Two routes. Unweighted data whose columns are not dominated by their
+    offset use X in place (``_gram_in_place``) and centre by the rank-one
+    correction; the growth of each diagonal entry by the offset is checked
+    after the pass, and if it exceeds ``CANCEL_MAX`` (digits would be lost)
+    the pass is redone through the scratch buffer. Weighted data, fixed
+    shifts, and data whose first block already shows large offsets go
+    through the buffer directly (``_gram_copy``): rows are weighted and
+    centred at the provisional shift there, so no digits are lost.
 
     Parameters
     ----------
@@ -268,11 +404,10 @@ def gram_primal(const double[:, :] X, bint c_order, const double[::1, :] Y,
     Y : (n, n_targets) Fortran-ordered float64 (n_targets may be 0).
     sqrt_sw : (n,) or (0,)
     center : bool
-        Whether to centre; without it and without weights, dsyrk runs on X
-        directly (no copy).
+        Whether to centre (fit an intercept).
     auto_shift : bool
-        With ``center``: set ``cx``/``cy`` to the weighted means of the first
-        block before the pass (else they are used as given).
+        With ``center``: choose the shifts (weighted means of the first
+        block) instead of using ``cx``/``cy`` as given.
     cx, cy : shifts (in/out). With ``finalize`` and ``center`` they are
         returned as the weighted means of X and Y.
     G, Q : outputs, Fortran-ordered.
@@ -287,6 +422,8 @@ def gram_primal(const double[:, :] X, bint c_order, const double[::1, :] Y,
         ``sum_i s_i``.
     a, b : ndarray
         The shifted sums (zeros after ``finalize``).
+    copied : bool
+        Whether the scratch-buffer route was used.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], T = Y.shape[1]
     cdef const double *Xp = &X[0, 0]
@@ -301,113 +438,88 @@ def gram_primal(const double[:, :] X, bint c_order, const double[::1, :] Y,
     cdef double *a = &a_arr[0]
     cdef double *b = &b_arr[0]
     cdef Py_ssize_t nb = primal_block_rows(n, p)
-    cdef double[::1] buf_arr
-    cdef double[::1] ybuf_arr
-    cdef double *buf = NULL
-    cdef double *ybuf = NULL
-    cdef bint direct = (not center) and sq == NULL
-    cdef int p_ = <int>p, T_ = <int>T, n_ = <int>n, nb_, ld
-    cdef double one = 1.0, zero = 0.0, s_sum = 0.0, w, v, t, wsum
-    cdef Py_ssize_t i0, i, j, k
-    cdef char uplo = b'U'
-    cdef char tn = b'N'
-    cdef char tt = b'T'
-    if not direct:
-        buf_arr = np.empty(nb * p)
-        buf = &buf_arr[0]
-        ybuf_arr = np.empty(max(nb * T, 1))
-        ybuf = &ybuf_arr[0]
-
+    cdef double[::1] buf_arr = None
+    cdef double[::1] ybuf_arr = np.empty(max(nb * (T + 1), 1))
+    cdef double[::1] qa_arr = None
+    cdef double *ybuf = &ybuf_arr[0]
+    cdef double *QA = NULL
+    cdef bint in_place = sq == NULL and finalize and (auto_shift or not center)
+    cdef bint copied = False
+    cdef double s_sum = 0.0, d, var, growth
+    cdef Py_ssize_t i, j, k
+    if in_place:
+        qa_arr = np.empty(p * (T + 1))
+        QA = &qa_arr[0]
     with nogil:
         if sq != NULL:
             for i in range(n):
                 s_sum += sq[i] * sq[i]
         else:
             s_sum = <double>n
-
-        if direct:
-            if c_order:
-                dsyrk(&uplo, &tn, &p_, &n_, &one, <double *>Xp, &p_, &zero, Gp, &p_)
-                if T > 0:
-                    dgemm(&tn, &tn, &p_, &T_, &n_, &one, <double *>Xp, &p_,
-                          <double *>Yp, &n_, &zero, Qp, &p_)
-            else:
-                dsyrk(&uplo, &tt, &p_, &n_, &one, <double *>Xp, &n_, &zero, Gp, &p_)
-                if T > 0:
-                    dgemm(&tt, &tn, &p_, &T_, &n_, &one, <double *>Xp, &n_,
-                          <double *>Yp, &n_, &zero, Qp, &p_)
-        else:
-            if not center:
-                memset(cxp, 0, p * sizeof(double))
-                if T > 0:
-                    memset(cyp, 0, T * sizeof(double))
-            elif auto_shift:
-                # Provisional shift: weighted means of the first block.
-                memset(cxp, 0, p * sizeof(double))
-                if T > 0:
-                    memset(cyp, 0, T * sizeof(double))
-                wsum = 0.0
-                for i in range(nb):
-                    w = sq[i] * sq[i] if sq != NULL else 1.0
-                    wsum += w
-                # (all-zero weights in the first block: keep the shift 0, which
-                # is exact too, only less accurate with large offsets)
-                if wsum > 0.0:
-                    for j in range(p):
-                        t = 0.0
-                        for i in range(nb):
-                            w = sq[i] * sq[i] if sq != NULL else 1.0
-                            t += w * (Xp[i * p + j] if c_order else Xp[i + j * n])
-                        cxp[j] = t / wsum
-                    for k in range(T):
-                        t = 0.0
-                        for i in range(nb):
-                            w = sq[i] * sq[i] if sq != NULL else 1.0
-                            t += w * Yp[i + k * n]
-                        cyp[k] = t / wsum
-            memset(Gp, 0, p * p * sizeof(double))
+        if not center:
+            memset(cxp, 0, p * sizeof(double))
             if T > 0:
-                memset(Qp, 0, p * T * sizeof(double))
-            i0 = 0
-            while i0 < n:
-                k = nb if i0 + nb <= n else n - i0
-                nb_ = <int>k
-                _copy_rows(Xp, c_order, n, p, i0, k, cxp, sq, buf,
-                           a if center else NULL)
-                for j in range(T):
-                    for i in range(k):
-                        w = sq[i0 + i] if sq != NULL else 1.0
-                        v = w * (Yp[i0 + i + j * n] - cyp[j])
-                        ybuf[i + j * k] = v
-                        b[j] += w * v
-                if c_order:
-                    dsyrk(&uplo, &tn, &p_, &nb_, &one, buf, &p_, &one, Gp, &p_)
-                    if T > 0:
-                        dgemm(&tn, &tn, &p_, &T_, &nb_, &one, buf, &p_,
-                              ybuf, &nb_, &one, Qp, &p_)
-                else:
-                    dsyrk(&uplo, &tt, &p_, &nb_, &one, buf, &nb_, &one, Gp, &p_)
-                    if T > 0:
-                        dgemm(&tt, &tn, &p_, &T_, &nb_, &one, buf, &nb_,
-                              ybuf, &nb_, &one, Qp, &p_)
-                i0 += k
-            if finalize and center:
-                # Exact correction from the provisional shift to the mean.
+                memset(cyp, 0, T * sizeof(double))
+        elif auto_shift:
+            _first_block_means(Xp, c_order, n, p, Yp, T, nb, sq, cxp, cyp)
+        if in_place and center:
+            # a first block dominated by offsets goes straight to the buffer
+            for j in range(p):
+                var = 0.0
+                for i in range(nb):
+                    d = (Xp[i * p + j] if c_order else Xp[i + j * n]) - cxp[j]
+                    var += d * d
+                if cxp[j] * cxp[j] * nb > (CANCEL_MAX - 1.0) * var:
+                    in_place = False
+                    break
+        if in_place:
+            _gram_in_place(Xp, c_order, n, p, Yp, T, cyp, nb, ybuf, QA, Gp)
+            if center:
+                # raw sums about shift 0 for x (and cy for y): a = X^T 1
                 for j in range(p):
-                    for i in range(j + 1):
-                        Gp[i + j * p] -= a[i] * a[j] / s_sum
+                    a[j] = QA[j]
+                    cxp[j] = 0.0
                 for k in range(T):
-                    for i in range(p):
-                        Qp[i + k * p] -= a[i] * b[k] / s_sum
-                for j in range(p):
-                    cxp[j] += a[j] / s_sum
-                    a[j] = 0.0
-                for k in range(T):
-                    cyp[k] += b[k] / s_sum
                     b[k] = 0.0
+                    for i in range(n):
+                        b[k] += Yp[i + k * n] - cyp[k]
+                for j in range(p):
+                    growth = Gp[j + j * p] - a[j] * a[j] / s_sum
+                    if Gp[j + j * p] > CANCEL_MAX * growth and Gp[j + j * p] > 0.0:
+                        in_place = False
+                        break
+            if in_place:
+                for k in range(T):
+                    memcpy(Qp + k * p, QA + (k + 1) * p, p * sizeof(double))
+    if not in_place:
+        copied = True
+        buf_arr = np.empty(nb * p)
+        with nogil:
+            if center and auto_shift:
+                _first_block_means(Xp, c_order, n, p, Yp, T, nb, sq, cxp, cyp)
+            memset(a, 0, p * sizeof(double))
+            if T > 0:
+                memset(b, 0, T * sizeof(double))
+            _gram_copy(Xp, c_order, n, p, Yp, T, sq, center, cxp, cyp, nb,
+                       &buf_arr[0], ybuf, Gp, Qp, a, b)
+    with nogil:
+        if finalize and center:
+            # Exact correction from the shift to the mean.
+            for j in range(p):
+                for i in range(j + 1):
+                    Gp[i + j * p] -= a[i] * a[j] / s_sum
+            for k in range(T):
+                for i in range(p):
+                    Qp[i + k * p] -= a[i] * b[k] / s_sum
+            for j in range(p):
+                cxp[j] += a[j] / s_sum
+                a[j] = 0.0
+            for k in range(T):
+                cyp[k] += b[k] / s_sum
+                b[k] = 0.0
         if finalize:
             _symmetrize_upper(Gp, p)
-    return s_sum, np.asarray(a_arr), np.asarray(b_arr)[:T]
+    return s_sum, np.asarray(a_arr), np.asarray(b_arr)[:T], copied
 
 
 # --------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from scipy.linalg import LinAlgWarning
 
 from . import _ridge_fast as _rf
+from ._validation import check_finite_X
 
 __all__ = [
     "RidgeProblem",
@@ -70,9 +71,15 @@ class RidgeProblem:
     side : {'primal', 'dual'} or None
         Which normal equations to form; None picks the smaller system
         (primal when n >= p).
+    finite_checked : bool, default=True
+        Whether X is known to be finite. If not, the first pass detects
+        NaN/inf from the Gram or kernel diagonal (every non-finite entry
+        reaches it) instead of a separate scan of X, and raises the usual
+        validation error.
     """
 
-    def __init__(self, X, Y, sample_weight, fit_intercept, side=None):
+    def __init__(self, X, Y, sample_weight, fit_intercept, side=None,
+                 finite_checked=True):
         self.sparse = sp.issparse(X)
         if self.sparse:
             self.X = X
@@ -88,6 +95,7 @@ class RidgeProblem:
         if side is None:
             side = "primal" if self.n >= self.p else "dual"
         self.side = side
+        self.finite_checked = bool(finite_checked)
         self.x_mean = None
         self.y_mean = None
         self.s_sum = None
@@ -109,7 +117,20 @@ class RidgeProblem:
                 self._build_primal()
         elif self.K is None:
             self._build_dual()
+        self._verify_finite()
         return self
+
+    def _verify_finite(self):
+        if self.finite_checked:
+            return
+        M = self.G if self.side == "primal" else self.K   # K unweighted here
+        if not (np.isfinite(np.diagonal(M)).all() and np.isfinite(self.x_mean).all()):
+            check_finite_X(self.X)   # raises the NaN / infinity message
+            raise ValueError(
+                "X has entries so large that X^T X overflows float64: rescale "
+                "the features (e.g. StandardScaler) before fitting."
+            )
+        self.finite_checked = True
 
     def _weights_or_ones(self):
         return np.ones(self.n) if self.sw is None else self.sw
@@ -121,7 +142,7 @@ class RidgeProblem:
             Q = np.empty((p, T), order="F")
             cx = np.zeros(p)
             cy = np.zeros(T)
-            s_sum, _, _ = _rf.gram_primal(self.X, self.c_order, self.Y, self.sqrt_sw,
+            s_sum, _, _, _ = _rf.gram_primal(self.X, self.c_order, self.Y, self.sqrt_sw,
                                           self.fit_intercept, True, cx, cy, G, Q, True)
             self.G, self.Q, self.s_sum = G, Q, s_sum
             self.x_mean, self.y_mean = cx, cy
@@ -150,7 +171,9 @@ class RidgeProblem:
         """Build the dual system; with ``keep_raw`` return a copy of the
         unweighted kernel centred at the weighted means (for K-fold)."""
         self.side = "dual"
-        return self._build_dual(keep_raw)
+        raw = self._build_dual(keep_raw)
+        self._verify_finite()
+        return raw
 
     def _build_dual(self, keep_raw=False):
         n, p = self.n, self.p
@@ -173,6 +196,8 @@ class RidgeProblem:
                 K += m @ m
             else:
                 m = np.zeros(p)
+        self.K, self.x_mean = K, m
+        self._verify_finite()        # before any arithmetic on K
         raw = np.array(K, order="F") if keep_raw else None
         if self.fit_intercept:
             ybar = s @ self.Y / s_sum
@@ -225,6 +250,9 @@ class RidgeProblem:
 
         Also sets the means when the system was not built.
         """
+        if not self.finite_checked:
+            check_finite_X(self.X)
+            self.finite_checked = True
         X = self.X.toarray() if self.sparse else np.array(self.X, dtype=np.float64)
         Y = np.array(self.Y, dtype=np.float64)
         s = self._weights_or_ones()
