@@ -188,7 +188,9 @@ class Candidate:
     of the task understands. ``tight_tol`` is the tolerance of the reference
     run; ``default_tol`` the library's default (``None`` = call without
     ``tol``); ``tunable=False`` for direct solvers (no tolerance: one run
-    serves every mode).
+    serves every mode). ``reference=False`` for a solver whose very tight
+    runs are too slow to be worth it: it gets no tight run and is judged
+    against the reference of the others.
     """
 
     name: str
@@ -197,6 +199,7 @@ class Candidate:
     tight_tol: float = 1e-12
     tunable: bool = True
     tol_grid: tuple = TOL_GRID
+    reference: bool = True
 
 
 @dataclass
@@ -213,6 +216,7 @@ class TolChoice:
     subopt: float
     reached: bool
     tried: list = field(default_factory=list)  # (tol, subopt, seconds)
+    budget_hit: bool = False
 
 
 @dataclass
@@ -232,6 +236,7 @@ class Measurement:
     tunable: bool = True
     tried: list = field(default_factory=list)
     note: str = ""
+    same_run: bool = False  # the walked tolerance is the default one: timed once for both
 
 
 def _quiet_call(fn, *args):
@@ -263,6 +268,8 @@ def tight_reference(candidates, evaluate, progress=None):
     progress = progress or (lambda msg: None)
     evals, seconds = {}, {}
     for c in candidates:
+        if not c.reference:
+            continue
         try:
             result, sec = _timed(c.fit, c.tight_tol if c.tunable else None)
             ev = evaluate(result)
@@ -282,26 +289,33 @@ def tight_reference(candidates, evaluate, progress=None):
     return Reference(best, key, evals, seconds)
 
 
-def find_tolerance(candidate, evaluate, reference, target=TARGET, progress=None):
+def find_tolerance(candidate, evaluate, reference, target=TARGET, progress=None, budget=math.inf):
     """The loosest tolerance of ``candidate.tol_grid`` whose result is within ``target``.
 
     Walks the grid from loose to tight and stops at the first pass. When no
-    tolerance passes, returns the tightest one tried with ``reached=False``.
-    Direct (non-tunable) solvers are run once.
+    tolerance passes, returns the tightest one tried with ``reached=False``;
+    the walk also gives up (``budget_hit=True``) once its runs have taken
+    more than ``budget`` seconds in total. Direct (non-tunable) solvers are
+    run once.
     """
     progress = progress or (lambda msg: None)
     if not candidate.tunable:
         result, sec = _timed(candidate.fit, None)
         s = _subopt(evaluate(result), reference)
         return TolChoice(None, s, s <= target, [(None, s, sec)])
-    tried = []
+    tried, spent = [], 0.0
     for tol in candidate.tol_grid:
         result, sec = _timed(candidate.fit, tol)
         s = _subopt(evaluate(result), reference)
         tried.append((tol, s, sec))
+        spent += sec
         if s <= target:
             progress(f"{candidate.name}: tol={tol:g} reaches {_fmt(s)} ({sec:.3g} s)")
             return TolChoice(tol, s, True, tried)
+        if spent > budget and tol != candidate.tol_grid[-1]:
+            progress(f"{candidate.name}: tolerance walk stopped at tol={tol:g} ({_fmt(s)}) "
+                     f"after {spent:.3g} s (budget {budget:g} s)")
+            return TolChoice(tol, s, False, tried, budget_hit=True)
     best_tol, best_s, _ = min(tried, key=lambda t: t[1])
     progress(
         f"{candidate.name}: no tolerance reaches {target:g} "
@@ -314,28 +328,35 @@ def _fmt(x):
     return "inf" if not math.isfinite(x) else f"{x:.1e}"
 
 
-def time_alternating(runs, repeats, min_time=0.02, single_estimates=None, max_inner=2000):
+def time_alternating(runs, repeats, min_time=0.02, single_estimates=None, max_inner=2000,
+                     budget=math.inf):
     """Median wall time per call of each run, measured in alternating rounds.
 
     ``runs``: list of ``(label, fn)`` with ``fn()`` doing one call. Every
     round times every run once, in order (A B C A B C ...). A run estimated
     (from ``single_estimates[label]``, seconds) to take less than
     ``min_time`` is called ``ceil(min_time / estimate)`` times per timing
-    and the total divided. Returns ``{label: [seconds per call, ...]}``.
+    and the total divided. A run estimated to need more than ``budget``
+    seconds for all its rounds takes part in fewer (at least one: the first
+    ones, still alternating with the others). Returns
+    ``{label: [seconds per call, ...]}``.
     """
     single_estimates = single_estimates or {}
-    inner = {}
+    inner, rounds = {}, {}
     for label, _ in runs:
         est = single_estimates.get(label)
-        if est is None or not est > 0:
-            inner[label] = 1
-        else:
+        inner[label], rounds[label] = 1, repeats
+        if est is not None and est > 0:
             inner[label] = int(min(max_inner, max(1, math.ceil(min_time / est))))
+            if math.isfinite(budget):
+                rounds[label] = int(max(1, min(repeats, budget // (est * inner[label]))))
     out = {label: [] for label, _ in runs}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for _ in range(repeats):
+        for r in range(repeats):
             for label, fn in runs:
+                if r >= rounds[label]:
+                    continue
                 k = inner[label]
                 gc.collect()
                 gc_was_enabled = gc.isenabled()
@@ -352,35 +373,49 @@ def time_alternating(runs, repeats, min_time=0.02, single_estimates=None, max_in
     return out
 
 
-def measure(candidates, evaluate, *, repeats=5, target=TARGET, min_time=0.02, progress=None):
+def measure(candidates, evaluate, *, repeats=5, target=TARGET, min_time=0.02, budget=math.inf,
+            progress=None):
     """The whole protocol for one task on one problem.
 
     Returns ``(reference, {name: Measurement})``; solvers that failed at the
     reference run are absent. ``reference`` is None when every solver failed.
+    ``budget`` (seconds) bounds each solver's tolerance walk and its share of
+    the timed rounds (see :func:`find_tolerance` and :func:`time_alternating`).
     """
     progress = progress or (lambda msg: None)
     reference = tight_reference(candidates, evaluate, progress)
     if reference is None:
         return None, {}
-    alive = [c for c in candidates if c.name in reference.per_solver]
+    alive = [c for c in candidates if c.name in reference.per_solver or not c.reference]
     results = {}
     runs, estimates = [], {}
     for c in alive:
         m = Measurement(c.name, tunable=c.tunable)
         try:
-            choice = find_tolerance(c, evaluate, reference, target, progress)
+            choice = find_tolerance(c, evaluate, reference, target, progress, budget=budget)
         except Exception as exc:
             progress(f"{c.name}: failed during the tolerance walk: {type(exc).__name__}: {exc}")
             continue
         m.tol, m.subopt, m.reached, m.tried = choice.tol, choice.subopt, choice.reached, choice.tried
-        if not choice.reached:
+        if choice.budget_hit:
+            m.note = f"{target:g} not reached within the {budget:g} s walk budget"
+        elif not choice.reached:
             m.note = f"{target:g} not reached"
-        if c.tunable:
-            # The library's default tolerance: one untimed run for its suboptimality.
+        if c.tunable and c.default_tol is not None and c.default_tol == choice.tol:
+            # The walk settled on the default tolerance: one timed run serves both modes.
+            m.default_tol, m.default_subopt = c.default_tol, m.subopt
+            m.same_run = True
+        elif c.tunable:
+            # The library's default tolerance: its suboptimality from the walk when
+            # the walk ran it, else from one more untimed run.
+            m.default_tol = c.default_tol
+            seen = [(s, sec) for tol, s, sec in choice.tried if tol is not None and tol == c.default_tol]
             try:
-                result, sec = _timed(c.fit, c.default_tol)
-                m.default_tol = c.default_tol
-                m.default_subopt = _subopt(evaluate(result), reference)
+                if seen:
+                    m.default_subopt, sec = seen[0]
+                else:
+                    result, sec = _timed(c.fit, c.default_tol)
+                    m.default_subopt = _subopt(evaluate(result), reference)
                 estimates[(c.name, "default")] = sec
                 runs.append(((c.name, "default"), _bind(c.fit, c.default_tol)))
             except Exception as exc:
@@ -395,13 +430,14 @@ def measure(candidates, evaluate, *, repeats=5, target=TARGET, min_time=0.02, pr
             m.note = "chose a different model (alpha_) than the reference"
 
     progress(f"timing {len(runs)} runs x {repeats} alternating rounds")
-    timings = time_alternating(runs, repeats, min_time=min_time, single_estimates=estimates)
+    timings = time_alternating(runs, repeats, min_time=min_time, single_estimates=estimates,
+                               budget=budget)
     for (name, mode), times in timings.items():
         m = results[name]
         if mode == "walked":
             m.times = times
             m.time = float(np.median(times))
-            if not m.tunable:
+            if not m.tunable or m.same_run:
                 m.default_times, m.default_time = times, m.time
         else:
             m.default_times = times

@@ -61,6 +61,10 @@ def build_parser():
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
                    help=f"directory for the results file, JSON and chart (default {DEFAULT_OUT})")
     p.add_argument("--no-chart", action="store_true", help="do not draw the PNG chart")
+    p.add_argument("--budget", type=float, default=None, metavar="SECONDS",
+                   help="per solver and task: the tolerance walk stops going tighter after this "
+                        "much run time, and slow runs get fewer timing rounds "
+                        "(default 20 quick, 300 full)")
     p.add_argument("--min-time", type=float, default=0.02,
                    help="shortest timed batch in seconds; faster calls are repeated inside it "
                         "(default 0.02)")
@@ -100,6 +104,8 @@ def main(argv=None):
         args.repeats = 7 if args.size == "full" else 5
     if args.repeats < 1:
         raise SystemExit("--repeats must be at least 1")
+    if args.budget is None:
+        args.budget = {"full": 300.0, "quick": 20.0}.get(args.size, float("inf"))
     if "numpy" not in sys.modules:
         # Run as a script: pin before NumPy (and any BLAS/OpenMP runtime) loads.
         _pin_threads(args.threads)
@@ -153,6 +159,7 @@ def _run(args):
         "size": args.size,
         "threads": str(args.threads),
         "repeats": str(args.repeats),
+        "budget per solver and task": f"{args.budget:g} s",
         "target suboptimality": f"{TARGET:g}",
     }
     info = report.machine_info(versions, settings)
@@ -188,7 +195,8 @@ def _run(args):
                 progress(f"{inf.name}: skipped ({type(exc).__name__}: {exc})")
                 continue
             candidates.append(Candidate(inf.name, fit, default_tol=inf.default_tol,
-                                        tight_tol=inf.tight_tol, tunable=task not in inf.direct))
+                                        tight_tol=inf.tight_tol, tunable=task not in inf.direct,
+                                        reference=inf.reference))
         if not candidates:
             progress("no solver for this task")
             progress.prefix = ""
@@ -201,7 +209,8 @@ def _run(args):
             progress(msg)
 
         reference, results = measure(candidates, setup.evaluate, repeats=args.repeats,
-                                     min_time=args.min_time, progress=note_progress)
+                                     min_time=args.min_time, budget=args.budget,
+                                     progress=note_progress)
         for msg in failures:
             task_notes.append(f"{current.label} / {task}: {msg}")
         new_rows = report.rows_from(current, setup, results)

@@ -492,3 +492,30 @@ def test_chart(tmp_path):
     assert report.write_chart(rows, path) is None
     assert path.stat().st_size > 1000
     assert report.write_chart(rows[:1], tmp_path / "none.png") is not None  # nothing to compare
+
+
+def test_walked_tol_equal_to_default_is_timed_once():
+    calls = []
+    at_default = _fake("d", lambda tol: 5e-3 * tol, calls=calls)  # 5e-7 at 1e-4, 5e-6 at 1e-3
+    ref, res = protocol.measure([at_default], _identity, repeats=4, min_time=0.0)
+    m = res["d"]
+    assert m.tol == 1e-4 == m.default_tol and m.same_run
+    assert m.default_times == m.times and len(m.times) == 4
+    assert m.default_subopt == m.subopt
+    assert [tol for _, tol in calls[-4:]] == [1e-4] * 4  # one timed call per round
+
+
+def test_budget_stops_the_walk_and_thins_the_rounds():
+    import time as _time
+
+    def slow(tol):
+        _time.sleep(0.01)
+        return protocol.Evaluation(np.array([PSTAR * (1 + 1e-3)]))
+
+    cand = protocol.Candidate("slow", slow)
+    choice = protocol.find_tolerance(cand, _identity, _ref(), budget=0.025)
+    assert not choice.reached and choice.budget_hit
+    assert 2 <= len(choice.tried) < len(protocol.TOL_GRID)
+    times = protocol.time_alternating([("slow", lambda: slow(None))], repeats=5, min_time=0.0,
+                                      single_estimates={"slow": 0.01}, budget=0.025)
+    assert len(times["slow"]) == 2
