@@ -217,17 +217,25 @@ def test_gram_kernel_accuracy_with_offsets(offset, order, weighted):
                 X, order == "C", np.empty((n, 0), order="F"),
                 np.sqrt(s) if weighted else np.empty(0), True, True, cx, cy, G, Q, True)
             ref = XcL.T @ (sL[:, None] * XcL)
-            assert copied == (weighted or offset >= 30)   # growth 1 + m^2/var vs 100
+            if offset != 9.5:   # 9.5: growth 1 + m^2/var ~ 91, near the 100 limit
+                assert copied == (weighted or offset >= 30)
             tol = 1e-13 if copied else 1e-12
             assert float(rel_err(G, ref.astype(float))) < tol
             assert float(np.abs(cx - mL).max()) < 1e-15 * max(offset, 1.0) * 10
         else:
             K = np.empty((n, n), order="F")
             m = np.empty(p)
-            _ridge_fast.kernel_dual(X, order == "C", s, True, m, K)
+            _, in_place = _ridge_fast.kernel_dual(X, order == "C", s if weighted else np.empty(0),
+                                                  True, m, K)
             ref = XcL @ XcL.T
-            assert float(rel_err(K, ref.astype(float))) < 1e-13
-            assert float(np.abs(m - mL).max()) < 1e-15 * max(offset, 1.0) * 10
+            if offset != 9.5:   # 9.5: growth ~ 91 +- row noise, either route
+                assert in_place == (not weighted and offset < 30)
+            tol = 1e-12 if in_place else 1e-13
+            assert float(rel_err(K, ref.astype(float))) < tol
+            if in_place:   # the means come from the caller's next pass
+                assert np.isnan(m).all()
+            else:
+                assert float(np.abs(m - mL).max()) < 1e-15 * max(offset, 1.0) * 10
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)

@@ -30,7 +30,7 @@ All loops and BLAS/LAPACK calls (``scipy.linalg.cython_blas`` /
 
 import numpy as np
 
-from libc.math cimport sqrt
+from libc.math cimport NAN, sqrt
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport dgemm, dsyrk
 from scipy.linalg.cython_lapack cimport dlansy, dpocon, dpotrf, dpotrs, dsyevd
@@ -236,11 +236,20 @@ cdef void _recentre_cols(double *buf, bint c_order, Py_ssize_t n,
 
 
 cdef void _symmetrize_upper(double *A, Py_ssize_t n) noexcept nogil:
-    """Copy the upper triangle of the column-major n x n A to its lower one."""
-    cdef Py_ssize_t i, j
-    for j in range(n):
-        for i in range(j + 1, n):
-            A[i + j * n] = A[j + i * n]
+    """Copy the upper triangle of the column-major n x n A to its lower one
+    (in 64 x 64 tiles, so both the read and the write stay in cache)."""
+    cdef Py_ssize_t i, j, ib, jb = 0, ie, je, i_start
+    while jb < n:
+        je = jb + 64 if jb + 64 < n else n
+        ib = jb
+        while ib < n:
+            ie = ib + 64 if ib + 64 < n else n
+            for j in range(jb, je):
+                i_start = ib if ib > j + 1 else j + 1
+                for i in range(i_start, ie):
+                    A[i + j * n] = A[j + i * n]
+            ib = ie
+        jb = je
 
 
 # --------------------------------------------------------------------------
@@ -526,47 +535,123 @@ def gram_primal(const double[:, :] X, bint c_order, const double[::1, :] Y,
 # dual: kernel (X - 1 m^T)(X - 1 m^T)^T and (X - 1 m^T)^T U
 # --------------------------------------------------------------------------
 
+cdef bint _rows_offset_dominated(const double *X, bint c_order, Py_ssize_t n,
+                                 Py_ssize_t p, Py_ssize_t rows) noexcept nogil:
+    """Whether, on the first ``rows`` (<= 64) rows, some row's squared norm
+    exceeds CANCEL_MAX times its squared distance to their mean: a cheap
+    look-ahead of the exact check made after the in-place kernel pass."""
+    cdef Py_ssize_t i, j
+    cdef double mj, d, x
+    cdef double[64] norm2
+    cdef double[64] dist2
+    if rows > 64:
+        rows = 64
+    for i in range(rows):
+        norm2[i] = 0.0
+        dist2[i] = 0.0
+    for j in range(p):
+        mj = 0.0
+        for i in range(rows):
+            mj += X[i * p + j] if c_order else X[i + j * n]
+        mj /= rows
+        for i in range(rows):
+            x = X[i * p + j] if c_order else X[i + j * n]
+            d = x - mj
+            norm2[i] += x * x
+            dist2[i] += d * d
+    for i in range(rows):
+        if norm2[i] > CANCEL_MAX * dist2[i] and norm2[i] > 0.0:
+            return True
+    return False
+
+
 def kernel_dual(const double[:, :] X, bint c_order, const double[::1] sw,
                 bint center, double[::1] m, double[::1, :] K):
     """Centred linear kernel ``K = (X - 1 m^T)(X - 1 m^T)^T`` (unweighted).
 
-    ``m`` is filled with the ``sw``-weighted column means when ``center``
-    (each column block holds whole columns, so its means are exact), zeros
+    ``m`` receives the ``sw``-weighted column means when ``center``, zeros
     otherwise. Weights enter only through ``m``: the caller scales ``K`` by
-    ``sqrt(s_i s_j)`` if it needs the weighted kernel. Accumulated by dsyrk
-    on column blocks; without centring dsyrk runs on X directly.
+    ``sqrt(s_i s_j)`` if it needs the weighted kernel.
+
+    Two routes, as for the primal Gram. Unweighted data whose rows are not
+    dominated by the column offsets use X in place: one dsyrk on X itself,
+    then the centring ``H K H`` (``H = I - 1 1^T / n``) from the kernel
+    alone, since ``X m = K 1 / n`` and ``m.m = 1^T K 1 / n^2``. The growth
+    of each diagonal entry by the offsets is checked and the kernel is
+    recomputed through the scratch buffer if it exceeds CANCEL_MAX. On this
+    route ``m`` is not computed (NaN on return): the caller gets it from its
+    next pass over X (``xt_dot_centred`` with a column of ones). Otherwise
+    (weights, large offsets) each column block is centred exactly (two-pass
+    means) in the scratch buffer. Without centring dsyrk runs on X directly.
+
+    Returns
+    -------
+    s_sum : float
+    in_place : bool
+        Whether the in-place route was used.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
     cdef const double *Xp = &X[0, 0]
     cdef const double *s = &sw[0] if sw.shape[0] > 0 else NULL
     cdef double *Kp = &K[0, 0]
     cdef double *mp = &m[0]
-    cdef Py_ssize_t pb = dual_block_cols(n, p), j0, k, i
-    cdef double[::1] buf_arr
-    cdef double[::1] delta_arr = np.zeros(pb)
+    cdef Py_ssize_t pb = dual_block_cols(n, p), j0, k, i, j
+    cdef double[::1] buf_arr = None
+    cdef double[::1] delta_arr = None
+    cdef double[::1] u_arr = np.zeros(n)
+    cdef double *u = &u_arr[0]
     cdef double *buf = NULL
-    cdef double *delta = &delta_arr[0]
+    cdef double *delta = NULL
     cdef int n_ = <int>n, p_ = <int>p, pb_
-    cdef double one = 1.0, zero = 0.0, s_sum = 0.0
+    cdef double one = 1.0, zero = 0.0, s_sum = 0.0, mm, kc, t
     cdef char uplo = b'U'
     cdef char tn = b'N'
     cdef char tt = b'T'
-    if center:
-        buf_arr = np.empty(n * pb)
-        buf = &buf_arr[0]
+    cdef bint in_place = center and s == NULL
     with nogil:
         if s != NULL:
             for i in range(n):
                 s_sum += s[i]
         else:
             s_sum = <double>n
-        if not center:
+        if in_place:
+            in_place = not _rows_offset_dominated(Xp, c_order, n, p, n)
+        if not center or in_place:
             memset(mp, 0, p * sizeof(double))
             if c_order:
                 dsyrk(&uplo, &tt, &n_, &p_, &one, <double *>Xp, &p_, &zero, Kp, &n_)
             else:
                 dsyrk(&uplo, &tn, &n_, &p_, &one, <double *>Xp, &n_, &zero, Kp, &n_)
-        else:
+        if in_place:
+            # u = K 1 / n = X m (from the upper triangle), mm = m.m
+            for j in range(n):
+                t = 0.0
+                for i in range(j):
+                    t += Kp[i + j * n]
+                    u[i] += Kp[i + j * n]
+                u[j] += t + Kp[j + j * n]
+            mm = 0.0
+            for i in range(n):
+                u[i] /= n
+                mm += u[i]
+            mm /= n
+            for i in range(n):
+                kc = Kp[i + i * n] - 2.0 * u[i] + mm
+                if Kp[i + i * n] > CANCEL_MAX * kc and Kp[i + i * n] > 0.0:
+                    in_place = False
+                    break
+            if in_place:
+                for j in range(n):
+                    for i in range(j + 1):
+                        Kp[i + j * n] -= u[i] + u[j] - mm
+                for j in range(p):
+                    mp[j] = NAN
+    if center and not in_place:
+        buf_arr = np.empty(n * pb)
+        delta_arr = np.zeros(pb)
+        buf = &buf_arr[0]
+        delta = &delta_arr[0]
+        with nogil:
             memset(Kp, 0, n * n * sizeof(double))
             j0 = 0
             while j0 < p:
@@ -583,8 +668,9 @@ def kernel_dual(const double[:, :] X, bint c_order, const double[::1] sw,
                 else:
                     dsyrk(&uplo, &tn, &n_, &pb_, &one, buf, &n_, &one, Kp, &n_)
                 j0 += k
+    with nogil:
         _symmetrize_upper(Kp, n)
-    return s_sum
+    return s_sum, bool(in_place)
 
 
 def xt_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,

@@ -19,6 +19,7 @@ Many alphas share one eigendecomposition ``G = V diag(e) V^T`` (or of
 decomposition (see ``loo_primal``/``loo_dual``).
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -96,7 +97,8 @@ class RidgeProblem:
             side = "primal" if self.n >= self.p else "dual"
         self.side = side
         self.finite_checked = bool(finite_checked)
-        self.x_mean = None
+        self.kernel_in_place = False  # offsets small: X used without centring
+        self._x_mean = None
         self.y_mean = None
         self.s_sum = None
         # primal
@@ -106,6 +108,22 @@ class RidgeProblem:
         self.K = None          # weighted centred kernel K~
         self.Yt = None         # y~ = S^(1/2) (Y - ybar)
         self.K_zero_rows = None  # unweighted kernel rows of zero-weight samples
+
+    @property
+    def x_mean(self):
+        """Weighted column means of X (zeros without intercept).
+
+        The in-place kernel route does not need them to build the kernel;
+        they are then taken from the next pass over X (``coef_from_dual``)
+        or, if asked for before, computed here by one pass.
+        """
+        if self._x_mean is None and self.kernel_in_place:
+            self._x_mean = np.asarray(self.X.mean(axis=0))
+        return self._x_mean
+
+    @x_mean.setter
+    def x_mean(self, value):
+        self._x_mean = value
 
     # ------------------------------------------------------------------
     # building the normal equations
@@ -124,7 +142,10 @@ class RidgeProblem:
         if self.finite_checked:
             return
         M = self.G if self.side == "primal" else self.K   # K unweighted here
-        if not (np.isfinite(np.diagonal(M)).all() and np.isfinite(self.x_mean).all()):
+        # the diagonal holds sums of squares (>= 0): its sum is finite iff
+        # every entry is; a NaN mean makes the other sum NaN
+        means = 0.0 if self._x_mean is None else float(self._x_mean.sum())
+        if not math.isfinite(float(np.trace(M)) + means):
             check_finite_X(self.X)   # raises the NaN / infinity message
             raise ValueError(
                 "X has entries so large that X^T X overflows float64: rescale "
@@ -182,9 +203,9 @@ class RidgeProblem:
         if not self.sparse:
             K = np.empty((n, n), order="F")
             m = np.empty(p)
-            _rf.kernel_dual(self.X, self.c_order,
-                            np.empty(0) if self.sw is None else self.sw,
-                            self.fit_intercept, m, K)
+            _, self.kernel_in_place = _rf.kernel_dual(
+                self.X, self.c_order, np.empty(0) if self.sw is None else self.sw,
+                self.fit_intercept, m, K)
         else:
             X = self.X
             K = np.asfortranarray(_dense(X @ X.T))
@@ -196,7 +217,7 @@ class RidgeProblem:
                 K += m @ m
             else:
                 m = np.zeros(p)
-        self.K, self.x_mean = K, m
+        self.K, self.x_mean = K, (None if self.kernel_in_place else m)
         self._verify_finite()        # before any arithmetic on K
         raw = np.array(K, order="F") if keep_raw else None
         if self.fit_intercept:
@@ -214,7 +235,7 @@ class RidgeProblem:
         else:
             Yt = self.Y - ybar
         self.K, self.Yt = K, np.asfortranarray(Yt)
-        self.x_mean, self.y_mean, self.s_sum = m, ybar, s_sum
+        self.y_mean, self.s_sum = ybar, s_sum
         return raw
 
     # ------------------------------------------------------------------
@@ -229,6 +250,21 @@ class RidgeProblem:
                 W -= np.outer(self.x_mean, U.sum(axis=0))
             return W
         out = np.empty((self.p, U.shape[1]), order="F")
+        if self.kernel_in_place:
+            # offsets were found small against the spread (the kernel's own
+            # check): X^T U - m (1^T U) loses no more than the kernel did.
+            # One pass gives X^T [U, 1], hence also the means if still unknown.
+            k = U.shape[1]
+            U1 = np.empty((self.n, k + 1), order="F")
+            U1[:, :k] = U
+            U1[:, k] = 1.0
+            out1 = np.empty((self.p, k + 1), order="F")
+            _rf.xt_dot_centred(self.X, self.c_order, np.zeros(self.p), False, U1, out1)
+            if self._x_mean is None:
+                self._x_mean = out1[:, k] / self.n
+            out = np.asfortranarray(out1[:, :k])
+            out -= np.outer(self._x_mean, U.sum(axis=0))
+            return out
         _rf.xt_dot_centred(self.X, self.c_order, self.x_mean, self.fit_intercept, U, out)
         return out
 
@@ -268,7 +304,7 @@ class RidgeProblem:
                     A -= d
                     mean += d
             means.append(mean)
-        if self.x_mean is None:
+        if self._x_mean is None:
             self.x_mean, self.y_mean = means
             self.s_sum = s_sum
         if self.sw is not None:
@@ -293,10 +329,10 @@ def _dense(M):
 
 def _groups(alphas):
     """Target indices grouped by equal alpha (one factorisation per group)."""
-    uniq = np.unique(alphas)
-    if uniq.size == 1:
-        return [(float(uniq[0]), None)]
-    return [(float(a), np.flatnonzero(alphas == a)) for a in uniq]
+    first = float(alphas[0])
+    if alphas.size == 1 or bool((alphas == first).all()):
+        return [(first, None)]
+    return [(float(a), np.flatnonzero(alphas == a)) for a in np.unique(alphas)]
 
 
 def _cholesky_groups(A, B, alphas):
@@ -305,16 +341,17 @@ def _cholesky_groups(A, B, alphas):
     Returns (X, worst_rcond) or (None, (info, rcond, alpha)) when a system
     is not numerically positive definite.
     """
-    out = np.empty(B.shape, order="F")
     work = np.empty(A.shape, order="F")
+    groups = _groups(alphas)
+    out = None if groups[0][1] is None else np.empty(B.shape, order="F")
     worst = np.inf
-    for alpha, idx in _groups(alphas):
+    for alpha, idx in groups:
         rhs = np.array(B if idx is None else B[:, idx], order="F")
         info, rcond = _rf.cholesky_solve(A, alpha, rhs, work)
         if info != 0 or rcond < RCOND_MIN:
             return None, (info, rcond, alpha)
         if idx is None:
-            out[:] = rhs
+            out = rhs
         else:
             out[:, idx] = rhs
         worst = min(worst, rcond)
