@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._exceptions import not_fitted_error
-from ._validation import check_X, check_sample_weight, feature_names_of
+from ._validation import check_X, check_sample_weight, check_y, feature_names_of
 
 __all__ = ["BaseEstimator", "RegressorMixin", "LinearModel"]
 
@@ -150,8 +150,8 @@ class RegressorMixin:
         score : float
             ``1 - SS_res / SS_tot``, averaged uniformly over targets.
         """
-        y = np.asarray(y, dtype=np.float64)
         pred = self.predict(X)
+        y = check_y(y, np.shape(pred)[0], estimator=type(self).__name__)
         y2 = y.reshape(len(y), -1)
         pred2 = np.asarray(pred).reshape(len(y), -1)
         sw = check_sample_weight(sample_weight, len(y))

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from ._base import LinearModel
 from ._solvers import make_design, solve_enet
 from ._validation import (
+    check_bool,
     check_penalty_factor,
     check_sample_weight,
     check_scalar,
@@ -126,6 +127,8 @@ class ElasticNet(LinearModel):
         check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
+        for flag in ("fit_intercept", "positive", "warm_start", "copy_X"):
+            check_bool(getattr(self, flag), flag)
         if self.selection not in ("cyclic", "random"):
             raise ValueError(
                 f"selection should be either 'random' or 'cyclic', got {self.selection!r}."

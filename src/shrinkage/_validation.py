@@ -16,6 +16,7 @@ __all__ = [
     "check_finite_X",
     "check_X_y",
     "check_sample_weight",
+    "check_bool",
     "check_scalar",
     "check_penalty_factor",
     "feature_names_of",
@@ -49,15 +50,34 @@ def _to_float_array(value, name, ensure_2d):
     # pandas extension dtypes and DataFrames go through __array__.
     arr = np.asarray(value)
     if arr.dtype.kind == "c":
-        raise ValueError(f"Complex data not supported: {name} has dtype {arr.dtype}.")
+        raise ValueError(
+            f"Complex data not supported: {name} has dtype {arr.dtype}; pass "
+            f"real numbers (e.g. the real part, {name}.real)."
+        )
     if arr.dtype.kind in "USV":
         raise TypeError(
             f"{name} must contain numbers, got dtype {arr.dtype}: encode "
             "strings or categories numerically first."
         )
     if arr.dtype.kind == "O":
-        # Raises TypeError/ValueError naming the offending element.
-        arr = arr.astype(np.float64)
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            # pandas nullable dtypes (Float64, Int64, boolean) hold pd.NA,
+            # which only pandas converts: to NaN, reported below as missing.
+            to_numpy = getattr(value, "to_numpy", None)
+            arr = None
+            if to_numpy is not None:
+                try:
+                    arr = np.asarray(to_numpy(dtype=np.float64, na_value=np.nan))
+                except (TypeError, ValueError):
+                    arr = None
+            if arr is None:
+                raise TypeError(
+                    f"{name} must contain only numbers, but converting it to "
+                    f"float64 failed ({exc}): encode strings or categories "
+                    "numerically first."
+                ) from exc
     elif arr.dtype != np.float64:
         arr = arr.astype(np.float64)
     return arr
@@ -75,7 +95,8 @@ def _check_finite(arr, name):
                 f"Input {name} contains NaN: impute or drop missing values first."
             )
         raise ValueError(
-            f"Input {name} contains infinity or a value too large for float64."
+            f"Input {name} contains infinity or a value too large for float64: "
+            "drop or clip those entries first."
         )
 
 
@@ -130,7 +151,7 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
     if arr.shape[1] < 1:
         raise ValueError(
             f"Found array with 0 feature(s) (shape={arr.shape}) while a "
-            "minimum of 1 is required."
+            "minimum of 1 is required: X needs at least one column."
         )
     if ensure_finite:
         _check_finite(arr, "X")
@@ -147,7 +168,8 @@ def _check_min_samples(shape, min_samples):
     if shape[0] < min_samples:
         raise ValueError(
             f"Found array with {shape[0]} sample(s) (shape={tuple(shape)}) "
-            f"while a minimum of {min_samples} is required."
+            f"while a minimum of {min_samples} is required: X needs at least "
+            f"{min_samples} row(s)."
         )
 
 
@@ -244,6 +266,13 @@ def check_penalty_factor(penalty_factor, n_features):
     if np.any(pf < 0):
         raise ValueError("penalty_factor must be >= 0 (0 leaves a feature unpenalised).")
     return np.array(pf, dtype=np.float64, copy=True)
+
+
+def check_bool(value, name):
+    """Check a boolean hyper-parameter (bool or NumPy bool); return a bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool (True or False), got {value!r}.")
+    return bool(value)
 
 
 def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None,
