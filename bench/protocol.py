@@ -428,6 +428,8 @@ def measure(candidates, evaluate, *, repeats=5, target=TARGET, min_time=0.02, bu
         results[c.name] = m
         if reference.key is not None and m.subopt == math.inf:
             m.note = "chose a different model (alpha_) than the reference"
+        elif reference.key is not None and m.default_subopt == math.inf:
+            m.note = "at its default tol, chose a different model (alpha_) than the reference"
 
     progress(f"timing {len(runs)} runs x {repeats} alternating rounds")
     timings = time_alternating(runs, repeats, min_time=min_time, single_estimates=estimates,

@@ -186,28 +186,30 @@ def write_chart(rows, path, title="", baseline="sklearn"):
     if not groups or not solvers:
         return "no chart: nothing to compare against " + baseline
     by = {(r["problem"], r["task"], r["solver"]): r for r in rows}
+    present = {g: [s for s in solvers if (*g, s) in by] for g in groups}
     fig, axes = plt.subplots(2, 1, figsize=(max(8, 0.9 * len(groups) + 3), 8.5), sharex=True)
     width = 0.8 / len(solvers)
     x = np.arange(len(groups))
+    colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(solvers)}
     modes = [("speedup", f"at equal precision (subopt ≤ 1e-6), vs {baseline}"),
              ("default_speedup", f"at each library's default tol, vs {baseline}")]
-    cmap = plt.get_cmap("tab10")
     for ax, (key, subtitle) in zip(axes, modes):
-        for i, s in enumerate(solvers):
-            vals = []
-            for g in groups:
-                r = by.get((*g, s))
-                v = r[key] if r is not None else math.nan
-                vals.append(v if v == v and v > 0 else math.nan)
-            pos = x - 0.4 + width * (i + 0.5)
-            bars = ax.bar(pos, vals, width, label=s, color=cmap(i % 10))
-            for b, v in zip(bars, vals):
-                if v == v:
-                    ax.annotate(f"{v:.2g}", (b.get_x() + b.get_width() / 2, v), ha="center",
-                                va="bottom", fontsize=7, rotation=90, xytext=(0, 2),
-                                textcoords="offset points")
+        labelled, top = set(), 1.0
+        for gi, g in enumerate(groups):
+            here = present[g]
+            for i, s in enumerate(here):  # the bars of a group, centred on it
+                v = by[(*g, s)][key]
+                if not (v == v and v > 0):
+                    continue
+                top = max(top, v)
+                pos = gi - width * len(here) / 2 + width * (i + 0.5)
+                ax.bar(pos, v, width, color=colours[s], label=None if s in labelled else s)
+                labelled.add(s)
+                ax.annotate(f"{v:.2g}", (pos, v), ha="center", va="bottom", fontsize=7,
+                            rotation=90, xytext=(0, 2), textcoords="offset points")
         ax.axhline(1.0, color="black", lw=0.8)
         ax.set_yscale("log")
+        ax.set_ylim(top=top * 4)
         ax.set_ylabel("speed-up (×, log scale)")
         ax.set_title(subtitle, fontsize=10)
         ax.grid(axis="y", which="both", alpha=0.3)
