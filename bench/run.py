@@ -134,6 +134,7 @@ def _run(args):
 
     pairs = [(prob, task) for prob in P.ALL_PROBLEMS for task in T.TASKS
              if T.TASK_FAMILY[task] == ("lasso" if prob in P.LASSO_PROBLEMS else "ridge")
+             and (task != "cv" or prob in T.CV_PROBLEMS)
              and _matches(args.only, prob, task)]
 
     if args.list:
