@@ -313,7 +313,10 @@ def test_alpha_zero_full_rank_is_ols():
 def test_singular_system_falls_back_with_warning(shape, sparse):
     n, p = shape
     X, y, _ = make_data(n, p)
-    X[:, 1] = X[:, 0]          # rank deficient (and p > n for the second shape)
+    if n >= p:
+        X[:, 1] = X[:, 0]      # duplicated feature: X^T X singular
+    else:
+        X[1] = X[0]            # duplicated sample: X X^T singular
     Xin = sp.csr_matrix(X) if sparse else X
     with pytest.warns(LinAlgWarning, match="LinearRegression"):
         model = Ridge(alpha=0.0).fit(Xin, y)
@@ -323,6 +326,23 @@ def test_singular_system_falls_back_with_warning(shape, sparse):
     w_ref = np.linalg.lstsq(Xc, y - y.mean(), rcond=None)[0]
     assert rel_err(model.coef_, w_ref) < 1e-8
     assert np.isfinite(model.intercept_)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_p_greater_than_n_at_zero_or_tiny_alpha(sparse, weighted):
+    # The centred kernel always has the intercept direction in its null
+    # space; it is lifted off zero (the right-hand side is orthogonal to it),
+    # so alpha = 0 gives the minimum-norm interpolant by Cholesky, no warning.
+    X, y, sw = make_data(15, 60)
+    sw = sw if weighted else None
+    Xin = sp.csr_matrix(X) if sparse else X
+    ref = LinearRegression().fit(X, y, sample_weight=sw)
+    for alpha in (0.0, 1e-12):
+        model = Ridge(alpha=alpha).fit(Xin, y, sample_weight=sw)   # warnings are errors
+        assert model.solver_ == "cholesky"
+        assert rel_err(model.coef_, ref.coef_) < 1e-8
+        np.testing.assert_allclose(model.predict(Xin), y, atol=1e-8)
 
 
 # ----------------------------------------------------------------------

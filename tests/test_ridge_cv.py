@@ -269,3 +269,11 @@ def test_bad_parameters(params, match):
     X, y, _ = make_data(20, 3)
     with pytest.raises(ValueError, match=match):
         RidgeCV(**params).fit(X, y)
+
+
+def test_leave_one_out_needs_two_samples():
+    X, y, _ = make_data(1, 3)
+    with pytest.raises(ValueError, match="1 sample"):
+        RidgeCV().fit(X, y)
+    model = RidgeCV().fit(*make_data(2, 3)[:2])   # two samples work
+    assert np.all(np.isfinite(model.coef_))

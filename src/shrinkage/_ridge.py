@@ -825,6 +825,11 @@ class RidgeCV(_MultiOutputTags, LinearModel):
     # leave-one-out ------------------------------------------------------
     def _fit_loo(self, X, y, Y, sw, alphas, scoring, was_1d):
         n, p = X.shape
+        if n < 2:
+            raise ValueError(
+                f"Leave-one-out cross-validation needs at least 2 samples, got "
+                f"n_samples = {n} (1 sample); fit Ridge with a chosen alpha instead."
+            )
         T = Y.shape[1]
         per_target = bool(self.alpha_per_target)
         side = "primal" if n > p else "dual"

@@ -839,11 +839,15 @@ def loo_primal_pass(const double[:, :] X, bint c_order, const double[::1] m,
 # --------------------------------------------------------------------------
 
 def cholesky_solve(const double[::1, :] A, double alpha, double[::1, :] B,
-                   double[::1, :] work):
-    """Solve ``(A + alpha I) X = B`` in place of B by Cholesky (potrf/potrs).
+                   double[::1, :] work, const double[::1] u=None, double kappa=0.0):
+    """Solve ``(A + alpha I + kappa u u^T) X = B`` in place of B by Cholesky.
 
-    ``A`` is symmetric (its upper triangle is read) and left unchanged;
-    ``work`` (same shape) receives the factor.
+    LAPACK potrf/potrs on the upper triangle; ``A`` is left unchanged and
+    ``work`` (same shape) receives the factor. The optional rank-one term
+    lifts a known null direction ``u`` of A (unit vector; the intercept
+    direction of a centred kernel) off zero: right-hand sides orthogonal to
+    ``u`` get the same solution, and the system stays well conditioned at
+    tiny or zero alpha.
 
     Returns
     -------
@@ -853,15 +857,26 @@ def cholesky_solve(const double[::1, :] A, double alpha, double[::1, :] B,
     rcond : float
         Reciprocal condition number estimate in the 1-norm (dpocon).
     """
-    cdef int n = <int>A.shape[0], nrhs = <int>B.shape[1], info = 0, i
-    cdef double anorm, rcond = 0.0
+    cdef int n = <int>A.shape[0], nrhs = <int>B.shape[1], info = 0
+    cdef Py_ssize_t i, j
+    cdef double anorm, rcond = 0.0, kui
     cdef double[::1] dwork = np.empty(3 * max(n, 1))
     cdef int[::1] iwork = np.empty(max(n, 1), dtype=np.intc)
     cdef double *W = &work[0, 0]
+    cdef const double *up = NULL
     cdef char uplo = b'U'
     cdef char one_norm = b'1'
+    if u is not None and kappa != 0.0:
+        if u.shape[0] != n:
+            raise ValueError("u must have one entry per row of A")
+        up = &u[0]
     with nogil:
         memcpy(W, &A[0, 0], <size_t>n * n * sizeof(double))
+        if up != NULL:
+            for j in range(n):
+                kui = kappa * up[j]
+                for i in range(j + 1):
+                    W[i + j * n] += kui * up[i]
         for i in range(n):
             W[i + i * n] += alpha
         anorm = dlansy(&one_norm, &uplo, &n, W, &n, &dwork[0])

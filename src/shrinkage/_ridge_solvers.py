@@ -312,6 +312,13 @@ class RidgeProblem:
             Y *= self.sqrt_sw[:, None]
         return X, Y
 
+    def intercept_direction(self):
+        """Unit vector ``S^(1/2) 1 / ||S^(1/2) 1||`` (None without intercept)."""
+        if not self.fit_intercept:
+            return None
+        sq = self.sqrt_sw if self.sw is not None else np.ones(self.n)
+        return sq / np.linalg.norm(sq)
+
     def intercept(self, W):
         """``ybar - m.W`` per target; W is (p, n_targets)."""
         if not self.fit_intercept:
@@ -335,19 +342,26 @@ def _groups(alphas):
     return [(float(a), np.flatnonzero(alphas == a)) for a in np.unique(alphas)]
 
 
-def _cholesky_groups(A, B, alphas):
+def _cholesky_groups(A, B, alphas, u=None):
     """Solve ``(A + alpha_t I) x_t = b_t`` per column; None if ill-posed.
+
+    ``u``: a known unit null vector of A orthogonal to every ``b_t`` (the
+    intercept direction of the centred kernel); it is lifted off zero by a
+    rank-one term, which leaves the solutions unchanged.
 
     Returns (X, worst_rcond) or (None, (info, rcond, alpha)) when a system
     is not numerically positive definite.
     """
+    kappa = 0.0
+    if u is not None:
+        kappa = max(float(np.trace(A)) / A.shape[0], np.finfo(np.float64).tiny)
     work = np.empty(A.shape, order="F")
     groups = _groups(alphas)
     out = None if groups[0][1] is None else np.empty(B.shape, order="F")
     worst = np.inf
     for alpha, idx in groups:
         rhs = np.array(B if idx is None else B[:, idx], order="F")
-        info, rcond = _rf.cholesky_solve(A, alpha, rhs, work)
+        info, rcond = _rf.cholesky_solve(A, alpha, rhs, work, u, kappa)
         if info != 0 or rcond < RCOND_MIN:
             return None, (info, rcond, alpha)
         if idx is None:
@@ -396,7 +410,10 @@ def solve_ridge(prob, alphas, solver="cholesky", warn=True):
     if prob.side == "primal":
         W, detail = _cholesky_groups(prob.G, prob.Q, alphas)
     else:
-        C, detail = _cholesky_groups(prob.K, prob.Yt, alphas)
+        # with an intercept, K~ has the null vector u = S^(1/2) 1 / ||.||,
+        # orthogonal to y~: lift it so that tiny (or zero, p > n) alphas
+        # stay well conditioned
+        C, detail = _cholesky_groups(prob.K, prob.Yt, alphas, prob.intercept_direction())
         W = None if C is None else prob.coef_from_dual(C)
     if W is not None:
         return W, "cholesky"
