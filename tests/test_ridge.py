@@ -455,3 +455,68 @@ def test_bad_data():
         ridge_path(X, y, [1.0, -1.0])
     with pytest.raises(ValueError, match="at least one"):
         ridge_path(X, y, [])
+
+
+# ----------------------------------------------------------------------
+# accepted input kinds, pickling
+# ----------------------------------------------------------------------
+
+def _estimators():
+    from shrinkage import RidgeCV
+    return [Ridge(alpha=0.3), Ridge(alpha=0.3, solver="svd"), RidgeCV(),
+            RidgeCV(cv=3), LinearRegression()]
+
+
+@pytest.mark.parametrize("kind", ["float32", "int", "bool", "list", "memmap",
+                                  "pandas", "strided", "readonly", "fortran"])
+@pytest.mark.parametrize("shape", [(60, 5), (8, 30)], ids=str)
+def test_input_kinds_give_the_float64_answer(kind, shape, tmp_path):
+    rng = np.random.default_rng(9)
+    n, p = shape
+    X64 = rng.integers(0, 2, (n, p)).astype(float) if kind == "bool" else np.round(
+        rng.standard_normal((n, p)) * 4)
+    y = rng.standard_normal(n)
+    if kind == "float32":
+        Xin = X64.astype(np.float32)
+    elif kind == "int":
+        Xin = X64.astype(np.int64)
+    elif kind == "bool":
+        Xin = X64.astype(bool)
+    elif kind == "list":
+        Xin = X64.tolist()
+    elif kind == "memmap":
+        Xin = np.lib.format.open_memmap(tmp_path / "X.npy", mode="w+", dtype=np.float64,
+                                        shape=X64.shape)
+        Xin[:] = X64
+        Xin.flush()
+        Xin = np.load(tmp_path / "X.npy", mmap_mode="r")
+    elif kind == "pandas":
+        import pandas as pd
+        Xin = pd.DataFrame(X64, columns=[f"f{j}" for j in range(p)])
+    elif kind == "strided":
+        big = np.zeros((n, 2 * p))
+        big[:, ::2] = X64
+        Xin = big[:, ::2]
+    elif kind == "readonly":
+        Xin = X64.copy()
+        Xin.setflags(write=False)
+    else:
+        Xin = np.asfortranarray(X64)
+    for est in _estimators():
+        ref = type(est)(**est.get_params()).fit(X64, y)
+        got = est.fit(Xin, y)
+        assert rel_err(got.coef_, ref.coef_) < 1e-12
+        assert rel_err(got.predict(Xin), ref.predict(X64)) < 1e-12
+        if kind == "pandas":
+            assert list(got.feature_names_in_) == [f"f{j}" for j in range(p)]
+
+
+def test_pickle_round_trip_and_determinism():
+    import pickle
+    X, y, sw = make_data(40, 6, n_targets=2)
+    for est in _estimators():
+        a = est.fit(X, y, sample_weight=sw)
+        b = pickle.loads(pickle.dumps(a))
+        np.testing.assert_array_equal(a.predict(X), b.predict(X))
+        c = type(est)(**est.get_params()).fit(X, y, sample_weight=sw)
+        np.testing.assert_array_equal(a.coef_, c.coef_)
