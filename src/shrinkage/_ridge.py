@@ -30,7 +30,7 @@ from ._ridge_solvers import (
     solve_ridge,
     symmetric_eigh,
 )
-from ._validation import check_sample_weight, check_scalar, check_X, check_X_y
+from ._validation import check_sample_weight, check_scalar, check_X_y
 
 __all__ = ["Ridge", "RidgeCV", "LinearRegression", "ridge_path"]
 
