@@ -181,6 +181,14 @@ def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
                        lazy_stats=lazy_stats)
 
 
+def _target_scale(yc):
+    """1.0, or max|yc| when ||yc||^2 could leave float64's range."""
+    top = float(np.max(np.abs(yc))) if yc.size else 0.0
+    if top > 1e100 or 0.0 < top < 1e-100:
+        return top
+    return 1.0
+
+
 def _seed_from(random_state):
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(1, 2**31 - 1))
@@ -223,12 +231,20 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     for k in range(n_targets):
         yc = Yc[:, k]
         w = np.ascontiguousarray(coef[k])
+        # Targets near the ends of float64 would overflow ||y||^2: solve the
+        # problem for y / c instead, which is exact (y = c y', w = c w' turns
+        # the objective into c^2 times the one with l1 / c and the same l2).
+        scale = _target_scale(yc)
+        l1k = l1 / scale
+        if scale != 1.0:
+            yc = yc / scale
+            w /= scale
         if isinstance(design, SparseDesign):
             yy = design.weighted_sq_norm(yc)
             gap, it = _cd_dense.enet_naive_csc(
                 design.data, design.indices, design.indptr, n, yc, design.sw,
                 design.x_mean, design.sq_norms, pf, w, residual, correlations,
-                candidates, l1, l2, positive, tol * yy, max_iter, random, seed,
+                candidates, l1k, l2, positive, tol * yy, max_iter, random, seed,
                 screen)
         elif design.method == "naive":
             yy = design.weighted_sq_norm(yc)
@@ -240,14 +256,17 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                     stats = 1 if design.fit_intercept else 2
             gap, it = _cd_dense.enet_naive(
                 design.X, yc, design.sw, design.x_mean, design.sq_norms, pf,
-                w, residual, correlations, candidates, l1, l2, positive,
+                w, residual, correlations, candidates, l1k, l2, positive,
                 tol * yy, max_iter, random, seed, screen, stats)
             design.stats_ready = True
         else:
             yy = _cd_dense.gram_correlations(design.cache, yc, q)
             gap, it = _cd_dense.enet_gram(
                 design.cache, q, yy, design.sq_norms, pf, w, correlations,
-                candidates, l1, l2, positive, tol * yy, max_iter, random, seed)
+                candidates, l1k, l2, positive, tol * yy, max_iter, random, seed)
+        w *= scale
+        gap *= scale * scale
+        yy *= scale * scale
         coef[k] = w
         gaps[k] = gap / n
         n_iters[k] = it
