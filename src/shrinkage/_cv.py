@@ -32,7 +32,9 @@ from ._path import (
 )
 from ._solvers import DenseDesign, _seed_from, choose_method, solve_enet
 from ._validation import (
+    check_bool,
     check_penalty_factor,
+    check_precompute,
     check_sample_weight,
     check_scalar,
     check_X_y,
@@ -293,6 +295,8 @@ class ElasticNetCV(LinearModel):
         check_scalar(self.eps, "eps", low=0.0, include_low=False)
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.positive, "positive")
         if self.selection not in ("cyclic", "random"):
             raise ValueError(
                 f"selection should be either 'random' or 'cyclic', got {self.selection!r}.")
@@ -304,6 +308,7 @@ class ElasticNetCV(LinearModel):
         X, y = check_X_y(X, y, estimator=name)
         y = _single_target(y, name)
         n, p = X.shape
+        check_precompute(self.precompute, p)
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
         positive = bool(self.positive)

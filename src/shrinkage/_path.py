@@ -31,7 +31,12 @@ import scipy.optimize
 from . import _cd_dense
 from ._exceptions import ConvergenceWarning
 from ._solvers import DenseDesign, _seed_from, choose_method
-from ._validation import check_penalty_factor, check_sample_weight, check_X_y
+from ._validation import (
+    check_penalty_factor,
+    check_sample_weight,
+    check_scalar,
+    check_X_y,
+)
 
 __all__ = ["enet_path", "lasso_path"]
 
@@ -406,6 +411,8 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         raise ValueError(f"eps must be > 0, got {eps!r}.")
     if selection not in ("cyclic", "random"):
         raise ValueError(f"selection should be either 'random' or 'cyclic', got {selection!r}.")
+    check_scalar(tol, "tol", low=0.0)
+    check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1)
     multi_output = y.ndim > 1
     Y = y.reshape(n, -1)
     n_targets = Y.shape[1]
@@ -433,7 +440,12 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
                 "Please supply a grid by providing the 'alphas' argument.")
         free = pf is not None and np.any(pf == 0)
         if Xy is not None and not free:
-            c0 = np.asarray(Xy, dtype=np.float64).reshape(p, -1)
+            c0 = np.asarray(Xy, dtype=np.float64)
+            if c0.shape not in ((p,), (p, n_targets)):
+                raise ValueError(
+                    f"Xy must have shape ({p},) or ({p}, {n_targets}) (X.T @ y), "
+                    f"got shape {c0.shape}.")
+            c0 = c0.reshape(p, -1)
         else:
             c0 = np.column_stack([_lambda_max_correlations(design, Yc[:, k], pf, positive)
                                   for k in range(n_targets)])
@@ -442,7 +454,12 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     random = selection == "random"
     seed = _seed_from(random_state) if random else 1
     if coef_init is not None:
-        W0 = np.asarray(coef_init, dtype=np.float64).reshape(n_targets, p)
+        W0 = np.asarray(coef_init, dtype=np.float64)
+        if W0.size != n_targets * p or W0.ndim > 2:
+            raise ValueError(
+                f"coef_init must have shape ({p},) or ({n_targets}, {p}), got "
+                f"shape {W0.shape}.")
+        W0 = W0.reshape(n_targets, p)
     else:
         W0 = [None] * n_targets
 

@@ -24,7 +24,14 @@ from ._base import LinearModel
 from ._cv import _n_workers, _single_target, check_cv_folds
 from ._path import _alpha_grid_from, _alpha_max, _lambda_max_correlations, _solve_path
 from ._solvers import DenseDesign, _seed_from, choose_method, solve_enet
-from ._validation import check_penalty_factor, check_sample_weight, check_scalar, check_X_y
+from ._validation import (
+    check_bool,
+    check_penalty_factor,
+    check_precompute,
+    check_sample_weight,
+    check_scalar,
+    check_X_y,
+)
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV"]
 
@@ -140,6 +147,8 @@ class RelaxedLasso(LinearModel):
         gamma = float(_check_gammas(self.gamma)[0])
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.positive, "positive")
         X_raw = X
         X, y = check_X_y(X, y, estimator=name)
         y = _single_target(y, name)
@@ -292,10 +301,13 @@ class RelaxedLassoCV(LinearModel):
         check_scalar(self.eps, "eps", low=0.0, include_low=False)
         check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.positive, "positive")
         X_raw = X
         X, y = check_X_y(X, y, estimator=name)
         y = _single_target(y, name)
         n, p = X.shape
+        check_precompute(self.precompute, p)
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
         positive = bool(self.positive)

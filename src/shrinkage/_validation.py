@@ -268,6 +268,28 @@ def check_penalty_factor(penalty_factor, n_features):
     return np.array(pf, dtype=np.float64, copy=True)
 
 
+def check_precompute(precompute, n_features):
+    """Check ``precompute``: 'auto', a bool, or a (p, p) Gram; return it.
+
+    Estimators that cross-validate build each fold's Gram themselves, so a
+    given matrix only has to have the right shape to be accepted there.
+    """
+    if isinstance(precompute, str):
+        if precompute != "auto":
+            raise ValueError(
+                "precompute must be 'auto', True, False or a Gram matrix, got "
+                f"{precompute!r}.")
+        return precompute
+    if isinstance(precompute, (bool, np.bool_)):
+        return bool(precompute)
+    shape = np.shape(precompute)
+    if shape != (n_features, n_features):
+        raise ValueError(
+            f"precompute: the Gram matrix must have shape ({n_features}, "
+            f"{n_features}), got {shape}.")
+    return precompute
+
+
 def check_bool(value, name):
     """Check a boolean hyper-parameter (bool or NumPy bool); return a bool."""
     if not isinstance(value, (bool, np.bool_)):
