@@ -405,10 +405,16 @@ cdef (double, int) _naive_solve(
     return G.gap, n_iter
 
 
-cdef tuple _run_naive(NaiveProblem *P, const int[::1] candidates,
-                      double[::1] correlations, double tol, int max_iter,
-                      bint random, unsigned int seed, bint screen, int stats):
-    """Allocate the workspace, check the arguments, run the driver."""
+cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
+                      const double[::1] sw, double[::1] x_mean,
+                      double[::1] sq_norms, const double[::1] penalty_factor,
+                      double[::1] w, double[::1] residual,
+                      double[::1] correlations, const int[::1] candidates,
+                      double l1, double l2, bint positive, double tol,
+                      int max_iter, bint random, unsigned int seed, bint screen,
+                      int stats):
+    """Complete the problem (the fields shared by dense and CSC data),
+    allocate the workspace, check the arguments, run the driver."""
     cdef Py_ssize_t n_cand = candidates.shape[0], j
     cdef int[::1] work = np.empty(max(n_cand, 1), dtype=np.intc)
     cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
@@ -420,6 +426,17 @@ cdef tuple _run_naive(NaiveProblem *P, const int[::1] candidates,
     cdef int n_iter
     if P.n == 0 or P.p == 0 or n_cand == 0:
         return 0.0, 0
+    P.yc = &yc[0]
+    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
+    P.x_mean = &x_mean[0]
+    P.h = &sq_norms[0]
+    P.pf = &penalty_factor[0]
+    P.w = &w[0]
+    P.r = &residual[0]
+    P.shift = 0.0
+    P.l1 = l1
+    P.l2 = l2
+    P.positive = positive
     if max_iter < 1:
         raise ValueError("max_iter must be >= 1")
     if stats and (n_cand != P.p or random or P.sparse):
@@ -486,19 +503,9 @@ def enet_naive(
         return 0.0, 0
     P.sparse = False
     P.X = &X[0, 0]
-    P.yc = &yc[0]
-    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
-    P.x_mean = &x_mean[0]
-    P.h = &sq_norms[0]
-    P.pf = &penalty_factor[0]
-    P.w = &w[0]
-    P.r = &residual[0]
-    P.shift = 0.0
-    P.l1 = l1
-    P.l2 = l2
-    P.positive = positive
-    return _run_naive(&P, candidates, correlations, tol, max_iter, random,
-                      seed, screen, stats)
+    return _run_naive(&P, yc, sw, x_mean, sq_norms, penalty_factor, w,
+                      residual, correlations, candidates, l1, l2, positive,
+                      tol, max_iter, random, seed, screen, stats)
 
 
 enet_naive.__doc__ = ("Elastic-net coordinate descent with naive (residual) "
@@ -525,19 +532,9 @@ def enet_naive_csc(
     P.data = &data[0] if data.shape[0] > 0 else NULL
     P.indices = &indices[0] if indices.shape[0] > 0 else NULL
     P.indptr = &indptr[0]
-    P.yc = &yc[0]
-    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
-    P.x_mean = &x_mean[0]
-    P.h = &sq_norms[0]
-    P.pf = &penalty_factor[0]
-    P.w = &w[0]
-    P.r = &residual[0]
-    P.shift = 0.0
-    P.l1 = l1
-    P.l2 = l2
-    P.positive = positive
-    return _run_naive(&P, candidates, correlations, tol, max_iter, random,
-                      seed, screen, 0)
+    return _run_naive(&P, yc, sw, x_mean, sq_norms, penalty_factor, w,
+                      residual, correlations, candidates, l1, l2, positive,
+                      tol, max_iter, random, seed, screen, 0)
 
 
 enet_naive_csc.__doc__ = ("Elastic-net coordinate descent with naive updates "
