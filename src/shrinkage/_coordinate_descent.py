@@ -15,6 +15,7 @@ from ._solvers import make_design, solve_enet
 from ._validation import (
     check_bool,
     check_penalty_factor,
+    check_precompute,
     check_sample_weight,
     check_scalar,
     check_X_y,
@@ -207,12 +208,8 @@ class ElasticNet(LinearModel):
 
     def _check_gram(self, X, sw):
         """Validate a user Gram: the ``X^T diag(s) X`` of the data given."""
-        gram = np.asarray(self.precompute, dtype=np.float64)
-        p = X.shape[1]
-        if gram.shape != (p, p):
-            raise ValueError(
-                f"precompute: the Gram matrix must have shape ({p}, {p}), got {gram.shape}."
-            )
+        gram = np.asarray(check_precompute(self.precompute, X.shape[1]),
+                          dtype=np.float64)
         if not np.all(np.isfinite(gram)):
             raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
         s = np.ones(X.shape[0]) if sw is None else sw * (X.shape[0] / sw.sum())

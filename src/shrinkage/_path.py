@@ -33,6 +33,7 @@ from ._exceptions import ConvergenceWarning
 from ._solvers import DenseDesign, _seed_from, choose_method
 from ._validation import (
     check_penalty_factor,
+    check_precompute,
     check_sample_weight,
     check_scalar,
     check_X_y,
@@ -425,10 +426,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
 
     gram = None
     if not isinstance(precompute, (str, bool, np.bool_)):
-        gram = np.asarray(precompute, dtype=np.float64)
-        if gram.shape != (p, p):
-            raise ValueError(
-                f"precompute: the Gram matrix must have shape ({p}, {p}), got {gram.shape}.")
+        gram = np.asarray(check_precompute(precompute, p), dtype=np.float64)
     method = choose_method(n, p, precompute if gram is None else True, n_solves=n_solves)
     design = DenseDesign(X, sw, fit_intercept, method, gram=gram)
     y_mean, Yc = design.center_targets(Y)

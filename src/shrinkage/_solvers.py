@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from . import _cd_dense
 from ._exceptions import ConvergenceWarning
+from ._validation import check_precompute
 
 __all__ = ["DenseDesign", "SparseDesign", "make_design", "EnetSolution",
            "solve_enet", "choose_method"]
@@ -48,11 +49,8 @@ def choose_method(n_samples, n_features, precompute, n_solves=1):
     means few features; naive updates with active-set cycling touch only
     the active columns between the few full passes, which is cheaper.
     """
+    precompute = check_precompute(precompute, n_features)
     if isinstance(precompute, str):
-        if precompute != "auto":
-            raise ValueError(
-                f"precompute must be 'auto', True, False or a Gram matrix, got {precompute!r}."
-            )
         pays = n_features * _GRAM_SOLVES_PER_FEATURE <= n_solves
         return "gram" if n_samples >= n_features and pays else "naive"
     if isinstance(precompute, (bool, np.bool_)):
