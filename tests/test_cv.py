@@ -147,7 +147,47 @@ def test_path_attribute():
 
 
 @pytest.mark.parametrize("Estimator", [LassoCV, ElasticNetCV])
+def test_weights_equal_repeated_rows(Estimator):
+    # Integer weights == repeated rows, with each fold's weighted rows kept
+    # together (scikit-learn's check_sample_weight_equivalence, at a
+    # tolerance where both fits are certified).
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    rng = np.random.default_rng(7)
+    X, y = _data(40, 12, seed=7)
+    sw = rng.integers(0, 4, len(y))
+    Xr, yr = np.repeat(X, sw, axis=0), np.repeat(y, sw)
+    Xw, yw, sww = np.vstack([X, X, X]), np.tile(y, 3), np.concatenate([sw, np.ones(80)])
+    Xr, yr = np.vstack([Xr, X, X]), np.concatenate([yr, y, y])
+    groups_w = np.repeat([0, 1, 2], 40)
+    groups_r = np.concatenate([np.zeros(sw.sum()), np.repeat([1, 2], 40)])
+    cv_w = list(LeaveOneGroupOut().split(Xw, groups=groups_w))
+    cv_r = list(LeaveOneGroupOut().split(Xr, groups=groups_r))
+    a = Estimator(cv=cv_w, alphas=15, **TIGHT).fit(Xw, yw, sample_weight=sww)
+    b = Estimator(cv=cv_r, alphas=15, **TIGHT).fit(Xr, yr)
+    assert a.alpha_ == pytest.approx(b.alpha_, rel=1e-12)
+    np.testing.assert_allclose(a.mse_path_, b.mse_path_, rtol=1e-7)
+    np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=1e-7, atol=1e-9)
+
+
+# scikit-learn's check fits both models at the default tol=1e-4 and compares
+# predictions to rtol=1e-7, which only holds when the two fits follow
+# bit-for-bit the same iterates. Ours extrapolate their passes (Anderson);
+# on that check's data (15 distinct rows, 30 features, smallest alpha) the
+# fit needs more than max_iter=1000 passes, and rounding differences between
+# weighted and repeated rows send the unconverged iterates apart by ~1e-4.
+# The equivalence itself is tested above at a certified tolerance.
+_UNCONVERGED_EQUIVALENCE = (
+    "compares unconverged default-tol fits at rtol=1e-7 (see comment); "
+    "tested at a certified tolerance in test_weights_equal_repeated_rows")
+
+
+@pytest.mark.parametrize("Estimator", [LassoCV, ElasticNetCV])
 def test_sklearn_estimator_checks(Estimator):
     from sklearn.utils.estimator_checks import check_estimator
 
-    check_estimator(Estimator(cv=3, alphas=10))
+    check_estimator(
+        Estimator(cv=3, alphas=10),
+        expected_failed_checks={
+            "check_sample_weight_equivalence_on_dense_data": _UNCONVERGED_EQUIVALENCE},
+    )

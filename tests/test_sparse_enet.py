@@ -36,7 +36,11 @@ def test_sparse_equals_dense(fit_intercept, weighted, positive, l1_ratio):
     d = ElasticNet(**kw).fit(X.toarray(), y, sample_weight=sw)
     np.testing.assert_allclose(s.coef_, d.coef_, atol=1e-9)
     np.testing.assert_allclose(s.intercept_, d.intercept_, atol=1e-9)
-    np.testing.assert_allclose(s.dual_gap_, d.dual_gap_, atol=1e-12)
+    # Both certify the same tolerance; their iterates may differ (the dense
+    # solver extrapolates its passes, the sparse one only when they are long).
+    ys = y - (np.average(y, weights=sw) if fit_intercept else 0.0)
+    bound = TIGHT["tol"] * np.average(ys * ys, weights=sw)
+    assert 0.0 <= s.dual_gap_ <= bound and 0.0 <= d.dual_gap_ <= bound
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])

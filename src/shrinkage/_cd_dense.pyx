@@ -20,7 +20,10 @@ J. Stat. Softw. 33(1), section 2.2:
   ``G[:, k] = Xc^T S xc_k`` for the features that have ever been nonzero
   (O(p) per change, independent of n), see :class:`GramCache`.
 
-Both cycle over the active set between full passes (glmnet's strategy) and
+Both cycle over the active set between full passes (glmnet's strategy),
+extrapolating every few cyclic passes (Anderson acceleration: Bertrand &
+Massias 2021, "Anderson acceleration of coordinate descent", AISTATS; kept
+only when it lowers the objective; csrc/shrinkage_anderson.h), and
 stop on the duality gap of the elastic net written as a Lasso on augmented
 data, with a dual point obtained by rescaling the residual (the certificate
 scikit-learn uses, so ``tol`` means the same). The naive solver also applies
@@ -33,12 +36,14 @@ chosen by the caller (shrinkage._solvers).
 
 import numpy as np
 
-from libc.math cimport fabs, sqrt
+from libc.math cimport INFINITY, NAN, fabs, sqrt
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport daxpy, ddot, dgemv, dsyrk
 
 from shrinkage._kernels cimport (
+    shr_anderson_combine,
+    shr_anderson_weights,
     shr_centered_axpy,
     shr_centered_dot,
     shr_column_moments,
@@ -51,6 +56,9 @@ from shrinkage._kernels cimport (
 cdef enum:
     # Rows per block when the full Gram is accumulated by dsyrk on centred blocks.
     GRAM_BLOCK_ROWS = 256
+    # Passes between Anderson extrapolations of the active-set cycling
+    # (Bertrand & Massias 2021 and skglm use 5).
+    ANDERSON_K = 5
 
 # Relative coefficient change below which a pass counts as converged and the
 # duality gap is evaluated (scikit-learn's trigger); divided by 10 each time
@@ -332,11 +340,147 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
     return _dot(P.n, v, P.yc)
 
 
+cdef struct Anderson:
+    # The last ANDERSON_K + 1 iterates of the active-set cycling: the
+    # coefficients of the active set (row length ld) and what the solver
+    # keeps in step with them (residual and shift, or correlations), which
+    # are linear in w and so extrapolate with the same weights.
+    double *hist_w        # (K + 1) x ld
+    double *hist_v        # (K + 1) x m
+    double hist_shift[ANDERSON_K + 1]
+    double *w_acc         # ld scratch
+    double *v_acc         # m scratch
+    Py_ssize_t ld
+    Py_ssize_t m
+    int count             # iterates stored since the last extrapolation
+    bint enabled
+
+
+cdef bint _anderson_store(Anderson *A, const double *w, const int *active,
+                          Py_ssize_t n_active, const double *v,
+                          double shift) noexcept nogil:
+    """Record an iterate; True when K + 1 are stored and the extrapolated
+    point is in ``A.w_acc`` / ``A.v_acc`` / the returned shift slot (then the
+    history restarts, as in Bertrand & Massias 2021, Algorithm 1)."""
+    cdef Py_ssize_t t
+    cdef double *hw = A.hist_w + A.count * A.ld
+    cdef double c[ANDERSON_K]
+    cdef int k
+    for t in range(n_active):
+        hw[t] = w[active[t]]
+    memcpy(A.hist_v + A.count * A.m, v, A.m * sizeof(double))
+    A.hist_shift[A.count] = shift
+    A.count += 1
+    if A.count <= ANDERSON_K:
+        return False
+    A.count = 0
+    if not shr_anderson_weights(ANDERSON_K, n_active, A.hist_w, A.ld, c):
+        return False
+    shr_anderson_combine(ANDERSON_K, n_active, A.hist_w, A.ld, c, A.w_acc)
+    shr_anderson_combine(ANDERSON_K, A.m, A.hist_v, A.m, c, A.v_acc)
+    A.hist_shift[ANDERSON_K] = 0.0
+    for k in range(ANDERSON_K):
+        A.hist_shift[ANDERSON_K] += c[k] * A.hist_shift[k + 1]
+    return True
+
+
+cdef object _anderson_setup(Anderson *A, Py_ssize_t ld, Py_ssize_t m,
+                            bint enabled):
+    """Point ``A`` at fresh buffers for ``ld`` coefficients and ``m``
+    companion values; returns the arrays, which the caller keeps alive."""
+    cdef double[::1] hist_w = np.empty((ANDERSON_K + 1) * max(ld, 1))
+    cdef double[::1] hist_v = np.empty((ANDERSON_K + 1) * max(m, 1))
+    cdef double[::1] w_acc = np.empty(max(ld, 1))
+    cdef double[::1] v_acc = np.empty(max(m, 1))
+    A.hist_w = &hist_w[0]
+    A.hist_v = &hist_v[0]
+    A.w_acc = &w_acc[0]
+    A.v_acc = &v_acc[0]
+    A.ld = ld
+    A.m = m
+    A.count = 0
+    A.enabled = enabled
+    return (hist_w, hist_v, w_acc, v_acc)
+
+
+cdef double _penalty_change(const double *w, const double *w_new,
+                            const int *active, Py_ssize_t n_active,
+                            const double *pf, double l1, double l2,
+                            bint positive, double *penalty) noexcept nogil:
+    """Penalty at ``w_new`` (indexed like ``active``) minus penalty at
+    ``w``, over the active set; +inf when ``w_new`` leaves the positive
+    orthant under ``positive``. ``penalty`` receives the penalty at ``w``."""
+    cdef Py_ssize_t t, j
+    cdef double a, b, out = 0.0, at_w = 0.0
+    for t in range(n_active):
+        j = active[t]
+        a = w[j]
+        b = w_new[t]
+        if positive and b < 0.0:
+            return INFINITY
+        at_w += pf[j] * (l1 * fabs(a) + 0.5 * l2 * a * a)
+        out += pf[j] * (l1 * (fabs(b) - fabs(a)) + 0.5 * l2 * (b * b - a * a))
+    penalty[0] = at_w
+    return out
+
+
+# An extrapolated point is kept only when it lowers the objective by more
+# than this fraction: a decision on a difference at rounding level could go
+# either way between two runs that are equal in exact arithmetic (weights
+# versus repeated rows), and would then send them down different paths.
+cdef double ACCEPT_DECREASE = 1e-12
+
+
 cdef struct Workspace:
     int *work             # candidates not screened out
     int *active           # features cycled between checks
     unsigned char *in_active
     double *tmp           # n scratch
+    Anderson acc
+
+
+cdef void _naive_extrapolate(NaiveProblem *P, Anderson *A, const int *active,
+                             Py_ssize_t n_active) noexcept nogil:
+    """Record the iterate after a pass of the active-set cycling and, every
+    K + 1 passes, move to the Anderson extrapolation when it lowers the
+    objective (it may not: the step is a guess, the objective decides)."""
+    cdef Py_ssize_t i, t
+    cdef double change, lo, hi, si, shift_acc, acc = 0.0, rr = 0.0, penalty
+    if not _anderson_store(A, P.w, active, n_active, P.r, P.shift):
+        return
+    change = _penalty_change(P.w, A.w_acc, active, n_active, P.pf, P.l1,
+                             P.l2, P.positive, &penalty)
+    if change == INFINITY:
+        return
+    # 0.5 (|r'|^2 - |r|^2) = 0.5 (r' - r).(r' + r) on the centred residuals
+    # (r + shift): no cancellation between two nearly equal norms.
+    shift_acc = A.hist_shift[ANDERSON_K]
+    for i in range(P.n):
+        si = P.sw[i] if P.sw != NULL else 1.0
+        lo = (A.v_acc[i] + shift_acc) - (P.r[i] + P.shift)
+        hi = (A.v_acc[i] + shift_acc) + (P.r[i] + P.shift)
+        acc += lo * hi * si
+        rr += (P.r[i] + P.shift) * (P.r[i] + P.shift) * si
+    change += 0.5 * acc
+    if change < -ACCEPT_DECREASE * (0.5 * rr + penalty):
+        for t in range(n_active):
+            P.w[active[t]] = A.w_acc[t]
+        memcpy(P.r, A.v_acc, P.n * sizeof(double))
+        P.shift = shift_acc
+
+
+cdef bint _worth_extrapolating(NaiveProblem *P, const int *active,
+                               Py_ssize_t n_active) noexcept nogil:
+    """Recording an iterate copies the n-vector residual: worth it when a
+    pass over the active set reads more than that (always for dense data;
+    for CSC when the active columns hold more than n nonzeros)."""
+    cdef Py_ssize_t t, j, nnz = 0
+    if not P.sparse:
+        return n_active > 1
+    for t in range(n_active):
+        j = active[t]
+        nnz += P.indptr[j + 1] - P.indptr[j]
+    return n_active > 1 and nnz > P.n
 
 
 cdef (double, int) _naive_solve(
@@ -352,6 +496,7 @@ cdef (double, int) _naive_solve(
     cdef double max_dw, max_w, dw_tol = DW_TOL_START, ry
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
+    cdef bint accelerate
 
     memcpy(W.work, candidates, n_cand * sizeof(int))
     n_work = n_cand
@@ -376,12 +521,17 @@ cdef (double, int) _naive_solve(
         n_active = _grow_active_set(P, W.work, n_work, NULL, W.active,
                                     W.in_active)
     while G.gap > tol and n_iter < max_iter:
-        # Cycle over the active set until it settles ...
+        # Cycle over the active set until it settles, with Anderson
+        # extrapolation of the cyclic passes ...
+        W.acc.count = 0
+        accelerate = W.acc.enabled and _worth_extrapolating(P, W.active, n_active)
         while n_iter < max_iter and n_active > 0:
             max_dw = _naive_pass(P, W.active, n_active, random, &state, &max_w)
             n_iter += 1
             if max_w == 0.0 or max_dw <= dw_tol * max_w:
                 break
+            if accelerate:
+                _naive_extrapolate(P, &W.acc, W.active, n_active)
         # ... then one product X^T r over the working set gives both the
         # duality gap and the KKT check of every feature left out.
         _naive_residual(P)
@@ -448,6 +598,9 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
     W.active = &active[0]
     W.in_active = &in_active[0]
     W.tmp = &tmp[0]
+    # Extrapolation follows the cyclic order's fixed-point map; random
+    # order has none to extrapolate.
+    buffers = _anderson_setup(&W.acc, n_cand, P.n, not random)
     P.offset = &offset[0]
     P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
     with nogil:
@@ -469,8 +622,10 @@ _NAIVE_DOC = """
     w : (p,) in/out coefficients (warm start on entry).
     residual : (n,) out: dense, ``yc - Xc w``; CSC, ``yc - X w`` (add
         ``x_mean . w`` for the centred residual).
-    correlations : (p,) out, ``Xc^T S (yc - Xc w)`` for the final working
-        set (candidates not screened out; screened ones are certified zero).
+    correlations : (p,) out, ``Xc^T S (yc - Xc w)`` at the final point for
+        the candidates not screened out; NaN for the screened ones (certified
+        zero at the solution); other entries untouched. Stale when the solve
+        stops at ``max_iter``.
     candidates : int32 features that may change; the others keep their value.
     l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
     tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
@@ -677,14 +832,15 @@ cdef double _naive_pass(NaiveProblem *P, const int *idx, Py_ssize_t count,
 
 
 cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
-                                 const double *c, GapTerms G, double l1,
+                                 double *c, GapTerms G, double l1,
                                  double l2, unsigned char *in_active) noexcept nogil:
     """Drop features that the gap-safe sphere proves zero at the optimum.
 
     Feature j is inactive at every solution when
     ``|A_j| / max(l1, dual_norm) + sqrt(2 gap) / l1 * ||x~_j|| < f_j``,
     with ``||x~_j||^2 = h_j + l2 f_j`` the augmented column norm (Ndiaye et
-    al. 2017, eq. 11 with weights f_j). Dropped features are set to zero.
+    al. 2017, eq. 11 with weights f_j). Dropped features are set to zero
+    and their correlation to NaN (it is no longer kept up to date).
     """
     cdef Py_ssize_t t, j, kept = 0
     cdef double radius = sqrt(2.0 * (G.gap if G.gap > 0.0 else 0.0)) / l1
@@ -701,6 +857,7 @@ cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
                     P.w[j] = 0.0
                 if in_active[j]:
                     in_active[j] = 2  # for _filter_active
+                c[j] = NAN
                 continue
         work[kept] = j
         kept += 1
@@ -928,6 +1085,7 @@ cdef struct GramProblem:
     const double *pf
     double *w
     double *c             # q - G w
+    double yy             # yc^T S yc
     double l1
     double l2
     bint positive
@@ -961,6 +1119,41 @@ cdef int _gram_refresh(GramProblem *P, GramCache cache) except -1 nogil:
     return 0
 
 
+cdef double _data_term(GramProblem *P) noexcept nogil:
+    """0.5 |r|^2 = 0.5 (yy - q.w - c.w), from the Gram quantities."""
+    cdef Py_ssize_t j
+    cdef double acc = P.yy
+    for j in range(P.p):
+        if P.w[j] != 0.0:
+            acc -= P.w[j] * (P.q[j] + P.c[j])
+    return 0.5 * acc
+
+
+cdef void _gram_extrapolate(GramProblem *P, Anderson *A, const int *active,
+                            Py_ssize_t n_active) noexcept nogil:
+    """:func:`_naive_extrapolate` for covariance updates: the correlations
+    ``c = q - G w`` extrapolate with the coefficients, and with
+    ``d = w' - w`` the change of the data term is ``-0.5 d.(c + c')``."""
+    cdef Py_ssize_t t, j
+    cdef double change, acc = 0.0, penalty
+    if not _anderson_store(A, P.w, active, n_active, P.c, 0.0):
+        return
+    change = _penalty_change(P.w, A.w_acc, active, n_active, P.pf, P.l1,
+                             P.l2, P.positive, &penalty)
+    if change == INFINITY:
+        return
+    for t in range(n_active):
+        j = active[t]
+        acc += (A.w_acc[t] - P.w[j]) * (P.c[j] + A.v_acc[j])
+    change -= 0.5 * acc
+    # The data term 0.5 |r|^2 = 0.5 (yy - q.w - c.w) only sets the scale of
+    # the threshold, so its cancellation does not matter here.
+    if change < -ACCEPT_DECREASE * (fabs(_data_term(P)) + penalty):
+        for t in range(n_active):
+            P.w[active[t]] = A.w_acc[t]
+        memcpy(P.c, A.v_acc, P.p * sizeof(double))
+
+
 def enet_gram(
     GramCache cache, const double[::1] q, double yy,
     const double[::1] sq_norms, const double[::1] penalty_factor,
@@ -985,6 +1178,7 @@ def enet_gram(
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
     cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
+    cdef Anderson A
 
     if p == 0 or n_cand == 0:
         return 0.0, 0
@@ -994,9 +1188,11 @@ def enet_gram(
     P.pf = &penalty_factor[0]
     P.w = &w[0]
     P.c = &correlations[0]
+    P.yy = yy
     P.l1 = l1
     P.l2 = l2
     P.positive = positive
+    buffers = _anderson_setup(&A, n_cand, p, not random)
 
     with nogil:
         _gram_refresh(&P, cache)
@@ -1011,12 +1207,15 @@ def enet_gram(
                     if P.w[cand[t]] != 0.0:
                         active[n_active] = cand[t]
                         n_active += 1
+                A.count = 0
                 while n_iter < max_iter:
                     max_dw = _gram_pass(&P, cache, &active[0], n_active,
                                         random, &state, &max_w)
                     n_iter += 1
                     if max_w == 0.0 or max_dw <= dw_tol * max_w:
                         break
+                    if A.enabled and n_active > 1:
+                        _gram_extrapolate(&P, &A, &active[0], n_active)
                 continue
             _gram_refresh(&P, cache)
             ry = yy - _dot(p, P.q, P.w)

@@ -21,3 +21,12 @@ cdef extern from "shrinkage_kernels.h" nogil:
     void shr_column_moments(Py_ssize_t n, const double *x, const double *s,
                             const double *r, double shift,
                             double *out) noexcept
+
+
+cdef extern from "shrinkage_anderson.h" nogil:
+    int SHR_ANDERSON_MAX_K
+    int shr_anderson_weights(int K, Py_ssize_t m, const double *hist,
+                             Py_ssize_t ld, double *c) noexcept
+    void shr_anderson_combine(int K, Py_ssize_t m, const double *hist,
+                              Py_ssize_t ld, const double *c,
+                              double *out) noexcept
