@@ -191,3 +191,47 @@ def test_sklearn_estimator_checks(Estimator):
         expected_failed_checks={
             "check_sample_weight_equivalence_on_dense_data": _UNCONVERGED_EQUIVALENCE},
     )
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted):
+    # For n >> p the folds' Grams are derived from the full one minus the
+    # held-out rows; they must equal the Gram built from the training rows,
+    # also for columns with large offsets (no cancellation).
+    from shrinkage._cv import _FoldGram
+    from shrinkage._solvers import DenseDesign
+
+    rng = np.random.default_rng(11)
+    X, y = _data(300, 12, seed=11)
+    X[:, 2] += 1e4
+    y = y + 50.0
+    sw = rng.uniform(0.2, 3.0, 300) if weighted else None
+    test = np.sort(rng.choice(300, 70, replace=False))
+    train = np.setdiff1d(np.arange(300), test)
+    full = DenseDesign(X, sw, fit_intercept, "gram")
+    fold = _FoldGram(full, _FoldGram.full_correlations(full, y), y, train, test)
+    ref = DenseDesign(X[train], None if sw is None else sw[train], fit_intercept, "gram")
+    ym, Yc = ref.center_targets(y[train].reshape(-1, 1))
+    q_ref = np.empty(12)
+    yy_ref = shrinkage._cd_dense.gram_correlations(ref.cache, np.ascontiguousarray(Yc[:, 0]), q_ref)
+    G, G_ref = fold.cache.to_array(), ref.cache.to_array()
+    np.testing.assert_allclose(G, G_ref, rtol=1e-10, atol=1e-10 * np.abs(G_ref).max())
+    np.testing.assert_allclose(fold.x_mean, ref.x_mean, rtol=1e-13)
+    np.testing.assert_allclose(fold.sq_norms, np.diag(G_ref), rtol=1e-10)
+    np.testing.assert_allclose(fold.q, q_ref, rtol=1e-10, atol=1e-10 * np.abs(q_ref).max())
+    assert fold.yy == pytest.approx(yy_ref, rel=1e-12)
+    assert fold.y_mean == pytest.approx(ym[0], rel=1e-14)
+    assert fold.n_samples == len(train)
+
+
+def test_fold_grams_and_fold_designs_agree():
+    # Same mse_path_ whether each fold's Gram is derived or built from its rows.
+    X, y = _data(400, 20, seed=5)
+    X[:, 0] += 100.0
+    sw = np.random.default_rng(5).uniform(0.5, 2.0, 400)
+    a = LassoCV(cv=5, **TIGHT).fit(X, y, sample_weight=sw)           # fold Grams
+    b = LassoCV(cv=5, precompute=False, **TIGHT).fit(X, y, sample_weight=sw)  # naive folds
+    np.testing.assert_allclose(a.mse_path_, b.mse_path_, rtol=1e-8)
+    assert a.alpha_ == pytest.approx(b.alpha_, rel=1e-12)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)

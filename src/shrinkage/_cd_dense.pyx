@@ -868,6 +868,66 @@ cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
 # covariance updates
 # --------------------------------------------------------------------------
 
+cdef int _centred_gram(const double *X, Py_ssize_t n, Py_ssize_t p,
+                       bint c_order, const double *sw, const double *x_mean,
+                       const Py_ssize_t *rows, Py_ssize_t n_rows,
+                       double *out) except -1 nogil:
+    """out (p x p, both triangles) = sum_r s_r (x_r - m)(x_r - m)^T over the
+    rows ``rows`` of X (all n rows when NULL), by dsyrk on blocks of centred
+    rows: n p^2 / 2 flops, and no cancellation for columns with large means."""
+    cdef Py_ssize_t i0, b, i, j, row
+    cdef double *buf
+    cdef double v, one_d = 1.0
+    cdef int p_ = <int>p, b_
+    cdef char uplo = b'U', trans = b'T'
+    buf = <double *>malloc(GRAM_BLOCK_ROWS * max(p, 1) * sizeof(double))
+    if buf == NULL:
+        with gil:
+            raise MemoryError()
+    memset(out, 0, p * p * sizeof(double))
+    i0 = 0
+    while i0 < n_rows:
+        b = min(<Py_ssize_t>GRAM_BLOCK_ROWS, n_rows - i0)
+        # buf (b x p, column-major) = sqrt(s_r) * (x_rj - m_j)
+        for j in range(p):
+            for i in range(b):
+                row = rows[i0 + i] if rows != NULL else i0 + i
+                v = (X[row * p + j] if c_order else X[j * n + row]) - x_mean[j]
+                if sw != NULL:
+                    v *= sqrt(sw[row])
+                buf[j * b + i] = v
+        b_ = <int>b
+        dsyrk(&uplo, &trans, &p_, &b_, &one_d, buf, &b_, &one_d, out, &p_)
+        i0 += b
+    for j in range(p):
+        for i in range(j + 1, p):
+            out[j * p + i] = out[i * p + j]
+    free(buf)
+    return 0
+
+
+def centred_gram(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
+                 bint c_order, const double[::1] sw, const double[::1] x_mean,
+                 double[:, ::1] out, const Py_ssize_t[::1] rows=None):
+    """``out = sum_r s_r (x_r - m)(x_r - m)^T`` over the rows ``rows`` of
+    ``X`` (n, p; flattened in C or Fortran order; None: every row), ``s`` =
+    ``sw`` (or 1 when empty), ``m`` = ``x_mean``: the centred Gram of a
+    subset of rows, without copying them."""
+    cdef const Py_ssize_t *idx = NULL
+    cdef Py_ssize_t n_rows = n
+    if out.shape[0] != p or out.shape[1] != p:
+        raise ValueError("out must be (p, p)")
+    if rows is not None:
+        n_rows = rows.shape[0]
+        idx = &rows[0] if n_rows > 0 else NULL
+    if p == 0:
+        return
+    with nogil:
+        _centred_gram(&X_flat[0], n, p, c_order,
+                      &sw[0] if sw.shape[0] > 0 else NULL, &x_mean[0],
+                      idx, n_rows, &out[0, 0])
+
+
 cdef class GramCache:
     """Columns of ``G = Xc^T S Xc`` (n-scaled), computed on demand.
 
@@ -994,43 +1054,15 @@ cdef class GramCache:
 
     def fill_all(self):
         """Compute every column at once by blocked, centred ``dsyrk``."""
-        cdef Py_ssize_t p = self.p, n = self.n, i0, b, i, j
-        cdef double *buf
-        cdef double sq, one_d = 1.0
-        cdef int p_ = <int>p, b_, ld
-        cdef char uplo = b'U', trans = b'T'
         if self.full:
             return
-        self._reserve(p)
-        buf = <double *>malloc(GRAM_BLOCK_ROWS * max(p, 1) * sizeof(double))
-        if buf == NULL:
-            raise MemoryError()
+        self._reserve(self.p)
         with nogil:
-            memset(self.cols, 0, p * p * sizeof(double))
-            i0 = 0
-            while i0 < n:
-                b = min(<Py_ssize_t>GRAM_BLOCK_ROWS, n - i0)
-                # buf (b x p, column-major) = sqrt(s_i) * (x_ij - m_j)
-                for j in range(p):
-                    for i in range(b):
-                        if self.c_order:
-                            sq = self.X[(i0 + i) * p + j] - self.x_mean[j]
-                        else:
-                            sq = self.X[j * n + i0 + i] - self.x_mean[j]
-                        if self.sw != NULL:
-                            sq *= sqrt(self.sw[i0 + i])
-                        buf[j * b + i] = sq
-                b_ = <int>b
-                ld = <int>b
-                dsyrk(&uplo, &trans, &p_, &b_, &one_d, buf, &ld, &one_d,
-                      self.cols, &p_)
-                i0 += b
-            for j in range(p):
-                for i in range(j + 1, p):
-                    self.cols[j * p + i] = self.cols[i * p + j]
+            _centred_gram(self.X, self.n, self.p, self.c_order, self.sw,
+                          self.x_mean, NULL, self.n, self.cols)
+            for j in range(self.p):
                 self.slot[j] = <int>j
-        free(buf)
-        self.n_columns = p
+        self.n_columns = self.p
         self.full = True
 
     def adopt(self, const double[:, ::1] gram):
@@ -1042,6 +1074,16 @@ cdef class GramCache:
             self.slot[j] = <int>j
         self.n_columns = self.p
         self.full = True
+
+    def to_array(self):
+        """A copy of the full Gram (p, p); every column must be cached."""
+        if not self.full:
+            raise ValueError("the Gram is not complete: call fill_all() first")
+        out = np.empty((self.p, self.p))
+        cdef double[:, ::1] view = out
+        if self.p:
+            memcpy(&view[0, 0], self.cols, self.p * self.p * sizeof(double))
+        return out
 
     def diagonal(self):
         """The diagonal of the cached columns (NaN where not computed)."""
