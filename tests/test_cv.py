@@ -146,8 +146,9 @@ def test_path_attribute():
     assert ElasticNetCV.path is shrinkage.enet_path
 
 
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("Estimator", [LassoCV, ElasticNetCV])
-def test_weights_equal_repeated_rows(Estimator):
+def test_weights_equal_repeated_rows(Estimator, sparse):
     # Integer weights == repeated rows, with each fold's weighted rows kept
     # together (scikit-learn's check_sample_weight_equivalence, at a
     # tolerance where both fits are certified).
@@ -163,6 +164,10 @@ def test_weights_equal_repeated_rows(Estimator):
     groups_r = np.concatenate([np.zeros(sw.sum()), np.repeat([1, 2], 40)])
     cv_w = list(LeaveOneGroupOut().split(Xw, groups=groups_w))
     cv_r = list(LeaveOneGroupOut().split(Xr, groups=groups_r))
+    if sparse:
+        import scipy.sparse as sp
+
+        Xw, Xr = sp.csr_array(Xw), sp.csr_array(Xr)
     a = Estimator(cv=cv_w, alphas=15, **TIGHT).fit(Xw, yw, sample_weight=sww)
     b = Estimator(cv=cv_r, alphas=15, **TIGHT).fit(Xr, yr)
     assert a.alpha_ == pytest.approx(b.alpha_, rel=1e-12)
@@ -189,7 +194,8 @@ def test_sklearn_estimator_checks(Estimator):
     check_estimator(
         Estimator(cv=3, alphas=10),
         expected_failed_checks={
-            "check_sample_weight_equivalence_on_dense_data": _UNCONVERGED_EQUIVALENCE},
+            "check_sample_weight_equivalence_on_dense_data": _UNCONVERGED_EQUIVALENCE,
+            "check_sample_weight_equivalence_on_sparse_data": _UNCONVERGED_EQUIVALENCE},
     )
 
 

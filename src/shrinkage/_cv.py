@@ -20,6 +20,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._base import LinearModel
 from . import _cd_dense
@@ -31,7 +32,14 @@ from ._path import (
     _lambda_max_correlations,
     _solve_path,
 )
-from ._solvers import DenseDesign, _seed_from, choose_method, solve_enet
+from ._solvers import (
+    DenseDesign,
+    SparseDesign,
+    _seed_from,
+    choose_method,
+    make_design,
+    solve_enet,
+)
 from ._validation import (
     check_bool,
     check_penalty_factor,
@@ -216,10 +224,15 @@ def _fold_path(X, y, sw, train, test, alphas, *, l1_ratio, fit_intercept,
             q=design.q, yy=design.yy)
         y_mean = design.y_mean
     else:
+        # Sparse X arrives as CSR (cheap row selection), each fold's rows
+        # become a CSC design.
         X_tr, y_tr = X[train], y[train]
         sw_tr = None if sw is None else sw[train]
-        method = _fold_method(len(train), X.shape[1], precompute, len(alphas))
-        design = DenseDesign(X_tr, sw_tr, fit_intercept, method)
+        if sp.issparse(X):
+            design = SparseDesign(X_tr.tocsc(), sw_tr, fit_intercept)
+        else:
+            method = _fold_method(len(train), X.shape[1], precompute, len(alphas))
+            design = DenseDesign(X_tr, sw_tr, fit_intercept, method)
         y_means, Yc = design.center_targets(y_tr.reshape(-1, 1))
         coefs, _, _, _ = _solve_path(
             design, np.ascontiguousarray(Yc[:, 0]), alphas, l1_ratio=l1_ratio,
@@ -260,8 +273,10 @@ class ElasticNetCV(LinearModel):
         except for the training rows of each fold).
     precompute : 'auto', bool or array-like, default='auto'
         Covariance updates on the folds: 'auto' uses them when
-        ``n_train >= n_features`` and the path repays the Gram. An array is
-        treated as True (each fold needs its own Gram).
+        ``n_train >= n_features`` and the path repays the Gram; each fold's
+        Gram is then derived from the full data's minus its held-out rows.
+        An array is treated as True. Sparse ``X`` takes naive updates
+        ('auto' or False).
     max_iter : int, default=1000
         Maximal number of coordinate passes per alpha.
     tol : float, default=1e-4
@@ -364,8 +379,10 @@ class ElasticNetCV(LinearModel):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data (dense).
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse ``X`` (CSR or CSC; COO is converted) is
+            used through its nonzeros with implicit centring, never
+            densified: rows are selected in CSR, each fold solved on CSC.
         y : array-like of shape (n_samples,)
             Targets.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -393,7 +410,8 @@ class ElasticNetCV(LinearModel):
                 f"selection_rule must be 'min' or '1se', got {self.selection_rule!r}.")
         l1_ratios = self._l1_ratios()
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name)
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"))
+        sparse = sp.issparse(X)
         y = _single_target(y, name)
         n, p = X.shape
         check_precompute(self.precompute, p)
@@ -406,13 +424,19 @@ class ElasticNetCV(LinearModel):
         folds = check_cv_folds(self.cv, X, y, n)
         n_alphas = (int(self.alphas) if isinstance(self.alphas, numbers.Integral)
                     else np.size(self.alphas))
-        fold_grams = all(
+        fold_grams = not sparse and all(
             _fold_method(len(train), p, self.precompute, n_alphas) == "gram"
             for train, _ in folds)
-        method = "gram" if fold_grams else choose_method(
-            n, p, self.precompute if isinstance(
-                self.precompute, (str, bool, np.bool_)) else True, n_solves=1)
-        design = DenseDesign(X, sw, self.fit_intercept, method)
+        if sparse:
+            X_rows = X.tocsr()
+            design = make_design(X.tocsc(), sw, self.fit_intercept,
+                                 self.precompute)
+        else:
+            X_rows = X
+            method = "gram" if fold_grams else choose_method(
+                n, p, self.precompute if isinstance(
+                    self.precompute, (str, bool, np.bool_)) else True, n_solves=1)
+            design = DenseDesign(X, sw, self.fit_intercept, method)
         full = (design, _FoldGram.full_correlations(design, y)) if fold_grams else None
         if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
             check_scalar(self.alphas, "alphas", kind=numbers.Integral, low=1)
@@ -441,7 +465,7 @@ class ElasticNetCV(LinearModel):
         def run(t):
             i, train, test = tasks[t]
             return _fold_path(
-                X, y, sw, train, test, grids[i], l1_ratio=float(l1_ratios[i]),
+                X_rows, y, sw, train, test, grids[i], l1_ratio=float(l1_ratios[i]),
                 fit_intercept=self.fit_intercept, precompute=self.precompute,
                 pf=pf, positive=positive, tol=float(self.tol),
                 max_iter=int(self.max_iter), random=random, seed=seeds[t],
@@ -489,6 +513,9 @@ class ElasticNetCV(LinearModel):
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
+
+    def _accepts_sparse(self):
+        return True
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -27,10 +27,18 @@ import warnings
 
 import numpy as np
 import scipy.optimize
+import scipy.sparse as sp
 
 from . import _cd_dense
 from ._exceptions import ConvergenceWarning
-from ._solvers import DenseDesign, _seed_from, choose_method
+from ._solvers import (
+    DenseDesign,
+    _seed_from,
+    centred_residual,
+    choose_method,
+    make_design,
+    naive_solve,
+)
 from ._validation import (
     check_penalty_factor,
     check_precompute,
@@ -49,7 +57,8 @@ _RESOLUTION = np.finfo(np.float64).resolution
 # --------------------------------------------------------------------------
 
 def _full_correlations(design, residual):
-    """``Xc^T S r`` for every feature (n-scaled), naive designs only."""
+    """``Xc^T S r`` for every feature (n-scaled) and a centred residual
+    ``r``, naive designs (dense or CSC) only."""
     v = residual * design.sw if design.sw.size else residual
     return design.X.T @ v - design.x_mean * v.sum()
 
@@ -66,7 +75,8 @@ def _lambda_max_correlations(design, yc, pf, positive=False):
     free = np.flatnonzero(pf == 0) if pf is not None else np.empty(0, dtype=np.intp)
     r0 = yc
     if free.size:
-        Xf = np.asarray(design.X[:, free]) - design.x_mean[free]
+        Xf = design.X[:, free]
+        Xf = (Xf.toarray() if sp.issparse(Xf) else np.asarray(Xf)) - design.x_mean[free]
         sw = design.sw if design.sw.size else None
         root = np.sqrt(sw) if sw is not None else 1.0
         Xw = Xf * (root[:, None] if sw is not None else 1.0)
@@ -75,8 +85,7 @@ def _lambda_max_correlations(design, yc, pf, positive=False):
         else:
             beta = np.linalg.lstsq(Xw, yc * root, rcond=None)[0]
         r0 = yc - Xf @ beta
-    v = r0 * design.sw if design.sw.size else r0
-    return np.asarray(design.X).T @ v - design.x_mean * v.sum()
+    return _full_correlations(design, r0)
 
 
 def _alpha_max(c0, n, l1_ratio, pf, positive):
@@ -170,10 +179,9 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                         design.cache, q, yy, design.sq_norms, pf, w, kernel_c,
                         cand, l1, l2, positive, tol_abs, max_iter, random, seed)
                 else:
-                    gap, it = _cd_dense.enet_naive(
-                        design.X, yc, design.sw, design.x_mean, design.sq_norms,
-                        pf, w, residual, kernel_c, cand, l1, l2, positive,
-                        tol_abs, max_iter, random, seed, screen)
+                    gap, it = naive_solve(
+                        design, yc, pf, w, residual, kernel_c, cand, l1, l2,
+                        positive, tol_abs, max_iter, random, seed, screen)
             else:
                 # Nothing may move and w = 0 (nonzero features are always
                 # candidates): the residual is yc, the gap 0 if KKT holds.
@@ -185,7 +193,8 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
             total_it += it
             # Full correlations at the final point: the KKT check of the
             # discarded features now, the strong rule at the next alpha.
-            c = kernel_c.copy() if gram else _full_correlations(design, residual)
+            c = (kernel_c.copy() if gram else
+                 _full_correlations(design, centred_residual(design, residual, w)))
             if cand.size == p:
                 break
             out = np.ones(p, dtype=bool)
@@ -256,8 +265,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Training data (dense).
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data. Sparse ``X`` (CSC; CSR and COO are converted once) is
+        used through its nonzeros with naive updates and implicit centring:
+        it is never densified.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Targets. Several targets are fitted **independently** (as
         :class:`shrinkage.ElasticNet` does); scikit-learn's ``enet_path``
@@ -278,6 +289,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         (``n_features <= 40 * n_alphas * n_targets``). An array is the Gram
         ``X^T diag(s) X`` of the (centred, when ``fit_intercept``) data.
         The Gram columns are computed once and reused along the path.
+        Sparse ``X`` takes naive updates ('auto' or False).
     Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
         ``X^T diag(s) y`` (centred when ``fit_intercept``), used for the
         alpha grid.
@@ -401,9 +413,9 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
           sample_weight, penalty_factor, tol, max_iter, selection,
           random_state, strong_rules, func_name):
     if check_input:
-        X, y = check_X_y(X, y, estimator=func_name)
+        X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",))
     else:
-        X = np.asarray(X, dtype=np.float64)
+        X = X.tocsc() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
     if not (0.0 <= l1_ratio <= 1.0):
@@ -424,11 +436,15 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
     n_solves = (n_grid if grid is None else grid.size) * n_targets
 
-    gram = None
-    if not isinstance(precompute, (str, bool, np.bool_)):
-        gram = np.asarray(check_precompute(precompute, p), dtype=np.float64)
-    method = choose_method(n, p, precompute if gram is None else True, n_solves=n_solves)
-    design = DenseDesign(X, sw, fit_intercept, method, gram=gram)
+    if sp.issparse(X):
+        check_precompute(precompute, p)
+        design = make_design(X, sw, fit_intercept, precompute, n_solves)
+    else:
+        gram = None
+        if not isinstance(precompute, (str, bool, np.bool_)):
+            gram = np.asarray(check_precompute(precompute, p), dtype=np.float64)
+        method = choose_method(n, p, precompute if gram is None else True, n_solves=n_solves)
+        design = DenseDesign(X, sw, fit_intercept, method, gram=gram)
     y_mean, Yc = design.center_targets(Y)
 
     if grid is None:

@@ -19,7 +19,7 @@ from ._exceptions import ConvergenceWarning
 from ._validation import check_precompute
 
 __all__ = ["DenseDesign", "SparseDesign", "make_design", "EnetSolution",
-           "solve_enet", "choose_method"]
+           "solve_enet", "choose_method", "naive_solve", "centred_residual"]
 
 # Covariance updates pay off when the Gram is reused. Measured on this
 # project's machines (bench/, single thread): building the full Gram by
@@ -179,6 +179,31 @@ def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
                        lazy_stats=lazy_stats)
 
 
+def naive_solve(design, yc, pf, w, residual, correlations, candidates, l1,
+                l2, positive, tol_abs, max_iter, random, seed, screen=True,
+                stats=0):
+    """One naive-update solve with the kernel for the design's layout
+    (dense column-major or CSC); arguments as ``_cd_dense.enet_naive``."""
+    if isinstance(design, SparseDesign):
+        return _cd_dense.enet_naive_csc(
+            design.data, design.indices, design.indptr, design.n_samples, yc,
+            design.sw, design.x_mean, design.sq_norms, pf, w, residual,
+            correlations, candidates, l1, l2, positive, tol_abs, max_iter,
+            random, seed, screen)
+    return _cd_dense.enet_naive(
+        design.X, yc, design.sw, design.x_mean, design.sq_norms, pf, w,
+        residual, correlations, candidates, l1, l2, positive, tol_abs,
+        max_iter, random, seed, screen, stats)
+
+
+def centred_residual(design, residual, w):
+    """``yc - Xc w`` from a naive solve's residual output (the CSC kernel
+    keeps ``yc - X w`` and the shift ``x_mean . w`` apart)."""
+    if isinstance(design, SparseDesign):
+        return residual + design.x_mean @ w
+    return residual
+
+
 def _target_scale(yc):
     """1.0, or max|yc| when ||yc||^2 could leave float64's range."""
     top = float(np.max(np.abs(yc))) if yc.size else 0.0
@@ -237,14 +262,7 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
         if scale != 1.0:
             yc = yc / scale
             w /= scale
-        if isinstance(design, SparseDesign):
-            yy = design.weighted_sq_norm(yc)
-            gap, it = _cd_dense.enet_naive_csc(
-                design.data, design.indices, design.indptr, n, yc, design.sw,
-                design.x_mean, design.sq_norms, pf, w, residual, correlations,
-                candidates, l1k, l2, positive, tol * yy, max_iter, random, seed,
-                screen)
-        elif design.method == "naive":
+        if design.method == "naive":
             yy = design.weighted_sq_norm(yc)
             stats = 0
             if not design.stats_ready:
@@ -252,10 +270,9 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                     design.ensure_stats()
                 else:
                     stats = 1 if design.fit_intercept else 2
-            gap, it = _cd_dense.enet_naive(
-                design.X, yc, design.sw, design.x_mean, design.sq_norms, pf,
-                w, residual, correlations, candidates, l1k, l2, positive,
-                tol * yy, max_iter, random, seed, screen, stats)
+            gap, it = naive_solve(
+                design, yc, pf, w, residual, correlations, candidates, l1k, l2,
+                positive, tol * yy, max_iter, random, seed, screen, stats)
             design.stats_ready = True
         else:
             yy = _cd_dense.gram_correlations(design.cache, yc, q)

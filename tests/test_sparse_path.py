@@ -1,0 +1,99 @@
+"""Paths and cross-validation on scipy.sparse input: equal to dense, to
+scikit-learn's sparse results, in every sparse container."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+sk = pytest.importorskip("sklearn.linear_model")
+
+from shrinkage import ElasticNetCV, LassoCV, enet_path, lasso_path  # noqa: E402
+
+TIGHT = dict(tol=1e-12, max_iter=100_000)
+
+
+def sparse_problem(n=150, p=250, density=0.05, seed=0):
+    rng = np.random.default_rng(seed)
+    # Positive values: uncentred columns, so implicit centring matters.
+    X = sp.random(n, p, density=density, format="csc", random_state=seed,
+                  data_rvs=lambda k: rng.uniform(0.5, 4.0, k))
+    coef = np.zeros(p)
+    coef[:6] = rng.uniform(1, 3, 6) * rng.choice([-1, 1], 6)
+    y = X @ coef + 0.5 * rng.standard_normal(n) + 2.0
+    return X, y
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("positive", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_sparse_path_equals_dense(fit_intercept, weighted, positive, l1_ratio):
+    X, y = sparse_problem(seed=1)
+    rng = np.random.default_rng(2)
+    sw = rng.uniform(0.2, 3.0, X.shape[0]) if weighted else None
+    pf = rng.uniform(0.0, 2.0, X.shape[1])
+    pf[:2] = 0.0
+    kw = dict(l1_ratio=l1_ratio, alphas=25, fit_intercept=fit_intercept,
+              sample_weight=sw, penalty_factor=pf, positive=positive, **TIGHT)
+    a_s, c_s, g_s = enet_path(X, y, **kw)
+    a_d, c_d, g_d = enet_path(X.toarray(), y, **kw)
+    np.testing.assert_allclose(a_s, a_d, rtol=1e-12)
+    np.testing.assert_allclose(c_s, c_d, rtol=0, atol=1e-8)
+    bound = 1e-12 * np.average((y - (np.average(y, weights=sw) if fit_intercept else 0)) ** 2,
+                               weights=sw)
+    assert np.all(g_s <= bound * 1.0001)
+
+
+def test_sparse_path_equals_sklearn_sparse():
+    X, y = sparse_problem(seed=3)
+    a, c, _ = lasso_path(X, y, alphas=30, **TIGHT)
+    a_sk, c_sk, _ = sk.lasso_path(X, y, alphas=30, **TIGHT)
+    np.testing.assert_allclose(a, a_sk, rtol=1e-12)
+    np.testing.assert_allclose(c, c_sk, rtol=0, atol=1e-8)
+
+
+@pytest.mark.parametrize("convert", [sp.csr_matrix, sp.coo_matrix, sp.csc_array,
+                                     sp.csr_array])
+def test_path_containers(convert):
+    X, y = sparse_problem(seed=4)
+    a, c, _ = lasso_path(X, y, alphas=10, **TIGHT)
+    a2, c2, _ = lasso_path(convert(X), y, alphas=10, **TIGHT)
+    np.testing.assert_array_equal(a, a2)
+    np.testing.assert_allclose(c, c2, rtol=0, atol=1e-12)
+
+
+def test_sparse_path_rejects_gram_requests():
+    X, y = sparse_problem(seed=5)
+    with pytest.raises(ValueError, match="not implemented for sparse X"):
+        lasso_path(X, y, precompute=True)
+
+
+@pytest.mark.parametrize("Estimator", [LassoCV, ElasticNetCV])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_cv_equals_dense_and_sklearn(Estimator, weighted):
+    X, y = sparse_problem(n=200, p=300, seed=6)
+    sw = np.random.default_rng(6).uniform(0.5, 2.0, X.shape[0]) if weighted else None
+    kw = dict(cv=4, tol=1e-10, max_iter=100_000)
+    ours = Estimator(**kw).fit(X.tocsr(), y, sample_weight=sw)
+    dense = Estimator(**kw).fit(X.toarray(), y, sample_weight=sw)
+    ref = getattr(sk, Estimator.__name__)(**kw).fit(X, y, sample_weight=sw)
+    for other in (dense, ref):
+        np.testing.assert_allclose(ours.alphas_, other.alphas_, rtol=1e-12)
+        np.testing.assert_allclose(ours.mse_path_, other.mse_path_, rtol=1e-6)
+        assert ours.alpha_ == pytest.approx(other.alpha_, rel=1e-12)
+        np.testing.assert_allclose(ours.coef_, other.coef_, atol=1e-7)
+        assert ours.intercept_ == pytest.approx(other.intercept_, abs=1e-7)
+
+
+def test_sparse_cv_threads_equal_serial():
+    X, y = sparse_problem(n=200, p=300, seed=7)
+    a = LassoCV(cv=4, n_jobs=1).fit(X, y)
+    b = LassoCV(cv=4, n_jobs=2).fit(X, y)
+    np.testing.assert_array_equal(a.mse_path_, b.mse_path_)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+
+
+def test_sparse_cv_rejects_gram_requests():
+    X, y = sparse_problem(seed=8)
+    with pytest.raises(ValueError, match="not implemented for sparse X"):
+        LassoCV(cv=3, precompute=True).fit(X, y)
