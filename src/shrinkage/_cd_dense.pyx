@@ -40,6 +40,7 @@ from libc.math cimport INFINITY, NAN, fabs, sqrt
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport daxpy, ddot, dgemv, dsyrk
+from scipy.linalg.cython_lapack cimport dposv
 
 from shrinkage._kernels cimport (
     shr_anderson_combine,
@@ -99,7 +100,7 @@ cdef GapTerms _duality_gap(
     Py_ssize_t p, const double *w, const double *c, const double *pf,
     const double *h,
     const int *candidates, Py_ssize_t n_cand, double l1, double l2,
-    bint positive, double ry,
+    bint positive, double ry, double free_term=-1.0,
 ) noexcept nogil:
     """Duality gap of the restricted problem over ``candidates``.
 
@@ -112,12 +113,13 @@ cdef GapTerms _duality_gap(
 
     which follows from ``||r||^2 = ry - w.c``; this form has no cancellation
     of large terms, so it stays accurate when the residual is tiny relative to
-    y. Features with f_j = 0 are unpenalised: no rescaling of r can make
-    their dual constraint ``A_j = 0`` hold, so they stay out of the dual norm
-    and the gap is charged instead with the decrease of the objective still
-    available along each of them (``c_j^2 / (2 h_j)``, or less when the step
-    must stop at 0 for ``positive``): zero exactly when they are optimal
-    given the others.
+    y. Features with f_j = 0 are unpenalised: their dual constraint
+    ``A_j = 0`` (``<= 0`` under ``positive``) is met by projecting the
+    residual first (:func:`_free_projection`); ``c`` and ``ry`` are then
+    those of the projected residual ``u`` and ``free_term`` =
+    ``0.5 (|r|^2 - |u|^2)`` is added. A negative ``free_term`` (the ridge
+    formulations, l1 = 0) charges instead the decrease still available
+    along each free coordinate (``c_j^2 / (2 h_j)``).
 
     With l1 = 0 the dual of the ridge problem is used instead (formulation
     "B"), and with l1 = l2 = 0 the squared gradient norm, as in scikit-learn.
@@ -130,7 +132,7 @@ cdef GapTerms _duality_gap(
         j = candidates[t]
         wj = w[j]
         f = pf[j]
-        if f == 0.0 and h[j] > 0.0:
+        if free_term < 0.0 and f == 0.0 and h[j] > 0.0:
             # Exact minimisation along j, kept feasible (w_j >= 0 if positive).
             step = c[j] / h[j]
             if positive and wj + step < 0.0:
@@ -163,8 +165,69 @@ cdef GapTerms _duality_gap(
         out.gap = -w_dot_c + 0.5 * l2 * w_l2 + grad2 / (2.0 * l2)
     else:
         out.gap = grad2
-    out.gap += free_decrease
+    out.gap += free_decrease if free_term < 0.0 else free_term
     return out
+
+
+# --------------------------------------------------------------------------
+# unpenalised features in the certificate
+# --------------------------------------------------------------------------
+
+cdef struct FreeProjection:
+    # Unpenalised features (f_j = 0) among the candidates and the buffers to
+    # project the residual onto the orthogonal complement of their columns.
+    int *free             # their indices
+    Py_ssize_t n_free
+    int *act              # those projected on
+    double *M             # n_free^2: Gram block of act, then its Cholesky factor
+    double *beta          # n_free
+    double *cf            # n_free: correlations of act with the residual
+
+
+cdef object _free_setup(FreeProjection *F, const int[::1] candidates,
+                        const double[::1] pf):
+    """Point ``F`` at the unpenalised candidates and fresh buffers; returns
+    the arrays, which the caller keeps alive."""
+    cdef Py_ssize_t t, k = 0, m
+    cdef int[::1] free_idx, act
+    cdef double[::1] M, beta, cf
+    for t in range(candidates.shape[0]):
+        if pf[candidates[t]] == 0.0:
+            k += 1
+    m = max(k, 1)
+    free_idx = np.empty(m, dtype=np.intc)
+    act = np.empty(m, dtype=np.intc)
+    M = np.empty(m * m)
+    beta = np.empty(m)
+    cf = np.empty(m)
+    k = 0
+    for t in range(candidates.shape[0]):
+        if pf[candidates[t]] == 0.0:
+            free_idx[k] = candidates[t]
+            k += 1
+    F.free = &free_idx[0]
+    F.n_free = k
+    F.act = &act[0]
+    F.M = &M[0]
+    F.beta = &beta[0]
+    F.cf = &cf[0]
+    return (free_idx, act, M, beta, cf)
+
+
+cdef int _free_solve(FreeProjection *F, Py_ssize_t n_act) noexcept nogil:
+    """beta = M^-1 cf by Cholesky (M is overwritten); a tiny ridge relative to
+    the trace rescues duplicated free columns. Returns 0 on success."""
+    cdef int k = <int>n_act, one = 1, info = 0
+    cdef char uplo = b'U'
+    cdef Py_ssize_t i
+    cdef double trace = 0.0
+    for i in range(n_act):
+        trace += F.M[i * n_act + i]
+        F.beta[i] = F.cf[i]
+    for i in range(n_act):
+        F.M[i * n_act + i] += 1e-13 * trace
+    dposv(&uplo, &k, &one, F.M, &k, F.beta, &k, &info)
+    return info
 
 
 # --------------------------------------------------------------------------
@@ -436,7 +499,96 @@ cdef struct Workspace:
     int *active           # features cycled between checks
     unsigned char *in_active
     double *tmp           # n scratch
+    double *u             # n scratch: projected residual
     Anderson acc
+    FreeProjection fp
+
+
+cdef bint _free_act(FreeProjection *F, Py_ssize_t n_act, int j) noexcept nogil:
+    cdef Py_ssize_t t
+    for t in range(n_act):
+        if F.act[t] == j:
+            return True
+    return False
+
+
+cdef GapTerms _naive_gap(NaiveProblem *P, Workspace *W, double *c,
+                         Py_ssize_t n_work) noexcept nogil:
+    """Correlations of the working set and the duality gap at the current
+    (freshly recomputed) residual ``r``.
+
+    With unpenalised features, the dual point is built from ``u = r - X~_F
+    beta``, the residual made orthogonal to their columns (weighted least
+    squares on them), so that their dual constraints hold exactly; ``c``
+    then holds the correlations with ``u``. Under ``positive`` a free
+    feature at zero whose correlation is negative needs no projection (its
+    constraint is an inequality); one is added when the projection makes
+    its correlation positive."""
+    cdef FreeProjection *F = &W.fp
+    cdef Py_ssize_t a, b, t, n_act = 0
+    cdef int j
+    cdef double ry, cj, free_term, shift_saved = P.shift
+    cdef double *r_saved = P.r
+    cdef bint grown
+    cdef GapTerms G
+    if P.l1 <= 0.0 or F.n_free == 0:
+        ry = _naive_correlations(P, c, W.tmp, W.work, n_work)
+        return _duality_gap(P.p, P.w, c, P.pf, P.h, W.work, n_work, P.l1,
+                            P.l2, P.positive, ry)
+    for t in range(F.n_free):
+        j = F.free[t]
+        if P.h[j] <= 0.0:
+            continue  # a constant column: its constraint holds for any theta
+        cj = _gradient(P, j)
+        if not P.positive or P.w[j] > 0.0 or cj > 0.0:
+            F.act[n_act] = j
+            F.cf[n_act] = cj
+            n_act += 1
+    while True:
+        # Gram block of the projected columns: x~_b written into u, then
+        # the gradient routine gives x~_a^T S x~_b.
+        P.r = W.u
+        for b in range(n_act):
+            memset(W.u, 0, P.n * sizeof(double))
+            P.shift = 0.0
+            _add_column(P, F.act[b], 1.0)
+            for a in range(n_act):
+                F.M[a * n_act + b] = _gradient(P, F.act[a])
+        if n_act and _free_solve(F, n_act) != 0:
+            P.r = r_saved
+            P.shift = shift_saved
+            ry = _naive_correlations(P, c, W.tmp, W.work, n_work)
+            G = _duality_gap(P.p, P.w, c, P.pf, P.h, W.work, n_work, P.l1,
+                             P.l2, P.positive, ry)
+            G.gap = INFINITY
+            return G
+        # u = r - X~_act beta, and the correlations with u.
+        memcpy(W.u, r_saved, P.n * sizeof(double))
+        P.shift = shift_saved
+        for b in range(n_act):
+            _add_column(P, F.act[b], -F.beta[b])
+        ry = _naive_correlations(P, c, W.tmp, W.work, n_work)
+        grown = False
+        if P.positive:
+            for t in range(F.n_free):
+                j = F.free[t]
+                if c[j] > 0.0 and not _free_act(F, n_act, j):
+                    P.r = r_saved
+                    P.shift = shift_saved
+                    F.act[n_act] = j
+                    F.cf[n_act] = _gradient(P, j)
+                    n_act += 1
+                    grown = True
+        if not grown:
+            break
+    P.r = r_saved
+    P.shift = shift_saved
+    # 0.5 (|r|^2 - |u|^2) = 0.5 beta . X~_act^T S r
+    free_term = 0.0
+    for b in range(n_act):
+        free_term += 0.5 * F.beta[b] * F.cf[b]
+    return _duality_gap(P.p, P.w, c, P.pf, P.h, W.work, n_work, P.l1, P.l2,
+                        P.positive, ry, free_term if free_term > 0.0 else 0.0)
 
 
 cdef void _naive_extrapolate(NaiveProblem *P, Anderson *A, const int *active,
@@ -503,9 +655,7 @@ cdef (double, int) _naive_solve(
     _naive_residual(P)
     if not _all_zero(P.w, p):
         # Certificate first: a warm start at the solution costs no pass.
-        ry = _naive_correlations(P, correlations, W.tmp, W.work, n_work)
-        G = _duality_gap(p, P.w, correlations, P.pf, P.h, W.work, n_work,
-                         P.l1, P.l2, P.positive, ry)
+        G = _naive_gap(P, W, correlations, n_work)
         n_active = _grow_active_set(P, W.work, n_work, correlations,
                                     W.active, W.in_active)
     else:
@@ -535,9 +685,7 @@ cdef (double, int) _naive_solve(
         # ... then one product X^T r over the working set gives both the
         # duality gap and the KKT check of every feature left out.
         _naive_residual(P)
-        ry = _naive_correlations(P, correlations, W.tmp, W.work, n_work)
-        G = _duality_gap(p, P.w, correlations, P.pf, P.h, W.work, n_work,
-                         P.l1, P.l2, P.positive, ry)
+        G = _naive_gap(P, W, correlations, n_work)
         if G.gap <= tol:
             break
         if screen and P.l1 > 0.0:
@@ -571,6 +719,7 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
     cdef unsigned char[::1] in_active = np.zeros(max(P.p, 1), dtype=np.uint8)
     cdef unsigned char[::1] offset = np.zeros(max(P.p, 1), dtype=np.uint8)
     cdef double[::1] tmp = np.empty(max(P.n, 1))
+    cdef double[::1] u = np.empty(max(P.n, 1))
     cdef Workspace W
     cdef double gap
     cdef int n_iter
@@ -601,6 +750,8 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
     # Extrapolation follows the cyclic order's fixed-point map; random
     # order has none to extrapolate.
     buffers = _anderson_setup(&W.acc, n_cand, P.n, not random)
+    free_buffers = _free_setup(&W.fp, candidates, penalty_factor)
+    W.u = &u[0]
     P.offset = &offset[0]
     P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
     with nogil:
@@ -1196,6 +1347,68 @@ cdef void _gram_extrapolate(GramProblem *P, Anderson *A, const int *active,
         memcpy(P.c, A.v_acc, P.p * sizeof(double))
 
 
+cdef GapTerms _gram_gap(GramProblem *P, GramCache cache, const int *cand,
+                        Py_ssize_t n_cand, FreeProjection *F,
+                        double *c2) noexcept nogil:
+    """The duality gap at the current point from the Gram quantities, with
+    unpenalised features projected out as in :func:`_naive_gap`: the
+    correlations with ``u = r - X~_act beta`` are ``c - G[:, act] beta``
+    (into ``c2``), and ``y.u = |u|^2 + w.c2`` with ``|u|^2 = |r|^2 -
+    beta.c_act``, ``|r|^2 = y.r - w.c``."""
+    cdef Py_ssize_t a, b, t, n_act = 0, p = P.p
+    cdef int j
+    cdef double ry = P.yy - _dot(p, P.q, P.w), rr, wc = 0.0, wc2 = 0.0
+    cdef double free_term = 0.0
+    cdef const double *col
+    cdef bint grown
+    cdef GapTerms G
+    if P.l1 <= 0.0 or F.n_free == 0:
+        return _duality_gap(p, P.w, P.c, P.pf, P.h, cand, n_cand, P.l1, P.l2,
+                            P.positive, ry)
+    for t in range(F.n_free):
+        j = F.free[t]
+        if P.h[j] <= 0.0:
+            continue
+        if not P.positive or P.w[j] > 0.0 or P.c[j] > 0.0:
+            F.act[n_act] = j
+            F.cf[n_act] = P.c[j]
+            n_act += 1
+    while True:
+        for b in range(n_act):
+            col = cache.column(F.act[b])
+            for a in range(n_act):
+                F.M[a * n_act + b] = col[F.act[a]]
+        memcpy(c2, P.c, p * sizeof(double))
+        if n_act and _free_solve(F, n_act) != 0:
+            G = _duality_gap(p, P.w, P.c, P.pf, P.h, cand, n_cand, P.l1,
+                             P.l2, P.positive, ry)
+            G.gap = INFINITY
+            return G
+        for b in range(n_act):
+            _axpy(p, -F.beta[b], cache.column(F.act[b]), c2)
+        grown = False
+        if P.positive:
+            for t in range(F.n_free):
+                j = F.free[t]
+                if c2[j] > 0.0 and not _free_act(F, n_act, j):
+                    F.act[n_act] = j
+                    F.cf[n_act] = P.c[j]
+                    n_act += 1
+                    grown = True
+        if not grown:
+            break
+    for j in range(p):
+        if P.w[j] != 0.0:
+            wc += P.w[j] * P.c[j]
+            wc2 += P.w[j] * c2[j]
+    for b in range(n_act):
+        free_term += 0.5 * F.beta[b] * F.cf[b]
+    rr = ry - wc
+    return _duality_gap(p, P.w, c2, P.pf, P.h, cand, n_cand, P.l1, P.l2,
+                        P.positive, (rr - 2.0 * free_term) + wc2,
+                        free_term if free_term > 0.0 else 0.0)
+
+
 def enet_gram(
     GramCache cache, const double[::1] q, double yy,
     const double[::1] sq_norms, const double[::1] penalty_factor,
@@ -1221,6 +1434,8 @@ def enet_gram(
     cdef unsigned int state = seed if seed != 0 else 2463534242u
     cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
     cdef Anderson A
+    cdef FreeProjection Fp
+    cdef double[::1] c2 = np.empty(max(p, 1))
 
     if p == 0 or n_cand == 0:
         return 0.0, 0
@@ -1235,11 +1450,13 @@ def enet_gram(
     P.l2 = l2
     P.positive = positive
     buffers = _anderson_setup(&A, n_cand, p, not random)
+    free_buffers = _free_setup(&Fp, candidates, penalty_factor)
+    for t in range(Fp.n_free):
+        cache.column(Fp.free[t])  # computed now, where errors can propagate
 
     with nogil:
         _gram_refresh(&P, cache)
-        ry = yy - _dot(p, P.q, P.w)
-        G = _duality_gap(p, P.w, P.c, P.pf, P.h, cand, n_cand, l1, l2, positive, ry)
+        G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
         while G.gap > tol and n_iter < max_iter:
             max_dw = _gram_pass(&P, cache, cand, n_cand, random, &state, &max_w)
             n_iter += 1
@@ -1260,8 +1477,7 @@ def enet_gram(
                         _gram_extrapolate(&P, &A, &active[0], n_active)
                 continue
             _gram_refresh(&P, cache)
-            ry = yy - _dot(p, P.q, P.w)
-            G = _duality_gap(p, P.w, P.c, P.pf, P.h, cand, n_cand, l1, l2, positive, ry)
+            G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
             dw_tol *= 0.1
     return G.gap, n_iter
 
