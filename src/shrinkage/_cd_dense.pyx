@@ -1409,6 +1409,132 @@ cdef GapTerms _gram_gap(GramProblem *P, GramCache cache, const int *cand,
                         free_term if free_term > 0.0 else 0.0)
 
 
+cdef struct ActiveBlock:
+    # The active set's own Gram block and coefficients, contiguous, so that
+    # cycling over it updates only the active correlations (n_a per change
+    # instead of p) and reads G with unit stride.
+    double *G             # capacity^2, column b = G[active, active[b]]
+    double *w
+    double *w0            # coefficients on entry, for the write-back
+    double *c
+    double *h
+    double *pf
+    double *q
+    int *ident            # 0..n_a-1
+    Py_ssize_t capacity
+
+
+cdef bint _block_reserve(ActiveBlock *B, Py_ssize_t na) noexcept nogil:
+    """Room for ``na`` features; False when memory runs out."""
+    cdef Py_ssize_t k
+    cdef void *g
+    if na <= B.capacity:
+        return True
+    g = realloc(B.G, na * na * sizeof(double))
+    if g == NULL:
+        return False
+    B.G = <double *>g
+    B.w = <double *>realloc(B.w, na * sizeof(double))
+    B.w0 = <double *>realloc(B.w0, na * sizeof(double))
+    B.c = <double *>realloc(B.c, na * sizeof(double))
+    B.h = <double *>realloc(B.h, na * sizeof(double))
+    B.pf = <double *>realloc(B.pf, na * sizeof(double))
+    B.q = <double *>realloc(B.q, na * sizeof(double))
+    B.ident = <int *>realloc(B.ident, na * sizeof(int))
+    if (B.w == NULL or B.w0 == NULL or B.c == NULL or B.h == NULL
+            or B.pf == NULL or B.q == NULL or B.ident == NULL):
+        return False
+    for k in range(na):
+        B.ident[k] = <int>k
+    B.capacity = na
+    return True
+
+
+cdef void _block_free(ActiveBlock *B) noexcept nogil:
+    free(B.G)
+    free(B.w)
+    free(B.w0)
+    free(B.c)
+    free(B.h)
+    free(B.pf)
+    free(B.q)
+    free(B.ident)
+
+
+cdef double _block_pass(GramProblem *L, const double *G, bint random,
+                        unsigned int *state, double *max_w) noexcept nogil:
+    """One pass over the block problem ``L`` (features 0..L.p-1)."""
+    cdef Py_ssize_t t, b, na = L.p
+    cdef double f, denom, w_old, w_new, d, max_dw = 0.0, largest = 0.0
+    for t in range(na):
+        b = _xorshift(state) % na if random else t
+        f = L.pf[b]
+        denom = L.h[b] + L.l2 * f
+        if denom > 0.0:
+            w_old = L.w[b]
+            w_new = shr_enet_coordinate(L.c[b] + L.h[b] * w_old, L.l1 * f,
+                                        denom, L.positive)
+            if w_new != w_old:
+                _axpy(na, w_old - w_new, G + b * na, L.c)
+                L.w[b] = w_new
+                d = fabs(w_new - w_old)
+                if d > max_dw:
+                    max_dw = d
+        if fabs(L.w[b]) > largest:
+            largest = fabs(L.w[b])
+    max_w[0] = largest
+    return max_dw
+
+
+cdef int _gram_active_cycle(GramProblem *P, GramCache cache, const int *active,
+                            Py_ssize_t na, Anderson *A, ActiveBlock *B,
+                            bint random, unsigned int *state, double dw_tol,
+                            int max_iter, int *n_iter) except -1 nogil:
+    """Cycle over the active set on its own Gram block until it settles
+    (with Anderson extrapolation), then write the coefficients back and
+    bring the full correlations up to date: ``c -= G[:, A] (w_A - w0_A)``."""
+    cdef GramProblem L
+    cdef Py_ssize_t a, b
+    cdef const double *col
+    cdef double max_dw, max_w, d
+    for b in range(na):
+        col = cache.column(active[b])
+        for a in range(na):
+            B.G[b * na + a] = col[active[a]]
+        B.w[b] = P.w[active[b]]
+        B.w0[b] = B.w[b]
+        B.c[b] = P.c[active[b]]
+        B.h[b] = P.h[active[b]]
+        B.pf[b] = P.pf[active[b]]
+        B.q[b] = P.q[active[b]]
+    L.p = na
+    L.q = B.q
+    L.h = B.h
+    L.pf = B.pf
+    L.w = B.w
+    L.c = B.c
+    L.yy = P.yy
+    L.l1 = P.l1
+    L.l2 = P.l2
+    L.positive = P.positive
+    A.count = 0
+    A.m = na
+    while n_iter[0] < max_iter:
+        max_dw = _block_pass(&L, B.G, random, state, &max_w)
+        n_iter[0] += 1
+        if max_w == 0.0 or max_dw <= dw_tol * max_w:
+            break
+        if A.enabled and na > 1:
+            _gram_extrapolate(&L, A, B.ident, na)
+    A.m = P.p
+    for b in range(na):
+        d = B.w[b] - B.w0[b]
+        if d != 0.0:
+            P.w[active[b]] = B.w[b]
+            _axpy(P.p, -d, cache.column(active[b]), P.c)
+    return 0
+
+
 def enet_gram(
     GramCache cache, const double[::1] q, double yy,
     const double[::1] sq_norms, const double[::1] penalty_factor,
@@ -1436,6 +1562,7 @@ def enet_gram(
     cdef Anderson A
     cdef FreeProjection Fp
     cdef double[::1] c2 = np.empty(max(p, 1))
+    cdef ActiveBlock B
 
     if p == 0 or n_cand == 0:
         return 0.0, 0
@@ -1454,31 +1581,40 @@ def enet_gram(
     for t in range(Fp.n_free):
         cache.column(Fp.free[t])  # computed now, where errors can propagate
 
-    with nogil:
-        _gram_refresh(&P, cache)
-        G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
-        while G.gap > tol and n_iter < max_iter:
-            max_dw = _gram_pass(&P, cache, cand, n_cand, random, &state, &max_w)
-            n_iter += 1
-            if not (max_w == 0.0 or max_dw <= dw_tol * max_w):
-                n_active = 0
-                for t in range(n_cand):
-                    if P.w[cand[t]] != 0.0:
-                        active[n_active] = cand[t]
-                        n_active += 1
-                A.count = 0
-                while n_iter < max_iter:
-                    max_dw = _gram_pass(&P, cache, &active[0], n_active,
-                                        random, &state, &max_w)
-                    n_iter += 1
-                    if max_w == 0.0 or max_dw <= dw_tol * max_w:
-                        break
-                    if A.enabled and n_active > 1:
-                        _gram_extrapolate(&P, &A, &active[0], n_active)
-                continue
+    memset(&B, 0, sizeof(ActiveBlock))
+    try:
+        with nogil:
             _gram_refresh(&P, cache)
             G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
-            dw_tol *= 0.1
+            while G.gap > tol and n_iter < max_iter:
+                max_dw = _gram_pass(&P, cache, cand, n_cand, random, &state, &max_w)
+                n_iter += 1
+                if not (max_w == 0.0 or max_dw <= dw_tol * max_w):
+                    n_active = 0
+                    for t in range(n_cand):
+                        if P.w[cand[t]] != 0.0:
+                            active[n_active] = cand[t]
+                            n_active += 1
+                    if _block_reserve(&B, n_active):
+                        _gram_active_cycle(&P, cache, &active[0], n_active, &A,
+                                           &B, random, &state, dw_tol, max_iter,
+                                           &n_iter)
+                    else:  # no memory for the block: cycle in place
+                        A.count = 0
+                        while n_iter < max_iter:
+                            max_dw = _gram_pass(&P, cache, &active[0], n_active,
+                                                random, &state, &max_w)
+                            n_iter += 1
+                            if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                                break
+                            if A.enabled and n_active > 1:
+                                _gram_extrapolate(&P, &A, &active[0], n_active)
+                    continue
+                _gram_refresh(&P, cache)
+                G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
+                dw_tol *= 0.1
+    finally:
+        _block_free(&B)
     return G.gap, n_iter
 
 
