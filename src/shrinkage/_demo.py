@@ -254,7 +254,9 @@ def _section_orthonormal(say, report):
 def _section_paths(say, sc, report):
     say.section("3. Paths: the Lasso selects, Ridge shrinks")
     X, y = sc.X_train, sc.y_train
-    alphas, coefs, _ = lasso_path(X, y, fit_intercept=True)
+    # tight tol: entry points and the drawn curves are the path's own, not
+    # the default tolerance's few-percent approximation of it
+    alphas, coefs, _ = lasso_path(X, y, fit_intercept=True, tol=1e-10, max_iter=10_000)
     nonzero = coefs != 0.0
     entered = nonzero.any(axis=1)
     # alphas decrease along the path: a feature enters at its first nonzero
