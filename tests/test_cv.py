@@ -199,13 +199,15 @@ def test_sklearn_estimator_checks(Estimator):
     )
 
 
+@pytest.mark.parametrize("partition", [True, False])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted):
+def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted, partition):
     # For n >> p the folds' Grams are derived from the full one minus the
-    # held-out rows; they must equal the Gram built from the training rows,
-    # also for columns with large offsets (no cancellation).
-    from shrinkage._cv import _FoldGram
+    # held-out rows (and, for K-fold, the full one is the sum of the held-out
+    # ones); they must equal the Gram built from the training rows, also for
+    # columns with large offsets (no cancellation).
+    from shrinkage._cv import _FullGram
     from shrinkage._solvers import DenseDesign
 
     rng = np.random.default_rng(11)
@@ -215,8 +217,13 @@ def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted):
     sw = rng.uniform(0.2, 3.0, 300) if weighted else None
     test = np.sort(rng.choice(300, 70, replace=False))
     train = np.setdiff1d(np.arange(300), test)
-    full = DenseDesign(X, sw, fit_intercept, "gram")
-    fold = _FoldGram(full, _FoldGram.full_correlations(full, y), y, train, test)
+    # (train, test) and its mirror partition the rows; (train, test) twice
+    # does not, which takes the route with a separately built full Gram.
+    folds = [(train, test), (test, train) if partition else (train, test)]
+    design = DenseDesign(X, sw, fit_intercept, "gram", fill_gram=False)
+    full = _FullGram(design, y, folds, map)
+    assert (full.held_out[0] is not None) == partition
+    fold = full.fold(0)
     ref = DenseDesign(X[train], None if sw is None else sw[train], fit_intercept, "gram")
     ym, Yc = ref.center_targets(y[train].reshape(-1, 1))
     q_ref = np.empty(12)
@@ -229,6 +236,60 @@ def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted):
     assert fold.yy == pytest.approx(yy_ref, rel=1e-12)
     assert fold.y_mean == pytest.approx(ym[0], rel=1e-14)
     assert fold.n_samples == len(train)
+    # The full problem (the refit's) equals the full data's own.
+    whole = DenseDesign(X, sw, fit_intercept, "gram")
+    _, Yw = whole.center_targets(y.reshape(-1, 1))
+    q_whole = np.empty(12)
+    yy_whole = shrinkage._cd_dense.gram_correlations(
+        whole.cache, np.ascontiguousarray(Yw[:, 0]), q_whole)
+    G_whole = whole.cache.to_array()
+    np.testing.assert_allclose(design.cache.to_array(), G_whole, rtol=1e-11,
+                               atol=1e-11 * np.abs(G_whole).max())
+    np.testing.assert_allclose(full.q, q_whole, rtol=1e-10, atol=1e-10 * np.abs(q_whole).max())
+    assert full.uu == pytest.approx(yy_whole, rel=1e-12)
+    # Held-out errors from the sums equal those from the rows.
+    from shrinkage._cv import _held_out_mse
+    coefs = rng.standard_normal((12, 6))
+    coefs[:, 0] = np.linalg.lstsq(X[train] - ref.x_mean, Yc[:, 0], rcond=None)[0]
+    intercepts = fold.y_mean - fold.x_mean @ coefs if fit_intercept else 0.0
+    direct = _held_out_mse(X, y, sw, test, coefs, intercepts)
+    np.testing.assert_allclose(fold.held_out_mse(coefs, X, y, sw), direct, rtol=1e-9)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_held_out_errors_of_an_exact_fit_come_from_the_rows(fit_intercept):
+    # y = X w exactly: the held-out errors of w are at rounding level, which
+    # the Gram sums cannot resolve (their terms are ~1e16 times larger);
+    # such models are scored from the rows, exactly as scikit-learn does.
+    from shrinkage._cv import _FullGram, _held_out_mse
+    from shrinkage._solvers import DenseDesign
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((200, 5)) + 10.0
+    w = np.array([1.0, -2.0, 0.5, 0.0, 3.0])
+    y = X @ w + (7.0 if fit_intercept else 0.0)
+    folds = check_cv_folds(4, X, y, 200)
+    design = DenseDesign(X, None, fit_intercept, "gram", fill_gram=False)
+    fold = _FullGram(design, y, folds, map).fold(1)
+    coefs = np.column_stack([w, w + 1e-3])
+    mse = fold.held_out_mse(coefs, X, y, None)
+    direct = [_held_out_mse(X, y, None, folds[1][1], coefs[:, [k]],
+                            fold.y_mean - fold.x_mean @ coefs[:, [k]])[0] for k in (0, 1)]
+    # from the sums, the exact fit would score ~1e-16 * 660: rounding noise
+    assert mse[0] == direct[0] and direct[0] < 1e-20
+    assert mse[1] == pytest.approx(direct[1], rel=1e-9)
+
+
+def test_time_series_splits_match_sklearn():
+    # Training rows that are not the complement of the held-out ones (rows
+    # in neither): each fold is solved on its own rows.
+    from sklearn.model_selection import TimeSeriesSplit
+
+    X, y = _data(300, 10, seed=8)
+    folds = list(TimeSeriesSplit(4).split(X))
+    a = sk.LassoCV(cv=folds, **TIGHT).fit(X, y)
+    b = LassoCV(cv=folds, **TIGHT).fit(X, y)
+    _compare(a, b)
 
 
 def test_fold_grams_and_fold_designs_agree():

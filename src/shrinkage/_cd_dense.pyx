@@ -55,8 +55,6 @@ from shrinkage._kernels cimport (
 )
 
 cdef enum:
-    # Rows per block when the full Gram is accumulated by dsyrk on centred blocks.
-    GRAM_BLOCK_ROWS = 256
     # Passes between Anderson extrapolations of the active-set cycling
     # (Bertrand & Massias 2021 and skglm use 5).
     ANDERSON_K = 5
@@ -1021,61 +1019,97 @@ cdef Py_ssize_t _gap_safe_screen(NaiveProblem *P, int *work, Py_ssize_t n_work,
 
 cdef int _centred_gram(const double *X, Py_ssize_t n, Py_ssize_t p,
                        bint c_order, const double *sw, const double *x_mean,
-                       const Py_ssize_t *rows, Py_ssize_t n_rows,
-                       double *out) except -1 nogil:
-    """out (p x p, both triangles) = sum_r s_r (x_r - m)(x_r - m)^T over the
-    rows ``rows`` of X (all n rows when NULL), by dsyrk on blocks of centred
-    rows: n p^2 / 2 flops, and no cancellation for columns with large means."""
-    cdef Py_ssize_t i0, b, i, j, row
+                       const double *E, Py_ssize_t n_extra,
+                       const double *e_mean, const Py_ssize_t *rows,
+                       Py_ssize_t n_rows, double *out) except -1 nogil:
+    """out (m x m, m = p + n_extra, both triangles) = sum_r s_r z_r z_r^T
+    over the rows ``rows`` of X (all n rows when NULL), where ``z_r`` is
+    ``x_r - x_mean`` followed by ``e_r - e_mean`` for the extra columns
+    ``E`` (n x n_extra, column-major). By dsyrk on blocks of centred,
+    weighted rows: m^2 / 2 flops per row, and no cancellation for columns
+    with large means."""
+    cdef Py_ssize_t m = p + n_extra
+    cdef Py_ssize_t i0, b, i, j, row, nb
     cdef double *buf
-    cdef double v, one_d = 1.0
-    cdef int p_ = <int>p, b_
+    cdef double *sq
+    cdef double mj
+    cdef double one_d = 1.0
+    cdef int m_ = <int>m, b_
     cdef char uplo = b'U', trans = b'T'
-    buf = <double *>malloc(GRAM_BLOCK_ROWS * max(p, 1) * sizeof(double))
-    if buf == NULL:
+    # about 512 KB of centred rows per dsyrk call: large enough for BLAS to
+    # run near its peak, small enough to stay in a core's L2 cache
+    nb = (1 << 16) // max(m, 1)
+    nb = min(max(nb, 64), max(n_rows, 1))
+    buf = <double *>malloc(nb * max(m, 1) * sizeof(double))
+    sq = <double *>malloc(nb * sizeof(double))
+    if buf == NULL or sq == NULL:
+        free(buf)
+        free(sq)
         with gil:
             raise MemoryError()
-    memset(out, 0, p * p * sizeof(double))
+    memset(out, 0, m * m * sizeof(double))
     i0 = 0
     while i0 < n_rows:
-        b = min(<Py_ssize_t>GRAM_BLOCK_ROWS, n_rows - i0)
-        # buf (b x p, column-major) = sqrt(s_r) * (x_rj - m_j)
-        for j in range(p):
+        b = min(nb, n_rows - i0)
+        for i in range(b):
+            row = rows[i0 + i] if rows != NULL else i0 + i
+            sq[i] = sqrt(sw[row]) if sw != NULL else 1.0
+        # buf (b x m, column-major) = sqrt(s_r) * z_r
+        for j in range(m):
+            mj = x_mean[j] if j < p else e_mean[j - p]
             for i in range(b):
                 row = rows[i0 + i] if rows != NULL else i0 + i
-                v = (X[row * p + j] if c_order else X[j * n + row]) - x_mean[j]
-                if sw != NULL:
-                    v *= sqrt(sw[row])
-                buf[j * b + i] = v
+                if j >= p:
+                    buf[j * b + i] = sq[i] * (E[(j - p) * n + row] - mj)
+                elif c_order:
+                    buf[j * b + i] = sq[i] * (X[row * p + j] - mj)
+                else:
+                    buf[j * b + i] = sq[i] * (X[j * n + row] - mj)
         b_ = <int>b
-        dsyrk(&uplo, &trans, &p_, &b_, &one_d, buf, &b_, &one_d, out, &p_)
+        dsyrk(&uplo, &trans, &m_, &b_, &one_d, buf, &b_, &one_d, out, &m_)
         i0 += b
-    for j in range(p):
-        for i in range(j + 1, p):
-            out[j * p + i] = out[i * p + j]
+    for j in range(m):
+        for i in range(j + 1, m):
+            out[j * m + i] = out[i * m + j]
     free(buf)
+    free(sq)
     return 0
 
 
 def centred_gram(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                  bint c_order, const double[::1] sw, const double[::1] x_mean,
-                 double[:, ::1] out, const Py_ssize_t[::1] rows=None):
-    """``out = sum_r s_r (x_r - m)(x_r - m)^T`` over the rows ``rows`` of
-    ``X`` (n, p; flattened in C or Fortran order; None: every row), ``s`` =
-    ``sw`` (or 1 when empty), ``m`` = ``x_mean``: the centred Gram of a
-    subset of rows, without copying them."""
+                 double[:, ::1] out, const Py_ssize_t[::1] rows=None,
+                 const double[::1, :] extra=None,
+                 const double[::1] extra_mean=None):
+    """``out = sum_r s_r z_r z_r^T`` over the rows ``rows`` of ``X`` (n, p;
+    flattened in C or Fortran order; None: every row), with ``s`` = ``sw``
+    (or 1 when empty) and ``z_r = x_r - x_mean``, followed by ``e_r -
+    extra_mean`` when ``extra`` (n, k) is given: ``out`` is then (p + k,
+    p + k) and holds the Gram, the cross-products with the extra columns
+    and their own Gram. The centred Gram of a subset of rows, without
+    copying them."""
     cdef const Py_ssize_t *idx = NULL
-    cdef Py_ssize_t n_rows = n
-    if out.shape[0] != p or out.shape[1] != p:
-        raise ValueError("out must be (p, p)")
+    cdef Py_ssize_t n_rows = n, k = 0
+    cdef const double *E = NULL
+    cdef const double *e_mean = NULL
+    if extra is not None:
+        k = extra.shape[1]
+        if extra.shape[0] != n or extra_mean is None or extra_mean.shape[0] != k:
+            raise ValueError("extra must be (n, k) with extra_mean (k,)")
+        if k > 0:
+            E = &extra[0, 0]
+            e_mean = &extra_mean[0]
+    if out.shape[0] != p + k or out.shape[1] != p + k:
+        raise ValueError("out must be (p + k, p + k)")
     if rows is not None:
         n_rows = rows.shape[0]
         idx = &rows[0] if n_rows > 0 else NULL
-    if p == 0:
+    if p + k == 0:
         return
     with nogil:
-        _centred_gram(&X_flat[0], n, p, c_order,
-                      &sw[0] if sw.shape[0] > 0 else NULL, &x_mean[0],
+        _centred_gram(&X_flat[0] if p > 0 else NULL, n, p, c_order,
+                      &sw[0] if sw.shape[0] > 0 else NULL,
+                      &x_mean[0] if p > 0 else NULL, E, k, e_mean,
                       idx, n_rows, &out[0, 0])
 
 
@@ -1210,7 +1244,7 @@ cdef class GramCache:
         self._reserve(self.p)
         with nogil:
             _centred_gram(self.X, self.n, self.p, self.c_order, self.sw,
-                          self.x_mean, NULL, self.n, self.cols)
+                          self.x_mean, NULL, 0, NULL, NULL, self.n, self.cols)
             for j in range(self.p):
                 self.slot[j] = <int>j
         self.n_columns = self.p

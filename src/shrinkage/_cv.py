@@ -133,6 +133,20 @@ def _n_workers(n_jobs, n_tasks):
     return max(1, min(n_jobs, n_tasks))
 
 
+def _complementary(folds, n_samples):
+    """Whether each fold's training rows are exactly the rows it holds out's
+    complement (K-fold and the like; not, e.g., time-series splits)."""
+    for train, test in folds:
+        if len(train) + len(test) != n_samples:
+            return False
+        seen = np.zeros(n_samples, dtype=np.intp)
+        np.add.at(seen, train, 1)
+        np.add.at(seen, test, 1)
+        if not np.all(seen == 1):
+            return False
+    return True
+
+
 def _fold_method(n_train, p, precompute, n_alphas):
     """Naive or covariance updates on a training fold (an array -> Gram)."""
     if not isinstance(precompute, (str, bool, np.bool_)):
@@ -140,111 +154,199 @@ def _fold_method(n_train, p, precompute, n_alphas):
     return choose_method(n_train, p, precompute, n_solves=n_alphas)
 
 
+# Largest memory (bytes) spent on keeping every fold's held-out sums so that
+# the full Gram is their sum (one pass of dsyrk over the data instead of two).
+_HELD_OUT_MEMORY = 1 << 29
+
+# A held-out sum of squared errors obtained from Gram quantities is trusted
+# down to this fraction of the magnitude of its terms; below it (a nearly
+# perfect fit) cancellation could cost more than 1e-8 relative accuracy and
+# the errors are recomputed from the held-out rows.
+_SCORE_CANCELLATION = 1e-8
+
+
+class _FullGram:
+    """The full data's Gram problem and every fold's held-out sums, for
+    cross-validation with covariance updates (n >> p).
+
+    For each fold, one blocked dsyrk over its held-out rows ``T`` gives,
+    centred at the full data's weighted means ``m`` and ``ybar``, with
+    ``z_r = x_r - m`` and ``u_r = y_r - ybar``::
+
+        H = sum_T s z z^T,  b = sum_T s z u,  zs = sum_T s z,
+        uu = sum_T s u^2,   us = sum_T s u,   S_T = sum_T s
+
+    (the Gram of the rows augmented with ``u`` and a column of ones). When
+    the folds' held-out sets partition the rows (K-fold), the full Gram and
+    correlations are the sums of these, so the data are read by dsyrk once
+    for everything; otherwise the full Gram is built separately. Rows are
+    read where they lie in ``X``: nothing is copied.
+    """
+
+    def __init__(self, design, y, folds, map_):
+        n, p = design.n_samples, design.n_features
+        self.design = design
+        self.folds = folds
+        self.y = y
+        y_mean, Yc = design.center_targets(y.reshape(-1, 1))
+        self.y_mean = float(y_mean[0])
+        extra = np.empty((n, 2), order="F")
+        extra[:, 0] = y
+        extra[:, 1] = 1.0
+        extra_mean = np.array([self.y_mean, 0.0])
+
+        def held_out(fold):
+            out = np.empty((p + 2, p + 2))
+            _cd_dense.centred_gram(design.X_flat, n, p, design.c_order, design.sw,
+                                   design.x_mean, out, rows=fold[1], extra=extra,
+                                   extra_mean=extra_mean)
+            return out
+
+        tests = np.concatenate([test for _, test in folds])
+        partition = tests.size == n and np.array_equal(np.sort(tests), np.arange(n))
+        if partition and len(folds) * (p + 2) ** 2 * 8 <= _HELD_OUT_MEMORY:
+            self.held_out = list(map_(held_out, folds))
+            total = sum(self.held_out)
+            design.cache.adopt(np.ascontiguousarray(total[:p, :p]))
+            design.sq_norms = np.ascontiguousarray(np.diag(total[:p, :p]))
+            self.q = np.ascontiguousarray(total[:p, p])
+            self.uu = float(total[p, p])
+        else:
+            design.cache.fill_all()
+            design.sq_norms = np.ascontiguousarray(np.diag(design.cache.to_array()))
+            self.q = np.empty(p)
+            self.uu = _cd_dense.gram_correlations(
+                design.cache, np.ascontiguousarray(Yc[:, 0]), self.q)
+            self.held_out = [None] * len(folds)
+            self._held_out_sums = held_out
+
+    def fold(self, k):
+        """The training problem of fold ``k`` (a :class:`_FoldGram`)."""
+        H = self.held_out[k]
+        if H is None:
+            H = self._held_out_sums(self.folds[k])
+        return _FoldGram(self, H, self.folds[k])
+
+
 class _FoldGram:
     """A training fold's Gram problem, derived from the full data's.
 
-    With ``m`` the full data's weighted column means and ``G`` its centred
-    Gram (computed once), a fold whose held-out rows are ``T`` has, with
-    ``d = m_train - m`` and ``S_train`` its weight,
+    With ``d = m_train - m`` and ``e = ybar_train - ybar`` (both zero
+    without an intercept; ``sum_all s z = 0`` gives ``d = -zs / S_train``,
+    ``e = -us / S_train``), the training rows' centred quantities are
 
-        G_train = G - sum_{r in T} s_r (x_r - m)(x_r - m)^T - S_train d d^T,
-        q_train = q - sum_{r in T} s_r (x_r - m)(y_r - ybar_train),
+        G_train = G - H - S_train d d^T,
+        q_train = q - b - S_train e d,
+        yy_train = yy - uu - S_train e^2,
 
-    where ``q = sum_r s_r (x_r - m)(y_r - ybar)`` over all rows (computed
-    once). Each fold then costs products with its held-out rows only (a
-    fifth of the data for 5 folds) instead of a copy of its training rows
-    and their Gram. Centring around ``m`` keeps the differences free of
-    cancellation for columns with large means. Weights are rescaled to the
-    fold's size, as a fit on the training rows alone would do. Attributes
-    are those ``_solve_path`` reads, plus the held-out rows ``X_test``.
+    each multiplied by ``n_train / S_train`` (weights rescaled to the fold's
+    size, as a fit on the training rows alone would do). Attributes are
+    those ``_solve_path`` reads.
     """
 
     method = "gram"
 
-    def __init__(self, full, q_full, y, train, test):
-        n, p = full.n_samples, full.n_features
-        s = full.sw if full.sw.size else None
-        s_tr = s[train] if s is not None else None
-        s_te = s[test] if s is not None else np.ones(len(test))
-        S_train = float(s_tr.sum()) if s is not None else float(len(train))
-        kappa = len(train) / S_train
+    def __init__(self, full, H, fold):
+        design = full.design
+        n, p = design.n_samples, design.n_features
+        train, test = fold
+        self.test = test
         self.n_samples, self.n_features = len(train), p
         self.sw = np.empty(0)
-        self.X_test = full.X[test]
-        Xt = self.X_test - full.x_mean
-        if full.fit_intercept:
-            # sum_r s_r (x_r - m) = 0 over all rows gives m_train from T.
-            d = -(s_te @ Xt) / S_train
-            y_tr = y[train]
-            self.y_mean = float(s_tr @ y_tr / S_train if s is not None else y_tr.mean())
+        self.H = H[:p, :p]
+        self.b = H[:p, p]
+        self.zs = H[:p, p + 1]
+        self.uu_test = float(H[p, p])
+        self.us_test = float(H[p, p + 1])
+        self.s_test = float(H[p + 1, p + 1])
+        s_train = float(n) - self.s_test if design.sw.size else float(len(train))
+        if design.fit_intercept:
+            self.d = -self.zs / s_train
+            self.e = -self.us_test / s_train
         else:
-            d = np.zeros(p)
-            self.y_mean = 0.0
-        self.x_mean = full.x_mean + d
-        H = np.empty((p, p))
-        _cd_dense.centred_gram(np.ascontiguousarray(Xt).ravel(), len(test), p,
-                               True, s_te, np.zeros(p), H)
-        G = full.cache.to_array()
-        G -= H
-        G -= S_train * np.outer(d, d)
+            self.d = np.zeros(p)
+            self.e = 0.0
+        kappa = len(train) / s_train
+        self.x_mean = design.x_mean + self.d
+        self.y_mean = full.y_mean + self.e
+        G = design.cache.to_array()
+        G -= self.H
+        G -= s_train * np.outer(self.d, self.d)
         G *= kappa
         self.sq_norms = np.ascontiguousarray(np.diag(G))
-        self.cache = _cd_dense.GramCache(full.X_flat, n, p, full.c_order,
-                                         full.sw, self.x_mean)
+        self.cache = _cd_dense.GramCache(design.X_flat, n, p, design.c_order,
+                                         design.sw, self.x_mean)
         self.cache.adopt(G)
-        r_te = s_te * (y[test] - self.y_mean)
-        self.q = kappa * (q_full - Xt.T @ r_te)
-        r_tr = y[train] - self.y_mean
-        self.yy = kappa * float((s_tr @ (r_tr * r_tr)) if s is not None else r_tr @ r_tr)
+        self.q = kappa * (full.q - self.b - s_train * self.e * self.d)
+        self.yy = kappa * (full.uu - self.uu_test - s_train * self.e ** 2)
 
-    @staticmethod
-    def full_correlations(full, y):
-        """``q = sum_r s_r (x_r - m)(y_r - ybar)`` over all rows, for the folds."""
-        y_mean, Yc = full.center_targets(y.reshape(-1, 1))
-        q = np.empty(full.n_features)
-        _cd_dense.gram_correlations(full.cache, np.ascontiguousarray(Yc[:, 0]), q)
-        return q
+    def held_out_mse(self, coefs, X, y, sw):
+        """(Weighted) mean squared held-out errors of the models ``coefs``
+        (p, n_alphas) with intercepts ``y_mean - x_mean . w``.
+
+        From the held-out sums, O(p^2) per model instead of O(n_test p);
+        a model whose error is too small against the sums' terms (a nearly
+        exact fit, where cancellation would cost digits) is scored from the
+        held-out rows of ``X``, ``y``, ``sw`` instead.
+        """
+        # e_r = u_r - z_r.w + a with a = d.w - e (the intercept's shift)
+        a = self.d @ coefs - self.e
+        quad = np.einsum("ja,ja->a", coefs, self.H @ coefs)
+        bw = self.b @ coefs
+        zw = self.zs @ coefs
+        sse = (self.uu_test - 2.0 * bw + quad
+               + 2.0 * a * (self.us_test - zw) + a * a * self.s_test)
+        size = (self.uu_test + np.abs(2.0 * bw) + np.abs(quad)
+                + np.abs(2.0 * a * (self.us_test - zw)) + a * a * self.s_test)
+        mse = sse / self.s_test
+        untrusted = np.flatnonzero(~(sse > _SCORE_CANCELLATION * size))
+        if untrusted.size:
+            W = coefs[:, untrusted]
+            mse[untrusted] = _held_out_mse(X, y, sw, self.test, W,
+                                           self.y_mean - self.x_mean @ W)
+        return mse
+
+
+def _held_out_mse(X, y, sw, test, coefs, intercepts):
+    """Mean (weighted) squared errors on the held-out rows, from the rows."""
+    residues = X[test] @ coefs + intercepts - y[test][:, None]
+    if sw is None:
+        return (residues ** 2).mean(axis=0)
+    return np.average(residues ** 2, weights=sw[test], axis=0)
 
 
 def _fold_path(X, y, sw, train, test, alphas, *, l1_ratio, fit_intercept,
                precompute, pf, positive, tol, max_iter, random, seed,
-               full=None):
+               fold_gram=None):
     """Held-out mean squared error along the path on one fold (n_alphas,).
 
-    ``full``: the full data's Gram design and its correlations
-    (:meth:`_FoldGram.full_correlations`); the fold's Gram problem is then
-    derived from them (:class:`_FoldGram`) instead of built from its rows.
+    ``fold_gram``: the fold's Gram problem derived from the full data's
+    (:meth:`_FullGram.fold`); the held-out errors then come from its sums
+    too, except for models whose error is too small for them.
     """
-    if full is not None:
-        design = _FoldGram(full[0], full[1], y, train, test)
-        X_test = design.X_test
+    if fold_gram is not None:
+        design = fold_gram
         coefs, _, _, _ = _solve_path(
             design, None, alphas, l1_ratio=l1_ratio, pf=pf, positive=positive,
             tol=tol, max_iter=max_iter, random=random, seed=seed,
             q=design.q, yy=design.yy)
-        y_mean = design.y_mean
+        return design.held_out_mse(coefs, X, y, sw)
+    # Sparse X arrives as CSR (cheap row selection), each fold's rows
+    # become a CSC design.
+    X_tr, y_tr = X[train], y[train]
+    sw_tr = None if sw is None else sw[train]
+    if sp.issparse(X):
+        design = SparseDesign(X_tr.tocsc(), sw_tr, fit_intercept)
     else:
-        # Sparse X arrives as CSR (cheap row selection), each fold's rows
-        # become a CSC design.
-        X_tr, y_tr = X[train], y[train]
-        sw_tr = None if sw is None else sw[train]
-        if sp.issparse(X):
-            design = SparseDesign(X_tr.tocsc(), sw_tr, fit_intercept)
-        else:
-            method = _fold_method(len(train), X.shape[1], precompute, len(alphas))
-            design = DenseDesign(X_tr, sw_tr, fit_intercept, method)
-        y_means, Yc = design.center_targets(y_tr.reshape(-1, 1))
-        coefs, _, _, _ = _solve_path(
-            design, np.ascontiguousarray(Yc[:, 0]), alphas, l1_ratio=l1_ratio,
-            pf=pf, positive=positive, tol=tol, max_iter=max_iter, random=random,
-            seed=seed)
-        y_mean = y_means[0]
-        X_test = X[test]
-    intercepts = y_mean - design.x_mean @ coefs if fit_intercept else 0.0
-    residues = X_test @ coefs + intercepts - y[test][:, None]
-    if sw is None:
-        return (residues ** 2).mean(axis=0)
-    return np.average(residues ** 2, weights=sw[test], axis=0)
+        method = _fold_method(len(train), X.shape[1], precompute, len(alphas))
+        design = DenseDesign(X_tr, sw_tr, fit_intercept, method)
+    y_means, Yc = design.center_targets(y_tr.reshape(-1, 1))
+    coefs, _, _, _ = _solve_path(
+        design, np.ascontiguousarray(Yc[:, 0]), alphas, l1_ratio=l1_ratio,
+        pf=pf, positive=positive, tol=tol, max_iter=max_iter, random=random,
+        seed=seed)
+    intercepts = y_means[0] - design.x_mean @ coefs if fit_intercept else 0.0
+    return _held_out_mse(X, y, sw, test, coefs, intercepts)
 
 
 class ElasticNetCV(LinearModel):
@@ -420,63 +522,52 @@ class ElasticNetCV(LinearModel):
         positive = bool(self.positive)
 
         # Full-data design: the alpha grid, the refit and, when every fold
-        # uses covariance updates, the Gram the folds' Grams derive from.
+        # uses covariance updates and is the complement of its held-out rows,
+        # the Gram the folds' Grams derive from.
         folds = check_cv_folds(self.cv, X, y, n)
         n_alphas = (int(self.alphas) if isinstance(self.alphas, numbers.Integral)
                     else np.size(self.alphas))
-        fold_grams = not sparse and all(
+        fold_grams = not sparse and _complementary(folds, n) and all(
             _fold_method(len(train), p, self.precompute, n_alphas) == "gram"
             for train, _ in folds)
-        if sparse:
-            X_rows = X.tocsr()
-            design = make_design(X.tocsc(), sw, self.fit_intercept,
-                                 self.precompute)
-        else:
-            X_rows = X
-            method = "gram" if fold_grams else choose_method(
-                n, p, self.precompute if isinstance(
-                    self.precompute, (str, bool, np.bool_)) else True, n_solves=1)
-            design = DenseDesign(X, sw, self.fit_intercept, method)
-        full = (design, _FoldGram.full_correlations(design, y)) if fold_grams else None
-        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
-            check_scalar(self.alphas, "alphas", kind=numbers.Integral, low=1)
-            if np.any(l1_ratios == 0):
-                raise ValueError(
-                    "Automatic alpha grid generation is not supported for l1_ratio=0. "
-                    "Please supply a grid by providing your estimator with the "
-                    "appropriate `alphas=` argument.")
-            _, Yc = design.center_targets(y.reshape(-1, 1))
-            c0 = _lambda_max_correlations(design, Yc[:, 0], pf, positive)
-            grids = [_alpha_grid_from(_alpha_max(c0[:, None], n, r, pf, positive),
-                                      self.eps, int(self.alphas))
-                     for r in l1_ratios]
-        else:
-            user = np.asarray(self.alphas, dtype=np.float64).ravel()
-            if user.size == 0 or not np.all(np.isfinite(user)) or np.any(user < 0):
-                raise ValueError("alphas must be a positive integer or an array of "
-                                 "finite values >= 0.")
-            grids = [np.sort(user)[::-1] for _ in l1_ratios]
-
         random = self.selection == "random"
         rng_seed = _seed_from(self.random_state) if random else 1
-        tasks = [(i, train, test) for i in range(len(l1_ratios)) for train, test in folds]
+        tasks = [(i, k) for i in range(len(l1_ratios)) for k in range(len(folds))]
         seeds = [(rng_seed + 7919 * t) % (2**31 - 1) or 1 for t in range(len(tasks))]
-
-        def run(t):
-            i, train, test = tasks[t]
-            return _fold_path(
-                X_rows, y, sw, train, test, grids[i], l1_ratio=float(l1_ratios[i]),
-                fit_intercept=self.fit_intercept, precompute=self.precompute,
-                pf=pf, positive=positive, tol=float(self.tol),
-                max_iter=int(self.max_iter), random=random, seed=seeds[t],
-                full=full)
-
         workers = _n_workers(self.n_jobs, len(tasks))
-        if workers == 1:
-            mses = [run(t) for t in range(len(tasks))]
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                mses = list(pool.map(run, range(len(tasks))))
+        pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+        map_ = pool.map if pool is not None else map
+        try:
+            full = None
+            if sparse:
+                X_rows = X.tocsr()
+                design = make_design(X.tocsc(), sw, self.fit_intercept,
+                                     self.precompute)
+            else:
+                X_rows = X
+                method = "gram" if fold_grams else choose_method(
+                    n, p, self.precompute if isinstance(
+                        self.precompute, (str, bool, np.bool_)) else True, n_solves=1)
+                design = DenseDesign(X, sw, self.fit_intercept, method,
+                                     fill_gram=not fold_grams)
+                if fold_grams:
+                    full = _FullGram(design, y, folds, map_)
+            grids = self._alpha_grids(design, full, y, l1_ratios, pf, positive)
+
+            def run(t):
+                i, k = tasks[t]
+                train, test = folds[k]
+                return _fold_path(
+                    X_rows, y, sw, train, test, grids[i], l1_ratio=float(l1_ratios[i]),
+                    fit_intercept=self.fit_intercept, precompute=self.precompute,
+                    pf=pf, positive=positive, tol=float(self.tol),
+                    max_iter=int(self.max_iter), random=random, seed=seeds[t],
+                    fold_gram=full.fold(k) if full is not None else None)
+
+            mses = list(map_(run, range(len(tasks))))
+        finally:
+            if pool is not None:
+                pool.shutdown()
         mse = np.reshape(mses, (len(l1_ratios), len(folds), -1))
         mean_mse = mse.mean(axis=1)
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
@@ -504,7 +595,8 @@ class ElasticNetCV(LinearModel):
             design, y.reshape(-1, 1), alpha=alpha, l1_ratio=self.l1_ratio_,
             penalty_factor=pf, positive=positive, tol=float(self.tol),
             max_iter=int(self.max_iter), selection=self.selection,
-            random_state=self.random_state, estimator_name=name)
+            random_state=self.random_state, estimator_name=name,
+            gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
         self.coef_ = sol.coef[0]
         self.intercept_ = float(sol.intercept[0])
@@ -513,6 +605,31 @@ class ElasticNetCV(LinearModel):
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
+
+    def _alpha_grids(self, design, full, y, l1_ratios, pf, positive):
+        """One alpha grid per l1_ratio: the user's, or scikit-learn's from
+        lambda_max of the full data."""
+        if not (isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool)):
+            user = np.asarray(self.alphas, dtype=np.float64).ravel()
+            if user.size == 0 or not np.all(np.isfinite(user)) or np.any(user < 0):
+                raise ValueError("alphas must be a positive integer or an array of "
+                                 "finite values >= 0.")
+            return [np.sort(user)[::-1] for _ in l1_ratios]
+        check_scalar(self.alphas, "alphas", kind=numbers.Integral, low=1)
+        if np.any(l1_ratios == 0):
+            raise ValueError(
+                "Automatic alpha grid generation is not supported for l1_ratio=0. "
+                "Please supply a grid by providing your estimator with the "
+                "appropriate `alphas=` argument.")
+        if full is not None and (pf is None or np.all(pf > 0)):
+            c0 = full.q  # Xc^T S yc, already known: no pass over X
+        else:
+            _, Yc = design.center_targets(y.reshape(-1, 1))
+            c0 = _lambda_max_correlations(design, Yc[:, 0], pf, positive)
+        n = design.n_samples
+        return [_alpha_grid_from(_alpha_max(c0[:, None], n, r, pf, positive),
+                                 self.eps, int(self.alphas))
+                for r in l1_ratios]
 
     def _accepts_sparse(self):
         return True

@@ -68,7 +68,7 @@ class DenseDesign:
     """
 
     def __init__(self, X, sample_weight, fit_intercept, method, gram=None,
-                 lazy_stats=False):
+                 lazy_stats=False, fill_gram=True):
         n, p = X.shape
         self.n_samples, self.n_features = n, p
         self.fit_intercept = bool(fit_intercept)
@@ -97,7 +97,7 @@ class DenseDesign:
             if gram is not None:
                 self.cache.adopt(np.ascontiguousarray(gram, dtype=np.float64))
                 self.sq_norms = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
-            elif n >= p:
+            elif n >= p and fill_gram:
                 self.cache.fill_all()
 
     def ensure_stats(self):
@@ -225,11 +225,13 @@ def _seed_from(random_state):
 
 def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                tol, max_iter, selection, random_state, coef_init=None,
-               screen=True, estimator_name="ElasticNet"):
+               screen=True, estimator_name="ElasticNet", gram_q=None):
     """Fit the elastic net for each column of ``Y`` on a prepared design.
 
     Parameters follow scikit-learn's ElasticNet; ``Y`` is (n, n_targets),
     ``coef_init`` (n_targets, p) or None, ``penalty_factor`` (p,) or None.
+    ``gram_q``: for a single target on a Gram design, ``(Xc^T S yc,
+    yc^T S yc)`` when the caller knows them (saves a pass over X).
     Emits a ConvergenceWarning for targets whose gap did not reach ``tol``.
     """
     n, p = design.n_samples, design.n_features
@@ -275,7 +277,11 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                 positive, tol * yy, max_iter, random, seed, screen, stats)
             design.stats_ready = True
         else:
-            yy = _cd_dense.gram_correlations(design.cache, yc, q)
+            if gram_q is not None and n_targets == 1 and scale == 1.0:
+                q[:] = gram_q[0]
+                yy = float(gram_q[1])
+            else:
+                yy = _cd_dense.gram_correlations(design.cache, yc, q)
             gap, it = _cd_dense.enet_gram(
                 design.cache, q, yy, design.sq_norms, pf, w, correlations,
                 candidates, l1k, l2, positive, tol * yy, max_iter, random, seed)
