@@ -30,3 +30,12 @@ cdef extern from "shrinkage_anderson.h" nogil:
     void shr_anderson_combine(int K, Py_ssize_t m, const double *hist,
                               Py_ssize_t ld, const double *c,
                               double *out) noexcept
+
+
+cdef extern from "shrinkage_cholesky.h" nogil:
+    void shr_chol_solve(Py_ssize_t k, const double *L, Py_ssize_t ld,
+                        double *b) noexcept
+    int shr_chol_append(Py_ssize_t k, double *L, Py_ssize_t ld, double *h,
+                        double hkk) noexcept
+    void shr_chol_delete(Py_ssize_t k, double *L, Py_ssize_t ld, Py_ssize_t i,
+                         double *scratch) noexcept

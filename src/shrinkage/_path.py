@@ -34,6 +34,7 @@ from ._exceptions import ConvergenceWarning
 from ._solvers import (
     DenseDesign,
     _seed_from,
+    active_gram_for,
     centred_residual,
     choose_method,
     make_design,
@@ -137,6 +138,7 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     else:
         yy = design.weighted_sq_norm(yc)
         residual = np.empty(n)
+        active_gram = active_gram_for(design)
     tol_abs = tol * yy
 
     w = np.zeros(p) if w_init is None else np.array(w_init, dtype=np.float64)
@@ -181,7 +183,8 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                 else:
                     gap, it = naive_solve(
                         design, yc, pf, w, residual, kernel_c, cand, l1, l2,
-                        positive, tol_abs, max_iter, random, seed, screen)
+                        positive, tol_abs, max_iter, random, seed, screen,
+                        active_gram=active_gram)
             else:
                 # Nothing may move and w = 0 (nonzero features are always
                 # candidates): the residual is yc, the gap 0 if KKT holds.

@@ -19,7 +19,8 @@ from ._exceptions import ConvergenceWarning
 from ._validation import check_precompute
 
 __all__ = ["DenseDesign", "SparseDesign", "make_design", "EnetSolution",
-           "solve_enet", "choose_method", "naive_solve", "centred_residual"]
+           "solve_enet", "choose_method", "naive_solve", "active_gram_for",
+           "centred_residual"]
 
 # Covariance updates pay off when the Gram is reused. Measured on this
 # project's machines (bench/, single thread): building the full Gram by
@@ -181,7 +182,7 @@ def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
 
 def naive_solve(design, yc, pf, w, residual, correlations, candidates, l1,
                 l2, positive, tol_abs, max_iter, random, seed, screen=True,
-                stats=0):
+                stats=0, active_gram=None):
     """One naive-update solve with the kernel for the design's layout
     (dense column-major or CSC); arguments as ``_cd_dense.enet_naive``."""
     if isinstance(design, SparseDesign):
@@ -189,11 +190,17 @@ def naive_solve(design, yc, pf, w, residual, correlations, candidates, l1,
             design.data, design.indices, design.indptr, design.n_samples, yc,
             design.sw, design.x_mean, design.sq_norms, pf, w, residual,
             correlations, candidates, l1, l2, positive, tol_abs, max_iter,
-            random, seed, screen)
+            random, seed, screen, active_gram)
     return _cd_dense.enet_naive(
         design.X, yc, design.sw, design.x_mean, design.sq_norms, pf, w,
         residual, correlations, candidates, l1, l2, positive, tol_abs,
-        max_iter, random, seed, screen, stats)
+        max_iter, random, seed, screen, stats, active_gram)
+
+
+def active_gram_for(design):
+    """Gram entries among the features that become nonzero, shared by the
+    naive solves on ``design`` (Newton steps on the support)."""
+    return _cd_dense.ActiveGram(design.n_samples, design.n_features)
 
 
 def centred_residual(design, residual, w):
@@ -252,6 +259,7 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     correlations = np.empty(p)
     residual = np.empty(n) if design.method == "naive" else None
     q = np.empty(p) if design.method == "gram" else None
+    active_gram = active_gram_for(design) if design.method == "naive" else None
 
     for k in range(n_targets):
         yc = Yc[:, k]
@@ -274,7 +282,8 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                     stats = 1 if design.fit_intercept else 2
             gap, it = naive_solve(
                 design, yc, pf, w, residual, correlations, candidates, l1k, l2,
-                positive, tol * yy, max_iter, random, seed, screen, stats)
+                positive, tol * yy, max_iter, random, seed, screen, stats,
+                active_gram)
             design.stats_ready = True
         else:
             if gram_q is not None and n_targets == 1 and scale == 1.0:
