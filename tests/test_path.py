@@ -163,6 +163,59 @@ def test_strong_rules_do_not_change_the_path(precompute, l1_ratio):
         assert _kkt_violation(X, y, c1[:, k], alpha, l1_ratio) < 1e-4
 
 
+@pytest.mark.parametrize("seed, n_alphas", [(9, 12), (21, 12), (9, 40), (64, 40)])
+@pytest.mark.parametrize("precompute", [False, True])
+def test_kkt_violations_of_the_strong_rule_are_repaired(seed, n_alphas, precompute):
+    # Pairs of nearly collinear features with opposite effects and a coarse
+    # grid: the strong rule discards features that are active at the next
+    # alpha (checked below: restarts happen). The path, solved in batches of
+    # alphas sharing one product with X for their KKT checks (naive
+    # updates), equals the path solved over every feature.
+    from shrinkage._path import _solve_path
+    from shrinkage._solvers import DenseDesign
+
+    rng = np.random.default_rng(seed)
+    n, p = 30, 60
+    X = rng.standard_normal((n, p))
+    X[:, 1::2] = X[:, ::2] + 0.1 * rng.standard_normal((n, p // 2))
+    w = np.zeros(p)
+    w[:6] = [3, -2.8, 2, -1.9, 1, 1]
+    y = X @ w + 0.1 * rng.standard_normal(n)
+    design = DenseDesign(X, None, True, "gram" if precompute else "naive")
+    _, Yc = design.center_targets(y.reshape(-1, 1))
+    yc = np.ascontiguousarray(Yc[:, 0])
+    alphas = lasso_path(X, y, alphas=n_alphas, eps=1e-2, fit_intercept=True)[0]
+    kw = dict(l1_ratio=1.0, pf=None, positive=False, tol=1e-13, max_iter=100_000,
+              random=False, seed=1)
+    stats = {}
+    c1, g1, _, f1 = _solve_path(design, yc, alphas, stats=stats, **kw)
+    c2, g2, _, f2 = _solve_path(design, yc, alphas, strong_rules=False, **kw)
+    assert stats["kkt_restarts"] >= 1
+    if not precompute and n_alphas == 40:  # a fine grid: alphas share products
+        assert stats["batches"] < len(alphas) / 1.5
+    assert f1 == f2 == 0
+    Xc = X - X.mean(0)
+    for k, alpha in enumerate(alphas):
+        P1 = _objective(Xc, yc, c1[:, k], 0.0, alpha, 1.0)
+        P2 = _objective(Xc, yc, c2[:, k], 0.0, alpha, 1.0)
+        assert abs(P1 - P2) <= (g1[k] + g2[k]) * 1.0001 + 1e-15 * P2
+        assert _kkt_violation(Xc, yc, c1[:, k], alpha, 1.0) < 1e-5
+
+
+def test_column_products_equal_numpy():
+    from shrinkage._cd_dense import column_products
+
+    rng = np.random.default_rng(0)
+    for n, p, m in [(1, 1, 1), (7, 300, 3), (500, 1031, 8), (40, 5, 2)]:
+        X = np.asfortranarray(rng.standard_normal((n, p)))
+        V = np.asfortranarray(rng.standard_normal((n, m)))
+        out = np.empty((p, m), order="F")
+        column_products(X, V, out)
+        np.testing.assert_allclose(out, X.T @ V, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError):
+        column_products(X, V[:-1], out)
+
+
 def test_naive_and_gram_agree():
     X, y = _data(200, 50, seed=5)
     _, c1, _ = enet_path(X, y, precompute=False, fit_intercept=True, **TIGHT)

@@ -39,7 +39,7 @@ import numpy as np
 from libc.math cimport INFINITY, NAN, fabs, sqrt
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
-from scipy.linalg.cython_blas cimport daxpy, ddot, dgemv, dsyrk, dtrsm
+from scipy.linalg.cython_blas cimport daxpy, ddot, dgemm, dgemv, dsyrk, dtrsm
 from scipy.linalg.cython_lapack cimport dposv, dpotrf
 
 from shrinkage._kernels cimport (
@@ -1615,6 +1615,32 @@ def enet_naive_csc(
 enet_naive_csc.__doc__ = ("Elastic-net coordinate descent with naive updates "
                           "on CSC data (``data``, ``indices``, ``indptr``, "
                           "``n_samples``), centred implicitly.\n" + _NAIVE_DOC)
+
+
+def column_products(const double[::1, :] X, const double[::1, :] V,
+                    double[::1, :] out):
+    """``out = X^T V`` for a column-major ``X`` (n, p) and a few vectors
+    ``V`` (n, m). By dgemm on blocks of columns of about 256 KB: a block
+    is read from memory once and packed by BLAS from cache, where one dgemm
+    over all of X packs (copies) X through memory first; for m <= 8 this
+    costs about 1.3 reads of X instead of 2.5 (measured, 500 x 20000)."""
+    cdef Py_ssize_t n = X.shape[0], p = X.shape[1], m = V.shape[1], j0, cols
+    cdef int n_ = <int>n, m_ = <int>m, b_, p_ = <int>p
+    cdef double one = 1.0, zero = 0.0
+    cdef char tt = b'T', tn = b'N'
+    if V.shape[0] != n or out.shape[0] != p or out.shape[1] != m:
+        raise ValueError("X (n, p), V (n, m) and out (p, m) expected")
+    if n == 0 or p == 0 or m == 0:
+        out[:, :] = 0.0
+        return
+    cols = min(max((1 << 15) // n, 16), p)
+    with nogil:
+        j0 = 0
+        while j0 < p:
+            b_ = <int>min(cols, p - j0)
+            dgemm(&tt, &tn, &b_, &m_, &n_, &one, <double *>&X[0, j0], &n_,
+                  <double *>&V[0, 0], &n_, &zero, &out[j0, 0], &p_)
+            j0 += b_
 
 
 def csc_column_stats(const double[::1] data, const Py_ssize_t[::1] indices,

@@ -33,9 +33,9 @@ from . import _cd_dense
 from ._exceptions import ConvergenceWarning
 from ._solvers import (
     DenseDesign,
+    SparseDesign,
     _seed_from,
     active_gram_for,
-    centred_residual,
     choose_method,
     make_design,
     naive_solve,
@@ -59,9 +59,19 @@ _RESOLUTION = np.finfo(np.float64).resolution
 
 def _full_correlations(design, residual):
     """``Xc^T S r`` for every feature (n-scaled) and a centred residual
-    ``r``, naive designs (dense or CSC) only."""
-    v = residual * design.sw if design.sw.size else residual
-    return design.X.T @ v - design.x_mean * v.sum()
+    ``r`` (n,), or for each column of ``r`` (n, m), naive designs (dense or
+    CSC) only: one read of X for all columns."""
+    sw = design.sw
+    if residual.ndim == 1:
+        v = residual * sw if sw.size else residual
+        return design.X.T @ v - design.x_mean * v.sum()
+    V = np.asfortranarray(residual * sw[:, None] if sw.size else residual)
+    if sp.issparse(design.X) or not design.X.flags.f_contiguous:
+        XtV = design.X.T @ V
+    else:
+        XtV = np.empty((p := design.n_features, V.shape[1]), order="F")
+        _cd_dense.column_products(design.X, V, XtV)
+    return XtV - np.outer(design.x_mean, V.sum(axis=0))
 
 
 def _lambda_max_correlations(design, yc, pf, positive=False):
@@ -110,9 +120,32 @@ def _alpha_grid_from(alpha_max, eps, n_alphas):
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
 
+# Naive designs check the KKT conditions of several consecutive alphas with
+# one product X^T [r_1 ... r_m] (one read of X instead of m): the alphas of a
+# batch are solved on candidates from the strong rule of the correlations
+# before the batch, as long as its threshold 2 lambda_k - lambda_ref stays
+# above BATCH_THRESHOLD * lambda_ref (strong rules for a larger step keep more
+# candidates); at most MAX_BATCH alphas. A violation restarts the path at the
+# first alpha that has one.
+MAX_BATCH = 8
+BATCH_THRESHOLD = 0.5
+
+
+def _strong_candidates(c, l1, l1_ref, pf, positive, w, keep, forced):
+    """Tibshirani et al. (2012), eq. (7), with penalty factors: features
+    kept at ``l1`` from the correlations ``c`` taken at ``l1_ref``; plus
+    the nonzero, unpenalised (``keep``) and ``forced`` ones."""
+    bound = pf * (2.0 * l1 - max(l1_ref, l1))
+    score = c if positive else np.abs(c)
+    mask = (score >= bound) | (w != 0.0) | keep
+    if forced is not None:
+        mask[forced] = True
+    return np.flatnonzero(mask).astype(np.intc)
+
+
 def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                 random, seed, w_init=None, strong_rules=True, screen=True,
-                q=None, yy=None):
+                q=None, yy=None, stats=None):
     """Elastic-net path for one centred target on a prepared design.
 
     ``design`` is a :class:`~shrinkage._solvers.DenseDesign` (or any object
@@ -122,69 +155,79 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
 
     Returns ``coefs`` (p, n_alphas), ``gaps`` (n_alphas,) in the
     1/(2n)-scaled objective, ``n_iters`` (n_alphas,) and the number of
-    alphas whose gap did not reach the tolerance.
+    alphas whose gap did not reach the tolerance. ``stats``, a dict, gets
+    the counts of batches (``"batches"``, products with X for naive
+    designs) and of restarts after a KKT violation (``"kkt_restarts"``).
     """
     n, p = design.n_samples, design.n_features
     n_alphas = len(alphas)
     gram = design.method == "gram"
+    stats = {} if stats is None else stats
+    stats.update(batches=0, kkt_restarts=0)
     pf = np.ones(p) if pf is None else np.ascontiguousarray(pf, dtype=np.float64)
     unpenalised = pf == 0
     kernel_c = np.empty(p)
+    l1s = np.asarray(alphas, dtype=np.float64) * l1_ratio * n
+    l2s = np.asarray(alphas, dtype=np.float64) * (1.0 - l1_ratio) * n
     if gram:
         if q is None:
             q = np.empty(p)
             yy = _cd_dense.gram_correlations(design.cache, yc, q)
-        residual = None
     else:
         yy = design.weighted_sq_norm(yc)
-        residual = np.empty(n)
         active_gram = active_gram_for(design)
+        residuals = np.empty((n, min(MAX_BATCH, n_alphas)), order="F")
     tol_abs = tol * yy
 
     w = np.zeros(p) if w_init is None else np.array(w_init, dtype=np.float64)
     coefs = np.empty((p, n_alphas))
     gaps = np.empty(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.intp)
-    n_failed = 0
 
-    # Correlations at the starting point and the "previous" lambda for the
-    # sequential strong rule; with a nonzero start the first solve uses
-    # every feature.
-    if w.any():
-        c = None
-        l1_prev = None
-    else:
+    # Correlations at the starting point and the lambda they were taken at,
+    # for the strong rule; with a nonzero start the first solve uses every
+    # feature.
+    c, l1_ref = None, None
+    if not w.any():
         c = q.copy() if gram else _full_correlations(design, yc)
         c_pen = np.maximum(c, 0.0) if positive else np.abs(c)
         pen = ~unpenalised
-        l1_prev = float((c_pen[pen] / pf[pen]).max()) if pen.any() else 0.0
+        l1_ref = float((c_pen[pen] / pf[pen]).max()) if pen.any() else 0.0
         if unpenalised.any():
             c = None  # the free features move first: no screening at alpha_0
     all_idx = np.arange(p, dtype=np.intc)
+    # KKT violators found at an alpha, candidates whenever it is solved
+    # again: its candidate set only grows, so the restarts end
+    forced = {}
 
-    for k, alpha in enumerate(alphas):
-        l1 = float(alpha) * l1_ratio * n
-        l2 = float(alpha) * (1.0 - l1_ratio) * n
-        if strong_rules and c is not None and l1 > 0.0 and l1_prev is not None:
-            # Tibshirani et al. (2012), eq. (7), with penalty factors.
-            bound = pf * (2.0 * l1 - max(l1_prev, l1))
-            score = c if positive else np.abs(c)
-            keep = (score >= bound) | (w != 0.0) | unpenalised
-            cand = np.flatnonzero(keep).astype(np.intc)
-        else:
-            cand = all_idx
-        total_it = 0
-        while True:
+    k = 0
+    while k < n_alphas:
+        screened = strong_rules and c is not None
+        # the batch: alphas k .. end - 1 share the candidates' reference c
+        end = k + 1
+        if screened and not gram:
+            while (end < n_alphas and end - k < residuals.shape[1]
+                   and l1s[end] > 0.0
+                   and 2.0 * l1s[end] - l1_ref >= BATCH_THRESHOLD * l1_ref):
+                end += 1
+        cands = []
+        for i in range(k, end):
+            if screened and l1s[i] > 0.0:
+                cand = _strong_candidates(c, l1s[i], l1_ref, pf, positive, w,
+                                          unpenalised, forced.get(i))
+            else:
+                cand = all_idx
             if cand.size:
                 if gram:
                     gap, it = _cd_dense.enet_gram(
                         design.cache, q, yy, design.sq_norms, pf, w, kernel_c,
-                        cand, l1, l2, positive, tol_abs, max_iter, random, seed)
+                        cand, l1s[i], l2s[i], positive, tol_abs, max_iter, random,
+                        seed)
                 else:
                     gap, it = naive_solve(
-                        design, yc, pf, w, residual, kernel_c, cand, l1, l2,
-                        positive, tol_abs, max_iter, random, seed, screen,
-                        active_gram=active_gram)
+                        design, yc, pf, w, residuals[:, i - k], kernel_c, cand,
+                        l1s[i], l2s[i], positive, tol_abs, max_iter, random, seed,
+                        screen, active_gram=active_gram)
             else:
                 # Nothing may move and w = 0 (nonzero features are always
                 # candidates): the residual is yc, the gap 0 if KKT holds.
@@ -192,27 +235,43 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                 if gram:
                     kernel_c[:] = q
                 else:
-                    residual[:] = yc
-            total_it += it
-            # Full correlations at the final point: the KKT check of the
-            # discarded features now, the strong rule at the next alpha.
-            c = (kernel_c.copy() if gram else
-                 _full_correlations(design, centred_residual(design, residual, w)))
-            if cand.size == p:
-                break
+                    residuals[:, i - k] = yc
+            coefs[:, i] = w
+            gaps[i] = gap / n
+            n_iters[i] += it
+            cands.append(cand)
+        # Full correlations at the batch's solutions, by one product: the
+        # KKT check of the features each left out, the strong rule after.
+        if gram:
+            C = kernel_c.reshape(p, 1).copy()
+        else:
+            R = residuals[:, : end - k]
+            if isinstance(design, SparseDesign):
+                R = R + design.x_mean @ coefs[:, k:end]
+            C = _full_correlations(design, R)
+        stats["batches"] += 1
+        for i in range(k, end):
+            if cands[i - k].size == p:
+                continue
             out = np.ones(p, dtype=bool)
-            out[cand] = False
-            score = c if positive else np.abs(c)
-            violators = out & (score > l1 * pf)
-            if not violators.any():
+            out[cands[i - k]] = False
+            score = C[:, i - k] if positive else np.abs(C[:, i - k])
+            violators = np.flatnonzero(out & (score > l1s[i] * pf))
+            if violators.size:
+                forced[i] = (violators if i not in forced
+                             else np.union1d(forced[i], violators))
+                stats["kkt_restarts"] += 1
                 break
-            cand = np.flatnonzero(~out | violators).astype(np.intc)
-        coefs[:, k] = w
-        gaps[k] = gap / n
-        n_iters[k] = total_it
-        if gap > tol_abs:
-            n_failed += 1
-        l1_prev = l1
+        else:
+            i = end
+        # alphas before i are done; the path resumes at i (if a violation)
+        if i > k:
+            c = C[:, i - 1 - k].copy()
+            l1_ref = l1s[i - 1]
+        if i < end:
+            w = coefs[:, i].copy()
+        k = i
+    n_failed = int(np.sum(gaps * n > tol_abs))
     return coefs, gaps, n_iters, n_failed
 
 
