@@ -7,8 +7,10 @@
  *
  *   append  a row/column at the end: l = L^{-1} h, d = sqrt(h_jj - l.l);
  *   delete  row/column i: the trailing block takes the rank-one update
- *           L33 L33^T + l32 l32^T (Givens rotations, numerically stable);
- *   solve   L L^T x = b by forward and back substitution.
+ *           L33 L33^T + l32 l32^T (Givens rotations, numerically stable).
+ *
+ * Solves with the factor and blocked appends use BLAS/LAPACK (the caller's,
+ * through SciPy).
  *
  * References: Golub & Van Loan, "Matrix Computations", 4th ed., sections
  * 6.5.4 (rank-one modification) and 4.2; Osborne, Presnell & Turlach (2000)
@@ -43,29 +45,6 @@ SHR_INLINE void shr_chol_forward(ptrdiff_t k, const double *L, ptrdiff_t ld,
             x[i] -= xj * col[i];
         }
     }
-}
-
-/* x <- L^{-T} x for the leading k x k block of L. */
-SHR_INLINE void shr_chol_backward(ptrdiff_t k, const double *L, ptrdiff_t ld,
-                                  double *x)
-{
-    ptrdiff_t i, j;
-    for (j = k - 1; j >= 0; --j) {
-        const double *col = L + j * ld;
-        double acc = x[j];
-        for (i = j + 1; i < k; ++i) {
-            acc -= col[i] * x[i];
-        }
-        x[j] = acc / col[j];
-    }
-}
-
-/* Solve (L L^T) x = b in place. */
-SHR_INLINE void shr_chol_solve(ptrdiff_t k, const double *L, ptrdiff_t ld,
-                               double *b)
-{
-    shr_chol_forward(k, L, ld, b);
-    shr_chol_backward(k, L, ld, b);
 }
 
 /* Append row/column k: h[0..k-1] = H[0..k-1, k], hkk = H[k, k]; h is

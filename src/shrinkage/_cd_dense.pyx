@@ -39,7 +39,7 @@ import numpy as np
 from libc.math cimport INFINITY, NAN, fabs, sqrt
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
-from scipy.linalg.cython_blas cimport daxpy, ddot, dgemm, dgemv, dsyrk, dtrsm
+from scipy.linalg.cython_blas cimport daxpy, ddot, dgemm, dgemv, dsyrk, dtrsm, dtrsv
 from scipy.linalg.cython_lapack cimport dposv, dpotrf
 
 from shrinkage._kernels cimport (
@@ -51,7 +51,6 @@ from shrinkage._kernels cimport (
     shr_centered_sq_norm,
     shr_chol_append,
     shr_chol_delete,
-    shr_chol_solve,
     shr_enet_coordinate,
     shr_weighted_dot,
     shr_weighted_sum,
@@ -703,7 +702,13 @@ cdef class SupportFactor:
         return True
 
     cdef void solve(self, double *b) noexcept nogil:
-        shr_chol_solve(self.size, self.L, self.cap, b)
+        """b <- (L L^T)^-1 b, by two triangular solves (BLAS dtrsv)."""
+        cdef int k = <int>self.size, ld = <int>self.cap, one = 1
+        cdef char lo = b'L', nt = b'N', tr = b'T', nu = b'N'
+        if k == 0:
+            return
+        dtrsv(&lo, &nt, &nu, &k, self.L, &ld, b, &one)
+        dtrsv(&lo, &tr, &nu, &k, self.L, &ld, b, &one)
 
     def sync(self, const double[:, ::1] gram, const int[::1] support,
              const double[::1] penalty_factor, double l2):
@@ -2344,7 +2349,10 @@ cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
     taken."""
     cdef Newton *N = &B.nw
     cdef Py_ssize_t a, b, t, j, na = L.p, ns = 0, shared = 0, k
-    cdef double f, wo, wn, dlt, cost, change = 0.0, penalty = 0.0
+    cdef double f, wo, wn, cost, change = 0.0, penalty = 0.0
+    cdef double minus_one = -1.0, one_d = 1.0
+    cdef int na_ = <int>na, one = 1
+    cdef char nt = b'N'
     if not _newton_reserve(N, na):
         return False
     for b in range(na):
@@ -2376,12 +2384,13 @@ cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
                         _affordable_kinks(budget, cost, <double>na * na, ns)):
         return False
     k = F.size
+    # ctmp = c - G_block (w_new - w), one dgemv over the block
     memcpy(N.ctmp, L.c, na * sizeof(double))
+    memset(N.u, 0, na * sizeof(double))
     for a in range(k + N.n_drop):
         b = N.pos[a] if a < k else N.drop_pos[a - k]
-        dlt = (N.x[a] - N.ws[a]) if a < k else -N.drop_ws[a - k]
-        if dlt != 0.0:
-            _axpy(na, -dlt, B.G + b * na, N.ctmp)
+        N.u[b] = (N.x[a] - N.ws[a]) if a < k else -N.drop_ws[a - k]
+    dgemv(&nt, &na_, &na_, &minus_one, B.G, &na_, N.u, &one, &one_d, N.ctmp, &one)
     for a in range(k + N.n_drop):
         b = N.pos[a] if a < k else N.drop_pos[a - k]
         wo = N.ws[a] if a < k else N.drop_ws[a - k]
@@ -2475,14 +2484,23 @@ def enet_gram(
     double[::1] w, double[::1] correlations, const int[::1] candidates,
     double l1, double l2, bint positive, double tol, int max_iter,
     bint random, unsigned int seed, bint newton=True,
+    bint correlations_current=False,
 ):
     """Elastic-net coordinate descent with covariance (Gram) updates.
 
     Same problem, parameters and returns as :func:`enet_naive`, with the
     data given through ``cache`` (Gram columns), ``q = Xc^T S yc`` and
     ``yy = yc^T S yc`` instead of X and yc. ``correlations`` holds
-    ``q - G w`` at exit. Each coordinate update costs O(1), each change of a
-    coefficient O(p), independent of the number of samples. ``newton``
+    ``q - G w`` at exit (and on entry when ``correlations_current``, e.g.
+    left by the previous solve of a path). Each coordinate update costs
+    O(1), each change of a coefficient O(p), independent of the number of
+    samples.
+
+    glmnet's covariance mode (Friedman et al. 2010, section 2.2): cycle over
+    the working set -- the nonzero candidates and those violating their KKT
+    condition, on the working set's own Gram block -- until it settles,
+    then check the KKT conditions of the other candidates from the
+    correlations (no pass over them) and the duality gap. ``newton``
     enables Newton steps on the support (the factor lives in ``cache`` and
     serves the next solve too).
     """
@@ -2491,7 +2509,7 @@ def enet_gram(
     cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
     cdef Py_ssize_t n_active, t, j
     cdef int n_iter = 0
-    cdef double max_dw, max_w, d, w_old, dw_tol = DW_TOL_START, ry
+    cdef double max_dw, max_w, dw_tol = DW_TOL_START
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
     cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
@@ -2500,6 +2518,7 @@ def enet_gram(
     cdef double[::1] c2 = np.empty(max(p, 1))
     cdef ActiveBlock B
     cdef SupportFactor factor = cache.factor
+    cdef bint grown
 
     if p == 0 or n_cand == 0:
         return 0.0, 0
@@ -2525,39 +2544,63 @@ def enet_gram(
         raise MemoryError()
     try:
         with nogil:
-            _gram_refresh(&P, cache)
+            if not correlations_current:
+                _gram_refresh(&P, cache)
             G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
             while G.gap > tol and n_iter < max_iter:
-                max_dw = _gram_pass(&P, cache, cand, n_cand, random, &state, &max_w)
-                n_iter += 1
-                if not (max_w == 0.0 or max_dw <= dw_tol * max_w):
-                    n_active = 0
-                    for t in range(n_cand):
-                        if P.w[cand[t]] != 0.0:
-                            active[n_active] = cand[t]
-                            n_active += 1
-                    if _block_reserve(&B, n_active):
-                        _gram_active_cycle(&P, cache, factor, &active[0],
-                                           n_active, &A, &B, random, &state,
-                                           dw_tol, max_iter, &n_iter)
-                    else:  # no memory for the block: cycle in place
-                        A.count = 0
-                        while n_iter < max_iter:
-                            max_dw = _gram_pass(&P, cache, &active[0], n_active,
-                                                random, &state, &max_w)
-                            n_iter += 1
-                            if max_w == 0.0 or max_dw <= dw_tol * max_w:
-                                break
-                            if A.enabled and n_active > 1:
-                                _gram_extrapolate(&P, &A, &active[0], n_active)
+                n_active = _gram_working_set(&P, cand, n_cand, &active[0])
+                if n_active == 0:
+                    break  # w = 0 and every KKT condition holds
+                if _block_reserve(&B, n_active):
+                    _gram_active_cycle(&P, cache, factor, &active[0],
+                                       n_active, &A, &B, random, &state,
+                                       dw_tol, max_iter, &n_iter)
+                else:  # no memory for the block: cycle in place
+                    A.count = 0
+                    while n_iter < max_iter:
+                        max_dw = _gram_pass(&P, cache, &active[0], n_active,
+                                            random, &state, &max_w)
+                        n_iter += 1
+                        if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                            break
+                        if A.enabled and n_active > 1:
+                            _gram_extrapolate(&P, &A, &active[0], n_active)
+                # features outside the working set that now violate their
+                # KKT condition join it before any certificate is taken
+                grown = _gram_working_set(&P, cand, n_cand, &active[0]) > n_active
+                if grown:
                     continue
                 _gram_refresh(&P, cache)
                 G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
                 dw_tol *= 0.1
+            if n_iter >= max_iter and G.gap > tol:
+                _gram_refresh(&P, cache)
+                G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
     finally:
         _block_free(&B)
     cache.passes_before = n_iter
     return G.gap, n_iter
+
+
+cdef Py_ssize_t _gram_working_set(GramProblem *P, const int *cand,
+                                  Py_ssize_t n_cand, int *out) noexcept nogil:
+    """The candidates that are nonzero or violate their KKT condition at
+    zero (|c_j| > l1 f_j, or c_j > l1 f_j under ``positive``), in candidate
+    order."""
+    cdef Py_ssize_t t, j, k = 0
+    cdef double cj, bound
+    for t in range(n_cand):
+        j = cand[t]
+        if P.w[j] == 0.0:
+            if P.h[j] + P.l2 * P.pf[j] <= 0.0:
+                continue
+            cj = P.c[j]
+            bound = P.l1 * P.pf[j]
+            if not (cj > bound if P.positive else fabs(cj) > bound):
+                continue
+        out[k] = <int>j
+        k += 1
+    return k
 
 
 cdef double _gram_pass(GramProblem *P, GramCache cache, const int *idx,

@@ -33,8 +33,6 @@ cdef extern from "shrinkage_anderson.h" nogil:
 
 
 cdef extern from "shrinkage_cholesky.h" nogil:
-    void shr_chol_solve(Py_ssize_t k, const double *L, Py_ssize_t ld,
-                        double *b) noexcept
     int shr_chol_append(Py_ssize_t k, double *L, Py_ssize_t ld, double *h,
                         double hkk) noexcept
     void shr_chol_delete(Py_ssize_t k, double *L, Py_ssize_t ld, Py_ssize_t i,

@@ -199,6 +199,7 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     # KKT violators found at an alpha, candidates whenever it is solved
     # again: its candidate set only grows, so the restarts end
     forced = {}
+    kernel_c_current = False  # whether kernel_c is q - G w (Gram designs)
 
     k = 0
     while k < n_alphas:
@@ -222,7 +223,8 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                     gap, it = _cd_dense.enet_gram(
                         design.cache, q, yy, design.sq_norms, pf, w, kernel_c,
                         cand, l1s[i], l2s[i], positive, tol_abs, max_iter, random,
-                        seed)
+                        seed, correlations_current=kernel_c_current)
+                    kernel_c_current = True
                 else:
                     gap, it = naive_solve(
                         design, yc, pf, w, residuals[:, i - k], kernel_c, cand,
@@ -234,6 +236,7 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                 gap, it = 0.0, 0
                 if gram:
                     kernel_c[:] = q
+                    kernel_c_current = True
                 else:
                     residuals[:, i - k] = yc
             coefs[:, i] = w
@@ -270,6 +273,7 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
             l1_ref = l1s[i - 1]
         if i < end:
             w = coefs[:, i].copy()
+            kernel_c_current = False
         k = i
     n_failed = int(np.sum(gaps * n > tol_abs))
     return coefs, gaps, n_iters, n_failed
