@@ -519,6 +519,8 @@ cdef double ACCEPT_DECREASE = 1e-12
 # their KKT condition have entered, or left.
 cdef double NEWTON_MAX_PASSES = 4.0
 cdef int NEWTON_MAX_TRIES = 8
+# Newton steps taking in KKT violators before a Gram block's cyclic passes.
+cdef int NEWTON_ROUNDS = 4
 cdef int NEWTON_STABLE = 3
 # Supports larger than this are factored by one blocked Cholesky (LAPACK)
 # rather than column by column when the factor is rebuilt.
@@ -1134,7 +1136,8 @@ cdef bint _newton_path(Newton *N, SupportFactor F, const double *G,
     N.partial = False
     for t in range(k):
         f = pf[N.S[t]]
-        N.sg[t] = _sign(N.ws[t])
+        # a feature entering at zero takes the sign its correlation pulls to
+        N.sg[t] = _sign(N.ws[t] if N.ws[t] != 0.0 else N.cs[t])
         N.x[t] = N.ws[t]
         N.target[t] = N.cs[t] - l2 * f * N.ws[t] - l1 * f * N.sg[t]
     F.solve(N.target)
@@ -1158,12 +1161,16 @@ cdef bint _newton_path(Newton *N, SupportFactor F, const double *G,
             for t in range(k):
                 N.x[t] = N.target[t]
             return True
-        if tmin <= 0.0 or kinks >= max_kinks:
-            N.partial = True
-            return True
-        kinks += 1
-        for t in range(k):
-            N.x[t] += tmin * (N.target[t] - N.x[t])
+        if tmin > 0.0:
+            # a move to a kink (at t = 0 a feature at zero whose target
+            # has the other sign leaves at once: no move, and each such
+            # feature leaves once)
+            if kinks >= max_kinks:
+                N.partial = True
+                return True
+            kinks += 1
+            for t in range(k):
+                N.x[t] += tmin * (N.target[t] - N.x[t])
         N.x[jc] = 0.0
         # KKT at zero: the correlation of feature jc at x
         col = G + col_of[N.S[jc]] * ld
@@ -2340,13 +2347,23 @@ cdef double _block_pass(GramProblem *L, const double *G, bint random,
     return max_dw
 
 
+cdef inline bint _violates_kkt(GramProblem *L, Py_ssize_t b) noexcept nogil:
+    """Whether coefficient b, at zero, violates its KKT condition."""
+    cdef double bound = L.l1 * L.pf[b]
+    if L.h[b] + L.l2 * L.pf[b] <= 0.0:
+        return False
+    return L.c[b] > bound if L.positive else fabs(L.c[b]) > bound
+
+
 cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
                         GramCache cache, SupportFactor F, const double *pf,
-                        double budget) noexcept nogil:
+                        double budget, bint entering) noexcept nogil:
     """A Newton step on the support of the block problem ``L`` (see "Newton
     steps on a fixed sign pattern"), with the Gram columns of ``cache`` and
-    its support factor ``F``; ``pf`` is indexed by feature. True when
-    taken."""
+    its support factor ``F``; ``pf`` is indexed by feature. With
+    ``entering``, the block's features at zero that violate their KKT
+    condition join the support (the active-set method of Osborne et al.,
+    without cyclic passes). True when taken."""
     cdef Newton *N = &B.nw
     cdef Py_ssize_t a, b, t, j, na = L.p, ns = 0, shared = 0, k
     cdef double f, wo, wn, cost, change = 0.0, penalty = 0.0
@@ -2356,7 +2373,7 @@ cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
     if not _newton_reserve(N, na):
         return False
     for b in range(na):
-        if L.w[b] != 0.0:
+        if L.w[b] != 0.0 or (entering and _violates_kkt(L, b)):
             j = active[b]
             N.S[ns] = <int>j
             if F.where[j] >= 0 and F.l2 == L.l2:
@@ -2409,6 +2426,16 @@ cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
     return True
 
 
+cdef bint _block_violations(GramProblem *L) noexcept nogil:
+    """Whether a coefficient of the block at zero violates its KKT
+    condition."""
+    cdef Py_ssize_t b
+    for b in range(L.p):
+        if L.w[b] == 0.0 and _violates_kkt(L, b):
+            return True
+    return False
+
+
 cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
                             const int *active, Py_ssize_t na, Anderson *A,
                             ActiveBlock *B, bint random, unsigned int *state,
@@ -2422,8 +2449,8 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
     cdef Py_ssize_t a, b, flips
     cdef const double *col
     cdef double max_dw, max_w, d
-    cdef bint settled, armed = True
-    cdef int tries = 0, stable = 0
+    cdef bint settled, armed = True, done
+    cdef int tries = 0, stable = 0, rounds
     for b in range(na):
         col = cache.column(active[b])
         for a in range(na):
@@ -2447,7 +2474,21 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
     L.positive = P.positive
     A.count = 0
     A.m = na
-    while n_iter[0] < max_iter:
+    # First the active-set method: Newton steps whose support takes in the
+    # block's KKT violators, until none is left (the block's exact minimiser:
+    # no cyclic pass needed) or a step fails or runs out of budget.
+    done = False
+    if B.nw.enabled:
+        for rounds in range(NEWTON_ROUNDS):
+            if n_iter[0] >= max_iter or not _block_newton(
+                    &L, B, active, cache, F, P.pf,
+                    _newton_budget(cache.passes_before, n_iter[0]), True):
+                break
+            n_iter[0] += 1
+            if not B.nw.partial and not _block_violations(&L):
+                done = True
+                break
+    while n_iter[0] < max_iter and not done:
         max_dw = _block_pass(&L, B.G, random, state, &max_w, &flips)
         n_iter[0] += 1
         settled = max_w == 0.0 or max_dw <= dw_tol * max_w
@@ -2459,7 +2500,8 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
             tries += 1
             stable = 0
             armed = _block_newton(&L, B, active, cache, F, P.pf,
-                                  _newton_budget(cache.passes_before, n_iter[0]))
+                                  _newton_budget(cache.passes_before, n_iter[0]),
+                                  False)
             if armed:
                 A.count = 0
                 n_iter[0] += 1
