@@ -302,3 +302,23 @@ def test_fold_grams_and_fold_designs_agree():
     np.testing.assert_allclose(a.mse_path_, b.mse_path_, rtol=1e-8)
     assert a.alpha_ == pytest.approx(b.alpha_, rel=1e-12)
     np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("fit_intercept, weighted", [(False, False), (False, True),
+                                                     (True, False), (True, True)])
+def test_full_gram_of_a_design(order, fit_intercept, weighted):
+    # Without centring or weights the Gram is one dsyrk on X in place;
+    # otherwise blocks are centred and weighted first. Both equal the
+    # centred, weighted X^T S X.
+    from shrinkage._solvers import DenseDesign
+
+    rng = np.random.default_rng(12)
+    X = np.asarray(rng.standard_normal((230, 17)) + 3.0, order=order)
+    sw = rng.uniform(0.2, 3.0, 230) if weighted else None
+    G = DenseDesign(X, sw, fit_intercept, "gram").cache.to_array()
+    s = np.ones(230) if sw is None else sw * 230 / sw.sum()
+    Xc = X - (s @ X / 230 if fit_intercept else 0.0)
+    ref = Xc.T @ (s[:, None] * Xc)
+    np.testing.assert_allclose(G, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+    np.testing.assert_array_equal(G, G.T)

@@ -23,12 +23,16 @@ J. Stat. Softw. 33(1), section 2.2:
 Both cycle over the active set between full passes (glmnet's strategy),
 extrapolating every few cyclic passes (Anderson acceleration: Bertrand &
 Massias 2021, "Anderson acceleration of coordinate descent", AISTATS; kept
-only when it lowers the objective; csrc/shrinkage_anderson.h), and
-stop on the duality gap of the elastic net written as a Lasso on augmented
-data, with a dual point obtained by rescaling the residual (the certificate
-scikit-learn uses, so ``tol`` means the same). The naive solver also applies
-gap-safe screening: Fercoq, Gramfort & Salmon (2015), "Mind the duality gap:
-safer rules for the Lasso", ICML; Ndiaye et al. (2017), JMLR 18(128).
+only when it lowers the objective; csrc/shrinkage_anderson.h), take Newton
+steps on the support once its signs hold (the active-set method of Osborne,
+Presnell & Turlach 2000, with a Cholesky factor updated as features enter
+and leave: see "Newton steps on a fixed sign pattern" and
+csrc/shrinkage_cholesky.h), and stop on the duality gap of the elastic net
+written as a Lasso on augmented data, with a dual point obtained by
+rescaling the residual (the certificate scikit-learn uses, so ``tol`` means
+the same). The naive solver also applies gap-safe screening: Fercoq,
+Gramfort & Salmon (2015), "Mind the duality gap: safer rules for the
+Lasso", ICML; Ndiaye et al. (2017), JMLR 18(128).
 
 Kernels hold no policy: tolerances arrive already scaled, the method is
 chosen by the caller (shrinkage._solvers).
@@ -1896,6 +1900,23 @@ cdef int _centred_gram(const double *X, Py_ssize_t n, Py_ssize_t p,
     return 0
 
 
+cdef void _raw_gram(const double *X, Py_ssize_t n, Py_ssize_t p,
+                    bint c_order, double *out) noexcept nogil:
+    """out (p x p, both triangles) = X^T X by one dsyrk on X itself (C- or
+    Fortran-ordered), no copy."""
+    cdef int n_ = <int>n, p_ = <int>p
+    cdef double one = 1.0, zero = 0.0
+    cdef char uplo = b'U', nt = b'N', tr = b'T'
+    cdef Py_ssize_t i, j
+    if c_order:   # X^T is p x n column-major with leading dimension p
+        dsyrk(&uplo, &nt, &p_, &n_, &one, <double *>X, &p_, &zero, out, &p_)
+    else:
+        dsyrk(&uplo, &tr, &p_, &n_, &one, <double *>X, &n_, &zero, out, &p_)
+    for j in range(p):
+        for i in range(j + 1, p):
+            out[j * p + i] = out[i * p + j]
+
+
 def centred_gram(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                  bint c_order, const double[::1] sw, const double[::1] x_mean,
                  double[:, ::1] out, const Py_ssize_t[::1] rows=None,
@@ -2067,8 +2088,12 @@ cdef class GramCache:
             return
         self._reserve(self.p)
         with nogil:
-            _centred_gram(self.X, self.n, self.p, self.c_order, self.sw,
-                          self.x_mean, NULL, 0, NULL, NULL, self.n, self.cols)
+            if self.sw == NULL and _all_zero(self.x_mean, self.p):
+                # nothing to centre or weight: one dsyrk on X in place
+                _raw_gram(self.X, self.n, self.p, self.c_order, self.cols)
+            else:
+                _centred_gram(self.X, self.n, self.p, self.c_order, self.sw,
+                              self.x_mean, NULL, 0, NULL, NULL, self.n, self.cols)
             for j in range(self.p):
                 self.slot[j] = <int>j
         self.n_columns = self.p

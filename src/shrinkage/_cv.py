@@ -6,6 +6,9 @@ grid from the full data per ``l1_ratio``; for each fold, a warm-started path
 training rows, scored by the (weighted) mean squared error on the held-out
 rows; the alpha (and ``l1_ratio``) of the smallest mean error over folds is
 refitted on all data. Folds run in threads (the kernels release the GIL).
+With covariance updates (n >> p) and folds that are complements of their
+held-out rows, each fold's problem and held-out errors come from one pass
+over its held-out rows (:class:`_FullGram`).
 
 In addition, glmnet's one-standard-error rule (Friedman, Hastie & Tibshirani
 2010, JSS 33(1), section 6; Hastie, Tibshirani & Friedman, "The Elements of
