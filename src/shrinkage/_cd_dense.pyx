@@ -40,7 +40,7 @@ chosen by the caller (shrinkage._solvers).
 
 import numpy as np
 
-from libc.math cimport INFINITY, NAN, fabs, sqrt
+from libc.math cimport INFINITY, NAN, fabs, log, pow, sqrt
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport daxpy, ddot, dgemm, dgemv, dsyrk, dtrsm, dtrsv
@@ -75,6 +75,10 @@ cdef double REFRESH_MARGIN = 4.0
 # duality gap is evaluated (scikit-learn's trigger); divided by 10 each time
 # the gap then fails, so the inner loops tighten until the gap certifies.
 cdef double DW_TOL_START = 1e-4
+
+# in_active flags of the naive solver: 1 active, 2 screened (for
+# _filter_active), ZERO_MARK active and zero after the last pass.
+cdef unsigned char ZERO_MARK = 3
 
 
 # --------------------------------------------------------------------------
@@ -830,6 +834,7 @@ cdef struct Newton:
     Py_ssize_t cap
     bint enabled
     bint partial          # the last step stopped before its target
+    bint too_costly       # the last step was declined for its cost alone
 
 
 cdef bint _newton_reserve(Newton *N, Py_ssize_t cap) noexcept nogil:
@@ -1287,6 +1292,23 @@ def newton_path_dense(const double[:, ::1] gram, const double[::1] q,
         _newton_free(&N)
 
 
+cdef inline double _passes_left(const double *ratio, int passes,
+                               double dw_tol) noexcept nogil:
+    """Cyclic passes still needed to bring the relative change per pass
+    below ``dw_tol``, extrapolated from the contraction of the relative
+    changes over the last three passes (``ratio``: the last four,
+    cyclically): CD converges linearly, so a solve that contracts slowly
+    towards a tight target gains most from a Newton step, and one about to
+    settle does not pay for its Gram entries."""
+    cdef double now = ratio[(passes - 1) % 4], then = ratio[passes % 4], rho
+    if now <= dw_tol:
+        return 0.0
+    if then <= 0.0 or now >= then:
+        return INFINITY
+    rho = pow(now / then, 1.0 / 3.0)
+    return log(dw_tol / now) / log(rho)
+
+
 cdef inline int _affordable_kinks(double budget, double cost,
                                   double pass_flops, double k) noexcept nogil:
     """Kinks of the Newton path (a solve and a deletion each, ~3 k^2 flops)
@@ -1303,11 +1325,13 @@ cdef bint _naive_newton(NaiveProblem *P, Newton *N, ActiveGram AG,
     """A Newton step on the support of the active set (see "Newton steps on
     a fixed sign pattern"), when its estimated cost is at most ``budget``
     cyclic passes; True when taken."""
-    cdef Py_ssize_t a, t, j, ns = 0, shared = 0, i, k
-    cdef double pass_flops = 0.0, support_flops = 0.0, f, wo, wn, cost
+    cdef Py_ssize_t a, t, j, ns = 0, shared = 0, i, k, missing
+    cdef double pass_flops = 0.0, support_flops = 0.0, gram_flops = 0.0
+    cdef double f, wo, wn, cost
     cdef double change = 0.0, penalty = 0.0, shift0 = P.shift, shift1
     cdef double acc = 0.0, rr = 0.0, lo, hi, si, dlt
     cdef double *r_saved = P.r
+    N.too_costly = False
     if not _newton_reserve(N, n_active):
         return False
     for t in range(n_active):
@@ -1322,12 +1346,22 @@ cdef bint _naive_newton(NaiveProblem *P, Newton *N, ActiveGram AG,
     if ns == 0:
         return False
     # Factor updates (or one blocked factorisation) and solves, the gradient
-    # and the residual update, in flops at a pass's rate. Gram entries of
-    # new features are not charged: each is computed once and serves every
-    # later step (the ever-active set grows to a few hundred features).
+    # and the residual update, in flops at a pass's rate; in the first solve
+    # on the design also the Gram entries of features new to AG (a product
+    # with each feature held). A single solve from zero pays for the whole
+    # support at once, about ns passes, which cyclic passes over the support
+    # rarely need; along a path (or over targets) features enter a few at a
+    # time and their entries serve every later solve, so they go uncharged.
+    if AG.passes_before == 0:
+        missing = AG.missing(N.S, ns)
+        for t in range(ns):
+            j = N.S[t]
+            if AG.slot[j] < 0:
+                gram_flops += 2.0 * _column_cost(P, j) * (AG.size + missing)
     cost = (_factor_sync_cost(ns, shared, F.size)
-            + 2.0 * ns * ns + 2.0 * support_flops) / pass_flops
+            + 2.0 * ns * ns + 2.0 * support_flops + gram_flops) / pass_flops
     if cost > budget:
+        N.too_costly = True
         return False
     if not AG.ensure(P, N.S, ns):
         return False
@@ -1391,17 +1425,29 @@ cdef (double, int) _naive_solve(
     """The driver shared by dense and CSC data: glmnet's active-set cycling
     (Friedman et al. 2010, section 2.6) with the duality gap as certificate,
     gap-safe screening and Newton steps on the support (when ``AG`` holds
-    Gram entries for them); see the module docstring."""
-    cdef Py_ssize_t p = P.p, n_work, n_active = 0, n_grown, t, flips
+    Gram entries for them); see the module docstring. Unlike glmnet's
+    ever-active set, the active set sheds coefficients that rest at zero
+    (two passes in a row within a cycle, or satisfy their KKT condition at
+    a gap check): on a correlated design the first pass from zero touches
+    several times the final support, and every later pass would visit it."""
+    cdef Py_ssize_t p = P.p, n_work, n_active = 0, n_grown, n_kept, t, flips
     cdef int n_iter = 0
     cdef double max_dw, max_w, dw_tol = DW_TOL_START, ry
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
     cdef bint accelerate, settled, armed
-    cdef int tries, stable
+    cdef int tries, stable, pass_in_cycle
+    cdef double ratio[4]
+    cdef double budget, left, rel_tol
 
     memcpy(W.work, candidates, n_cand * sizeof(int))
     n_work = n_cand
+    # the tolerance relative to |y|^2: about the relative change per pass
+    # the last cycle must reach (for the Newton steps' budget)
+    ry = 0.0
+    for t in range(P.n):
+        ry += P.yc[t] * P.yc[t] * (P.sw[t] if P.sw != NULL else 1.0)
+    rel_tol = tol / ry if ry > 0.0 else 0.0
     _naive_residual(P)
     if not _all_zero(P.w, p):
         # Certificate first: a warm start at the solution costs no pass.
@@ -1425,6 +1471,7 @@ cdef (double, int) _naive_solve(
         # extrapolation of the cyclic passes ...
         W.acc.count = 0
         accelerate = W.acc.enabled and _worth_extrapolating(P, W.active, n_active)
+        pass_in_cycle = 0
         tries = 0
         stable = 0
         armed = True
@@ -1433,6 +1480,12 @@ cdef (double, int) _naive_solve(
                                  &flips)
             n_iter += 1
             settled = max_w == 0.0 or max_dw <= dw_tol * max_w
+            ratio[pass_in_cycle % 4] = max_dw / max_w if max_w > 0.0 else 0.0
+            pass_in_cycle += 1
+            n_kept = _drop_resting(P, W.active, n_active, W.in_active)
+            if n_kept < n_active:
+                n_active = n_kept
+                W.acc.count = 0
             stable = stable + 1 if flips == 0 else 0
             armed = armed or flips > 0
             # ... and, with the signs steady, jump to the minimiser on the
@@ -1441,14 +1494,23 @@ cdef (double, int) _naive_solve(
                     and flips == 0 and (settled or stable >= NEWTON_STABLE)):
                 tries += 1
                 stable = 0
+                budget = _newton_budget(AG.passes_before, n_iter)
+                if pass_in_cycle >= 4:
+                    left = _passes_left(ratio, pass_in_cycle,
+                                        dw_tol if dw_tol < rel_tol else rel_tol)
+                    budget = left if left > budget else budget
                 armed = _naive_newton(P, &W.nw, AG, F, W.active, n_active,
-                                      _newton_budget(AG.passes_before, n_iter))
+                                      budget)
                 if armed:
                     W.acc.count = 0
                     n_iter += 1
                     # a full step needs the signs to change before another
                     armed = W.nw.partial
                     continue
+                if W.nw.too_costly:
+                    # the budget grows with the passes: ask again later
+                    armed = True
+                    tries -= 1
             if settled:
                 break
             if accelerate:
@@ -1465,6 +1527,7 @@ cdef (double, int) _naive_solve(
             n_work = _gap_safe_screen(P, W.work, n_work, correlations, G,
                                       P.l1, P.l2, W.in_active)
             n_active = _filter_active(P, W.active, n_active, W.in_active)
+        n_active = _drop_idle(P, W.active, n_active, correlations, W.in_active)
         n_grown = _grow_active_set(P, W.work, n_work, correlations,
                                    W.active + n_active, W.in_active)
         if n_grown == 0:
@@ -1706,22 +1769,73 @@ cdef Py_ssize_t _grow_active_set(NaiveProblem *P, const int *idx,
     nonzero or, when ``c`` is given, violate the KKT condition of a zero
     coefficient (|c_j| > l1 f_j, or c_j > l1 f_j when positive)."""
     cdef Py_ssize_t t, j, added = 0
-    cdef double cj, bound
     cdef bint take
     for t in range(count):
         j = idx[t]
         if in_active[j]:
             continue
         take = P.w[j] != 0.0
-        if not take and c != NULL and P.h[j] + P.l2 * P.pf[j] > 0.0:
-            cj = c[j]
-            bound = P.l1 * P.pf[j]
-            take = cj > bound if P.positive else fabs(cj) > bound
+        if not take and c != NULL:
+            take = _violates(P, j, c[j])
         if take:
             out[added] = <int>j
             in_active[j] = 1
             added += 1
     return added
+
+
+cdef inline bint _violates(NaiveProblem *P, Py_ssize_t j, double cj) noexcept nogil:
+    """The KKT condition of w_j = 0 fails at correlation ``cj``."""
+    cdef double bound = P.l1 * P.pf[j]
+    if P.h[j] + P.l2 * P.pf[j] <= 0.0:
+        return False
+    return cj > bound if P.positive else fabs(cj) > bound
+
+
+cdef Py_ssize_t _drop_idle(NaiveProblem *P, int *active, Py_ssize_t count,
+                           const double *c, unsigned char *in_active) noexcept nogil:
+    """Drop from the active set the zero coefficients that satisfy their KKT
+    condition at the correlations ``c``, so the next cycle passes over the
+    support and the violators only. A feature that the first passes from
+    zero touched once (on a correlated design, several times the final
+    support) is otherwise visited in every later pass; the next gap check
+    takes it back if it comes to violate."""
+    cdef Py_ssize_t t, j, kept = 0
+    for t in range(count):
+        j = active[t]
+        if P.w[j] == 0.0 and not _violates(P, j, c[j]):
+            in_active[j] = 0
+            continue
+        active[kept] = <int>j
+        kept += 1
+    return kept
+
+
+cdef Py_ssize_t _drop_resting(NaiveProblem *P, int *active, Py_ssize_t count,
+                              unsigned char *in_active) noexcept nogil:
+    """After a pass of the cycling: mark the zero coefficients, and drop
+    those already zero after the previous pass when they are at least a
+    quarter of the active set (a smaller gain would not pay for the
+    restart of the extrapolation). Returns the new count."""
+    cdef Py_ssize_t t, j, resting = 0, kept = 0
+    for t in range(count):
+        j = active[t]
+        if P.w[j] != 0.0:
+            in_active[j] = 1
+        elif in_active[j] == ZERO_MARK:
+            resting += 1
+        else:
+            in_active[j] = ZERO_MARK
+    if 4 * resting < count:
+        return count
+    for t in range(count):
+        j = active[t]
+        if P.w[j] == 0.0 and in_active[j] == ZERO_MARK:
+            in_active[j] = 0
+            continue
+        active[kept] = <int>j
+        kept += 1
+    return kept
 
 
 cdef Py_ssize_t _filter_active(NaiveProblem *P, int *active, Py_ssize_t count,
