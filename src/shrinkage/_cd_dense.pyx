@@ -1792,6 +1792,26 @@ cdef inline bint _violates(NaiveProblem *P, Py_ssize_t j, double cj) noexcept no
     return cj > bound if P.positive else fabs(cj) > bound
 
 
+cdef Py_ssize_t _shed_zeros(NaiveProblem *P, int *active, Py_ssize_t count,
+                            unsigned char *in_active, unsigned char mark,
+                            const double *c) noexcept nogil:
+    """Remove from the active set the zero coefficients flagged ``mark`` or,
+    when ``c`` is given, those satisfying their KKT condition at the
+    correlations ``c``; their flags are cleared. Returns the new count."""
+    cdef Py_ssize_t t, j, kept = 0
+    cdef bint drop
+    for t in range(count):
+        j = active[t]
+        if P.w[j] == 0.0:
+            drop = not _violates(P, j, c[j]) if c != NULL else in_active[j] == mark
+            if drop:
+                in_active[j] = 0
+                continue
+        active[kept] = <int>j
+        kept += 1
+    return kept
+
+
 cdef Py_ssize_t _drop_idle(NaiveProblem *P, int *active, Py_ssize_t count,
                            const double *c, unsigned char *in_active) noexcept nogil:
     """Drop from the active set the zero coefficients that satisfy their KKT
@@ -1800,24 +1820,16 @@ cdef Py_ssize_t _drop_idle(NaiveProblem *P, int *active, Py_ssize_t count,
     zero touched once (on a correlated design, several times the final
     support) is otherwise visited in every later pass; the next gap check
     takes it back if it comes to violate."""
-    cdef Py_ssize_t t, j, kept = 0
-    for t in range(count):
-        j = active[t]
-        if P.w[j] == 0.0 and not _violates(P, j, c[j]):
-            in_active[j] = 0
-            continue
-        active[kept] = <int>j
-        kept += 1
-    return kept
+    return _shed_zeros(P, active, count, in_active, 0, c)
 
 
 cdef Py_ssize_t _drop_resting(NaiveProblem *P, int *active, Py_ssize_t count,
                               unsigned char *in_active) noexcept nogil:
-    """After a pass of the cycling: mark the zero coefficients, and drop
-    those already zero after the previous pass when they are at least a
-    quarter of the active set (a smaller gain would not pay for the
-    restart of the extrapolation). Returns the new count."""
-    cdef Py_ssize_t t, j, resting = 0, kept = 0
+    """After a pass of the cycling: flag the zero coefficients and, once at
+    least a quarter of the active set has been zero after two passes in a
+    row, drop every zero coefficient (fewer would not pay for the restart
+    of the extrapolation). Returns the new count."""
+    cdef Py_ssize_t t, j, resting = 0
     for t in range(count):
         j = active[t]
         if P.w[j] != 0.0:
@@ -1828,28 +1840,13 @@ cdef Py_ssize_t _drop_resting(NaiveProblem *P, int *active, Py_ssize_t count,
             in_active[j] = ZERO_MARK
     if 4 * resting < count:
         return count
-    for t in range(count):
-        j = active[t]
-        if P.w[j] == 0.0 and in_active[j] == ZERO_MARK:
-            in_active[j] = 0
-            continue
-        active[kept] = <int>j
-        kept += 1
-    return kept
+    return _shed_zeros(P, active, count, in_active, ZERO_MARK, NULL)
 
 
 cdef Py_ssize_t _filter_active(NaiveProblem *P, int *active, Py_ssize_t count,
                                unsigned char *in_active) noexcept nogil:
     """Drop from the active set the features screening has just zeroed."""
-    cdef Py_ssize_t t, j, kept = 0
-    for t in range(count):
-        j = active[t]
-        if P.w[j] == 0.0 and in_active[j] == 2:
-            in_active[j] = 0
-            continue
-        active[kept] = <int>j
-        kept += 1
-    return kept
+    return _shed_zeros(P, active, count, in_active, 2, NULL)
 
 
 cdef void _flag_offsets(Py_ssize_t p, const double *x_mean, const double *h,
