@@ -83,6 +83,17 @@ cdef unsigned char ZERO_MARK = 3
 
 # --------------------------------------------------------------------------
 # small helpers
+
+cdef inline bint _zero_violates(double c, double bound, double curvature,
+                                bint positive) noexcept nogil:
+    """The KKT condition of a coefficient at zero fails: its correlation
+    ``c`` exceeds ``bound`` = l1 f_j in absolute value (or above, under
+    ``positive``). A coordinate of zero ``curvature`` (h_j + l2 f_j, an
+    all-zero column) never moves, whatever ``c``."""
+    if curvature <= 0.0:
+        return False
+    return c > bound if positive else fabs(c) > bound
+
 # --------------------------------------------------------------------------
 
 cdef inline double _dot(Py_ssize_t n, const double *x, const double *y) noexcept nogil:
@@ -1432,7 +1443,7 @@ cdef (double, int) _naive_solve(
     several times the final support, and every later pass would visit it."""
     cdef Py_ssize_t p = P.p, n_work, n_active = 0, n_grown, n_kept, t, flips
     cdef int n_iter = 0
-    cdef double max_dw, max_w, dw_tol = DW_TOL_START, ry
+    cdef double max_dw, max_w, dw_tol = DW_TOL_START, yy
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
     cdef bint accelerate, settled, armed
@@ -1444,10 +1455,8 @@ cdef (double, int) _naive_solve(
     n_work = n_cand
     # the tolerance relative to |y|^2: about the relative change per pass
     # the last cycle must reach (for the Newton steps' budget)
-    ry = 0.0
-    for t in range(P.n):
-        ry += P.yc[t] * P.yc[t] * (P.sw[t] if P.sw != NULL else 1.0)
-    rel_tol = tol / ry if ry > 0.0 else 0.0
+    yy = shr_centered_sq_norm(P.n, P.yc, 0.0, P.sw)
+    rel_tol = tol / yy if yy > 0.0 else 0.0
     _naive_residual(P)
     if not _all_zero(P.w, p):
         # Certificate first: a warm start at the solution costs no pass.
@@ -1786,10 +1795,8 @@ cdef Py_ssize_t _grow_active_set(NaiveProblem *P, const int *idx,
 
 cdef inline bint _violates(NaiveProblem *P, Py_ssize_t j, double cj) noexcept nogil:
     """The KKT condition of w_j = 0 fails at correlation ``cj``."""
-    cdef double bound = P.l1 * P.pf[j]
-    if P.h[j] + P.l2 * P.pf[j] <= 0.0:
-        return False
-    return cj > bound if P.positive else fabs(cj) > bound
+    return _zero_violates(cj, P.l1 * P.pf[j], P.h[j] + P.l2 * P.pf[j],
+                          P.positive)
 
 
 cdef Py_ssize_t _shed_zeros(NaiveProblem *P, int *active, Py_ssize_t count,
@@ -2491,10 +2498,8 @@ cdef double _block_pass(GramProblem *L, const double *G, bint random,
 
 cdef inline bint _violates_kkt(GramProblem *L, Py_ssize_t b) noexcept nogil:
     """Whether coefficient b, at zero, violates its KKT condition."""
-    cdef double bound = L.l1 * L.pf[b]
-    if L.h[b] + L.l2 * L.pf[b] <= 0.0:
-        return False
-    return L.c[b] > bound if L.positive else fabs(L.c[b]) > bound
+    return _zero_violates(L.c[b], L.l1 * L.pf[b], L.h[b] + L.l2 * L.pf[b],
+                          L.positive)
 
 
 cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
@@ -2777,16 +2782,10 @@ cdef Py_ssize_t _gram_working_set(GramProblem *P, const int *cand,
     zero (|c_j| > l1 f_j, or c_j > l1 f_j under ``positive``), in candidate
     order."""
     cdef Py_ssize_t t, j, k = 0
-    cdef double cj, bound
     for t in range(n_cand):
         j = cand[t]
-        if P.w[j] == 0.0:
-            if P.h[j] + P.l2 * P.pf[j] <= 0.0:
-                continue
-            cj = P.c[j]
-            bound = P.l1 * P.pf[j]
-            if not (cj > bound if P.positive else fabs(cj) > bound):
-                continue
+        if P.w[j] == 0.0 and not _violates_kkt(P, j):
+            continue
         out[k] = <int>j
         k += 1
     return k
