@@ -322,3 +322,52 @@ def test_one_newton_step_through_a_sign_change():
     w, n_left, partial = _cd_dense.newton_path_dense(G, q, start, l1, 0.0, pf, False)
     assert n_left == 0 and not partial
     np.testing.assert_allclose(w, exact, rtol=1e-10)
+
+
+@pytest.mark.parametrize("l2", [0.0, 2.0])
+def test_newton_step_taking_in_violators_drops_the_wrong_signed_at_once(l2):
+    # The solvers' Newton steps take in every KKT violator at zero; on a
+    # correlated design many of them head for the other sign and leave
+    # before any move, together. The step still lowers the objective and,
+    # ending at its target, is stationary on the support it keeps.
+    X, y = _toeplitz_problem(200, 80, 0.9, seed=23, k=30)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    G = np.ascontiguousarray(Xc.T @ Xc)
+    q = Xc.T @ yc
+    pf = np.ones(80)
+    l1_max = np.max(np.abs(q))
+    w0 = _gram_lasso(G, q, 0.1 * l1_max, l2=l2)
+    l1 = 0.02 * l1_max
+    c = q - G @ w0 - l2 * w0
+    violators = np.flatnonzero((w0 == 0) & (np.abs(c) > l1))
+    assert violators.size >= 10
+
+    def objective(w):
+        return 0.5 * w @ G @ w - q @ w + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+
+    w, n_left, partial = _cd_dense.newton_path_dense(G, q, w0, l1, l2, pf, False,
+                                                     entering=violators)
+    assert not partial and n_left >= 3
+    assert objective(w) < objective(w0)
+    S = np.flatnonzero(w)
+    grad = G[S] @ w - q[S] + l2 * w[S] + l1 * np.sign(w[S])
+    np.testing.assert_allclose(grad, 0.0, atol=1e-8 * l1_max)
+    # at most the features it held and took in
+    assert np.all(np.isin(S, np.union1d(np.flatnonzero(w0), violators)))
+    # repeated, taking in the violators of each landing point, the steps
+    # reach the solution (the active-set method)
+    exact = _gram_lasso(G, q, l1, l2=l2)
+    for _ in range(10):
+        c = q - G @ w - l2 * w
+        violators = np.flatnonzero((w == 0) & (np.abs(c) > l1 * (1 + 1e-9)))
+        if violators.size == 0:
+            break
+        w, _, partial = _cd_dense.newton_path_dense(G, q, w, l1, l2, pf, False,
+                                                    entering=violators)
+        assert not partial
+    assert violators.size == 0
+    np.testing.assert_array_equal(w != 0, exact != 0)
+    np.testing.assert_allclose(w, exact, rtol=1e-7, atol=1e-9 * np.abs(exact).max())
+    with pytest.raises(ValueError, match="at zero"):
+        _cd_dense.newton_path_dense(G, q, w0, l1, l2, pf, False,
+                                    entering=np.flatnonzero(w0)[:1])

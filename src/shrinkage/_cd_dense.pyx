@@ -840,7 +840,6 @@ cdef struct Newton:
     int *drop_pos
     double *drop_ws
     Py_ssize_t n_drop
-    double *ctmp          # block correlations after the step (Gram)
     double *rtmp          # n: residual after the step (naive; the caller's)
     Py_ssize_t cap
     bint enabled
@@ -863,11 +862,9 @@ cdef bint _newton_reserve(Newton *N, Py_ssize_t cap) noexcept nogil:
     N.target = <double *>realloc(N.target, cap * sizeof(double))
     N.u = <double *>realloc(N.u, cap * sizeof(double))
     N.drop_ws = <double *>realloc(N.drop_ws, cap * sizeof(double))
-    N.ctmp = <double *>realloc(N.ctmp, cap * sizeof(double))
     if (N.S == NULL or N.pos == NULL or N.drop_S == NULL or N.drop_pos == NULL
             or N.ws == NULL or N.cs == NULL or N.sg == NULL or N.x == NULL
-            or N.target == NULL or N.u == NULL or N.drop_ws == NULL
-            or N.ctmp == NULL):
+            or N.target == NULL or N.u == NULL or N.drop_ws == NULL):
         return False
     N.cap = cap
     return True
@@ -885,7 +882,6 @@ cdef void _newton_free(Newton *N) noexcept nogil:
     free(N.target)
     free(N.u)
     free(N.drop_ws)
-    free(N.ctmp)
 
 
 cdef struct Workspace:
@@ -1149,8 +1145,9 @@ cdef bint _newton_path(Newton *N, SupportFactor F, const double *G,
     support (the target then becomes the minimiser with it fixed at zero,
     and the factor drops it): the piecewise-linear path of the homotopy
     method (Osborne et al. 2000), along which the objective decreases, at
-    O(|S|^2) per kink. Ends at the target, or at the last kink after
-    ``max_kinks`` (``N.partial``). On return ``N.x`` holds the point for
+    O(|S|^2) per kink. Ends at the target, or at the kink reached after
+    going through ``max_kinks`` of them (``N.partial``; the coefficient
+    there stays in ``F``, at zero). On return ``N.x`` holds the point for
     the features left in ``F`` (``N.S``, ``N.pos`` compacted alike) and
     ``N.drop_*`` the ones that left. False when the direction is not
     finite."""
@@ -1161,16 +1158,31 @@ cdef bint _newton_path(Newton *N, SupportFactor F, const double *G,
     N.n_drop = 0
     N.partial = False
     for t in range(k):
-        f = pf[N.S[t]]
         # a feature entering at zero takes the sign its correlation pulls to
         N.sg[t] = _sign(N.ws[t] if N.ws[t] != 0.0 else N.cs[t])
         N.x[t] = N.ws[t]
-        N.target[t] = N.cs[t] - l2 * f * N.ws[t] - l1 * f * N.sg[t]
-    F.solve(N.target)
-    for t in range(k):
-        if not (fabs(N.target[t]) < INFINITY):
-            return False
-        N.target[t] += N.ws[t]
+    while True:
+        for t in range(k):
+            f = pf[N.S[t]]
+            N.target[t] = N.cs[t] - l2 * f * N.ws[t] - l1 * f * N.sg[t]
+        F.solve(N.target)
+        for t in range(k):
+            if not (fabs(N.target[t]) < INFINITY):
+                return False
+            N.target[t] += N.ws[t]
+        # Features at zero whose target has the other sign leave before
+        # any move, all at once (one solve for the smaller face rather
+        # than one per feature; the move from x to that face's minimiser
+        # still lowers the objective, x being on the face): when many
+        # features enter together, many of them do.
+        a = k
+        for t in range(a - 1, -1, -1):
+            if (N.x[t] == 0.0 and (pf[N.S[t]] > 0.0 or positive)
+                    and N.sg[t] * N.target[t] < 0.0):
+                _newton_drop(N, F, t, k)
+                k -= 1
+        if k == a:
+            break
     while True:
         # the first sign change on the way from x to the target
         jc = -1
@@ -1190,13 +1202,15 @@ cdef bint _newton_path(Newton *N, SupportFactor F, const double *G,
         if tmin > 0.0:
             # a move to a kink (at t = 0 a feature at zero whose target
             # has the other sign leaves at once: no move, and each such
-            # feature leaves once)
+            # feature leaves once); the move is paid by the solve that
+            # set the target, going on through the kink costs another
+            for t in range(k):
+                N.x[t] += tmin * (N.target[t] - N.x[t])
+            N.x[jc] = 0.0
             if kinks >= max_kinks:
                 N.partial = True
                 return True
             kinks += 1
-            for t in range(k):
-                N.x[t] += tmin * (N.target[t] - N.x[t])
         N.x[jc] = 0.0
         # KKT at zero: the correlation of feature jc at x
         col = G + col_of[N.S[jc]] * ld
@@ -1219,20 +1233,28 @@ cdef bint _newton_path(Newton *N, SupportFactor F, const double *G,
         ratio = N.target[jc] / N.u[jc]
         for t in range(k):
             N.target[t] -= ratio * N.u[t]
-        N.drop_S[N.n_drop] = N.S[jc]
-        N.drop_pos[N.n_drop] = N.pos[jc]
-        N.drop_ws[N.n_drop] = N.ws[jc]
-        N.n_drop += 1
-        F.remove_at(jc)
-        for a in range(jc, k - 1):
-            N.S[a] = N.S[a + 1]
-            N.pos[a] = N.pos[a + 1]
-            N.ws[a] = N.ws[a + 1]
-            N.cs[a] = N.cs[a + 1]
-            N.sg[a] = N.sg[a + 1]
-            N.x[a] = N.x[a + 1]
-            N.target[a] = N.target[a + 1]
+        _newton_drop(N, F, jc, k)
         k -= 1
+
+
+cdef void _newton_drop(Newton *N, SupportFactor F, Py_ssize_t t,
+                       Py_ssize_t k) noexcept nogil:
+    """Move the feature at position t (of k) of the Newton step out of the
+    support: to ``N.drop_*``, out of ``F`` and of the step's arrays."""
+    cdef Py_ssize_t a
+    N.drop_S[N.n_drop] = N.S[t]
+    N.drop_pos[N.n_drop] = N.pos[t]
+    N.drop_ws[N.n_drop] = N.ws[t]
+    N.n_drop += 1
+    F.remove_at(t)
+    for a in range(t, k - 1):
+        N.S[a] = N.S[a + 1]
+        N.pos[a] = N.pos[a + 1]
+        N.ws[a] = N.ws[a + 1]
+        N.cs[a] = N.cs[a + 1]
+        N.sg[a] = N.sg[a + 1]
+        N.x[a] = N.x[a + 1]
+        N.target[a] = N.target[a + 1]
 
 
 cdef inline double _column_cost(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
@@ -1257,11 +1279,12 @@ cdef inline double _sign(double w) noexcept nogil:
 def newton_path_dense(const double[:, ::1] gram, const double[::1] q,
                       const double[::1] w, double l1, double l2,
                       const double[::1] penalty_factor, bint positive,
-                      int max_kinks=1 << 30):
+                      int max_kinks=1 << 30, entering=None):
     """One Newton step of the solvers, on a dense Gram problem
     ``min 0.5 w'Gw - q'w + l1 sum f|w| + 0.5 l2 sum f w^2``, from ``w``
-    over its support (through sign changes, see :func:`_newton_path`).
-    Returns ``(w_new, n_left, partial)``: the end point (not checked for
+    over its support (through sign changes, see :func:`_newton_path`), and
+    the features ``entering`` (at zero in ``w``) as the solvers take in KKT
+    violators. Returns ``(w_new, n_left, partial)``: the end point (not checked for
     descent), how many features left the support, and whether it stopped
     before its target. For tests and inspection."""
     cdef Py_ssize_t p = gram.shape[0], t, j, ns = 0
@@ -1272,12 +1295,17 @@ def newton_path_dense(const double[:, ::1] gram, const double[::1] q,
     cdef bint ok
     if gram.shape[1] != p or q.shape[0] != p or w.shape[0] != p or penalty_factor.shape[0] != p:
         raise ValueError("gram (p, p), q, w and penalty_factor (p,) expected")
+    joining = np.zeros(p, dtype=bool)
+    if entering is not None:
+        joining[np.asarray(entering, dtype=np.intp)] = True
+        if np.any(np.asarray(w)[joining] != 0.0):
+            raise ValueError("entering features must be at zero in w")
     memset(&N, 0, sizeof(Newton))
     try:
         if not _newton_reserve(&N, max(p, 1)):
             raise MemoryError()
         for j in range(p):
-            if w[j] != 0.0:
+            if w[j] != 0.0 or joining[j]:
                 N.S[ns] = <int>j
                 ns += 1
         if ns == 0:
@@ -2413,17 +2441,23 @@ cdef GapTerms _gram_gap(GramProblem *P, GramCache cache, const int *cand,
 cdef struct ActiveBlock:
     # The active set's own Gram block and coefficients, contiguous, so that
     # cycling over it updates only the active correlations (n_a per change
-    # instead of p) and reads G with unit stride.
+    # instead of p) and reads G with unit stride. The block is copied out
+    # of the cache only when a cyclic pass needs it: a cycle that Newton
+    # steps settle never reads it.
     double *G             # capacity^2, column b = G[active, active[b]]
+    bint filled           # whether G holds the current active set's block
     double *w
-    double *w0            # coefficients on entry, for the write-back
+    double *w0            # coefficients the full correlations are at
     double *c
     double *h
     double *pf
     double *q
     int *ident            # 0..n_a-1
     int *block_of         # p: feature -> position in the block
+    double *c_full        # p: the full correlations after a Newton step
     Newton nw
+    int n_newton          # Newton steps taken in the solve
+    double cd_passes      # passes it would have taken without (estimated)
     Py_ssize_t capacity
 
 
@@ -2463,6 +2497,7 @@ cdef void _block_free(ActiveBlock *B) noexcept nogil:
     free(B.q)
     free(B.ident)
     free(B.block_of)
+    free(B.c_full)
     _newton_free(&B.nw)
 
 
@@ -2502,21 +2537,49 @@ cdef inline bint _violates_kkt(GramProblem *L, Py_ssize_t b) noexcept nogil:
                           L.positive)
 
 
-cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
-                        GramCache cache, SupportFactor F, const double *pf,
+cdef void _block_flush(GramProblem *P, ActiveBlock *B, const int *active,
+                       Py_ssize_t na, GramCache cache) noexcept nogil:
+    """Write the block's coefficient changes back: ``w[A] = w_B`` and
+    ``c -= G[:, A] (w_B - w0_B)``, after which ``w0_B = w_B``. The active
+    features' columns are cached."""
+    cdef Py_ssize_t b
+    cdef double d
+    for b in range(na):
+        d = B.w[b] - B.w0[b]
+        if d != 0.0:
+            P.w[active[b]] = B.w[b]
+            _axpy(P.p, -d, cache.cols + cache.slot[active[b]] * cache.p, P.c)
+            B.w0[b] = B.w[b]
+
+
+cdef void _block_fill(ActiveBlock *B, const int *active, Py_ssize_t na,
+                      GramCache cache) noexcept nogil:
+    """Copy ``G[A, A]`` out of the cache (the active columns are cached)."""
+    cdef Py_ssize_t a, b
+    cdef const double *col
+    for b in range(na):
+        col = cache.cols + cache.slot[active[b]] * cache.p
+        for a in range(na):
+            B.G[b * na + a] = col[active[a]]
+    B.filled = True
+
+
+cdef bint _block_newton(GramProblem *P, GramProblem *L, ActiveBlock *B,
+                        const int *active, GramCache cache, SupportFactor F,
                         double budget, bint entering) noexcept nogil:
     """A Newton step on the support of the block problem ``L`` (see "Newton
     steps on a fixed sign pattern"), with the Gram columns of ``cache`` and
-    its support factor ``F``; ``pf`` is indexed by feature. With
+    its support factor ``F``, from and to the full problem ``P`` (the
+    block's pending moves are flushed first; a step taken updates ``P``'s
+    coefficients and correlations as well as the block's). With
     ``entering``, the block's features at zero that violate their KKT
     condition join the support (the active-set method of Osborne et al.,
-    without cyclic passes). True when taken."""
+    without cyclic passes). True when taken; ``B.nw.too_costly`` when
+    declined for its cost alone."""
     cdef Newton *N = &B.nw
     cdef Py_ssize_t a, b, t, j, na = L.p, ns = 0, shared = 0, k
     cdef double f, wo, wn, cost, change = 0.0, penalty = 0.0
-    cdef double minus_one = -1.0, one_d = 1.0
-    cdef int na_ = <int>na, one = 1
-    cdef char nt = b'N'
+    N.too_costly = False
     if not _newton_reserve(N, na):
         return False
     for b in range(na):
@@ -2528,13 +2591,17 @@ cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
             ns += 1
     if ns == 0:
         return False
-    # factor updates (or one blocked factorisation), solves and the update
-    # of the block's correlations, against a pass that moves every feature
+    # factor updates (or one blocked factorisation) and solves, against a
+    # pass that moves every feature of the block; the update of the full
+    # correlations stands in for the write-back of the moves it replaces,
+    # charged as what it costs on the block
     cost = (_factor_sync_cost(ns, shared, F.size)
             + 2.0 * ns * ns + 2.0 * ns * na) / (<double>na * na)
     if cost > budget:
+        N.too_costly = True
         return False
-    if not _factor_sync(F, N.S, ns, cache.cols, cache.p, cache.slot, NULL, pf, L.l2):
+    _block_flush(P, B, active, na, cache)
+    if not _factor_sync(F, N.S, ns, cache.cols, cache.p, cache.slot, NULL, P.pf, L.l2):
         return False
     for t in range(ns):
         j = F.order[t]
@@ -2543,33 +2610,43 @@ cdef bint _block_newton(GramProblem *L, ActiveBlock *B, const int *active,
         N.pos[t] = <int>b
         N.ws[t] = L.w[b]
         N.cs[t] = L.c[b]
-    if not _newton_path(N, F, cache.cols, cache.p, cache.slot, NULL, pf, L.l1,
-                        L.l2, L.positive,
-                        _affordable_kinks(budget, cost, <double>na * na, ns)):
+    # Kinks are not rationed: going on through them (a solve and a deletion
+    # each) costs less than the rounds of re-entry a partial step leads to,
+    # the features it stopped short of violating their KKT conditions again.
+    if not _newton_path(N, F, cache.cols, cache.p, cache.slot, NULL, P.pf,
+                        L.l1, L.l2, L.positive, <int>ns):
         return False
     k = F.size
-    # ctmp = c - G_block (w_new - w), one dgemv over the block
-    memcpy(N.ctmp, L.c, na * sizeof(double))
-    memset(N.u, 0, na * sizeof(double))
+    # c_full = c - G[:, S] (w_new - w) and the objective's change
+    memcpy(B.c_full, P.c, P.p * sizeof(double))
     for a in range(k + N.n_drop):
-        b = N.pos[a] if a < k else N.drop_pos[a - k]
-        N.u[b] = (N.x[a] - N.ws[a]) if a < k else -N.drop_ws[a - k]
-    dgemv(&nt, &na_, &na_, &minus_one, B.G, &na_, N.u, &one, &one_d, N.ctmp, &one)
+        j = N.S[a] if a < k else N.drop_S[a - k]
+        wo = N.ws[a] if a < k else N.drop_ws[a - k]
+        wn = N.x[a] if a < k else 0.0
+        if wn != wo:
+            _axpy(P.p, wo - wn, cache.cols + cache.slot[j] * cache.p, B.c_full)
     for a in range(k + N.n_drop):
+        j = N.S[a] if a < k else N.drop_S[a - k]
         b = N.pos[a] if a < k else N.drop_pos[a - k]
         wo = N.ws[a] if a < k else N.drop_ws[a - k]
         wn = N.x[a] if a < k else 0.0
         f = L.pf[b]
         penalty += f * (L.l1 * fabs(wo) + 0.5 * L.l2 * wo * wo)
         change += f * (L.l1 * (fabs(wn) - fabs(wo)) + 0.5 * L.l2 * (wn * wn - wo * wo))
-        change -= 0.5 * (wn - wo) * (L.c[b] + N.ctmp[b])
+        change -= 0.5 * (wn - wo) * (L.c[b] + B.c_full[j])
     if not change < -ACCEPT_DECREASE * (fabs(_data_term(L)) + penalty):
         return False
-    for a in range(k):
-        L.w[N.pos[a]] = N.x[a]
-    for a in range(N.n_drop):
-        L.w[N.drop_pos[a]] = 0.0
-    memcpy(L.c, N.ctmp, na * sizeof(double))
+    for a in range(k + N.n_drop):
+        j = N.S[a] if a < k else N.drop_S[a - k]
+        b = N.pos[a] if a < k else N.drop_pos[a - k]
+        wn = N.x[a] if a < k else 0.0
+        L.w[b] = wn
+        B.w0[b] = wn
+        P.w[j] = wn
+    memcpy(P.c, B.c_full, P.p * sizeof(double))
+    for b in range(na):
+        L.c[b] = P.c[active[b]]
+    B.n_newton += 1
     return True
 
 
@@ -2586,22 +2663,20 @@ cdef bint _block_violations(GramProblem *L) noexcept nogil:
 cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
                             const int *active, Py_ssize_t na, Anderson *A,
                             ActiveBlock *B, bint random, unsigned int *state,
-                            double dw_tol, int max_iter,
+                            double dw_tol, double rel_tol, int max_iter,
                             int *n_iter) except -1 nogil:
     """Cycle over the active set on its own Gram block until it settles
     (with Anderson extrapolation and Newton steps on its support), then
-    write the coefficients back and bring the full correlations up to date:
-    ``c -= G[:, A] (w_A - w0_A)``."""
+    write the coefficients back and bring the full correlations up to date
+    (:func:`_block_flush`)."""
     cdef GramProblem L
-    cdef Py_ssize_t a, b, flips
-    cdef const double *col
-    cdef double max_dw, max_w, d
-    cdef bint settled, armed = True, done
-    cdef int tries = 0, stable = 0, rounds
+    cdef Py_ssize_t b, flips
+    cdef double max_dw, max_w, budget, left
+    cdef double ratio[4]
+    cdef bint settled, armed = True, done, stalled
+    cdef int tries = 0, stable = 0, rounds, pass_in_cycle = 0
     for b in range(na):
-        col = cache.column(active[b])
-        for a in range(na):
-            B.G[b * na + a] = col[active[a]]
+        cache.column(active[b])  # cached before the nogil kernels read it
         B.w[b] = P.w[active[b]]
         B.w0[b] = B.w[b]
         B.c[b] = P.c[active[b]]
@@ -2609,6 +2684,7 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
         B.pf[b] = P.pf[active[b]]
         B.q[b] = P.q[active[b]]
         B.block_of[active[b]] = <int>b
+    B.filled = False
     L.p = na
     L.q = B.q
     L.h = B.h
@@ -2628,7 +2704,7 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
     if B.nw.enabled:
         for rounds in range(NEWTON_ROUNDS):
             if n_iter[0] >= max_iter or not _block_newton(
-                    &L, B, active, cache, F, P.pf,
+                    P, &L, B, active, cache, F,
                     _newton_budget(cache.passes_before, n_iter[0]), True):
                 break
             n_iter[0] += 1
@@ -2636,34 +2712,51 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
                 done = True
                 break
     while n_iter[0] < max_iter and not done:
+        if not B.filled:
+            _block_fill(B, active, na, cache)
         max_dw = _block_pass(&L, B.G, random, state, &max_w, &flips)
         n_iter[0] += 1
         settled = max_w == 0.0 or max_dw <= dw_tol * max_w
+        ratio[pass_in_cycle % 4] = max_dw / max_w if max_w > 0.0 else 0.0
+        pass_in_cycle += 1
         stable = stable + 1 if flips == 0 else 0
         armed = armed or flips > 0
-        # with the signs steady, jump to the minimiser on the support
-        if (B.nw.enabled and armed and tries < NEWTON_MAX_TRIES and flips == 0
-                and (settled or stable >= NEWTON_STABLE)):
+        # With the signs steady, jump to the minimiser on the support; when
+        # the passes contract too slowly to settle within a Newton step's
+        # budget, jump whether or not signs still change (the step goes
+        # through the changes), taking in the block's KKT violators.
+        budget = _newton_budget(cache.passes_before, n_iter[0])
+        stalled = False
+        if pass_in_cycle >= 4 and not settled:
+            left = _passes_left(ratio, pass_in_cycle,
+                                dw_tol if dw_tol < rel_tol else rel_tol)
+            if left > budget:
+                budget = left
+                stalled = True
+                if n_iter[0] + left > B.cd_passes:
+                    B.cd_passes = n_iter[0] + left
+        if (B.nw.enabled and armed and tries < NEWTON_MAX_TRIES
+                and ((flips == 0 and (settled or stable >= NEWTON_STABLE))
+                     or stalled)):
             tries += 1
             stable = 0
-            armed = _block_newton(&L, B, active, cache, F, P.pf,
-                                  _newton_budget(cache.passes_before, n_iter[0]),
-                                  False)
+            armed = _block_newton(P, &L, B, active, cache, F, budget, stalled)
             if armed:
                 A.count = 0
                 n_iter[0] += 1
+                # a full step needs the signs to change before another
                 armed = B.nw.partial
                 continue
+            if B.nw.too_costly:
+                # the budget grows with the passes: ask again later
+                armed = True
+                tries -= 1
         if settled:
             break
         if A.enabled and na > 1:
             _gram_extrapolate(&L, A, B.ident, na)
     A.m = P.p
-    for b in range(na):
-        d = B.w[b] - B.w0[b]
-        if d != 0.0:
-            P.w[active[b]] = B.w[b]
-            _axpy(P.p, -d, cache.column(active[b]), P.c)
+    _block_flush(P, B, active, na, cache)
     return 0
 
 
@@ -2698,16 +2791,16 @@ def enet_gram(
     cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
     cdef Py_ssize_t n_active, t, j
     cdef int n_iter = 0
-    cdef double max_dw, max_w, dw_tol = DW_TOL_START
+    cdef double max_dw, max_w, dw_tol = DW_TOL_START, rel_tol
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
     cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
     cdef Anderson A
     cdef FreeProjection Fp
     cdef double[::1] c2 = np.empty(max(p, 1))
+    cdef unsigned char[::1] marks = np.zeros(max(p, 1), dtype=np.uint8)
     cdef ActiveBlock B
     cdef SupportFactor factor = cache.factor
-    cdef bint grown
 
     if p == 0 or n_cand == 0:
         return 0.0, 0
@@ -2729,8 +2822,14 @@ def enet_gram(
     memset(&B, 0, sizeof(ActiveBlock))
     B.nw.enabled = newton
     B.block_of = <int *>malloc(max(p, 1) * sizeof(int))
-    if B.block_of == NULL:
+    B.c_full = <double *>malloc(max(p, 1) * sizeof(double))
+    if B.block_of == NULL or B.c_full == NULL:
+        free(B.block_of)
+        free(B.c_full)
         raise MemoryError()
+    # the tolerance relative to |y|^2: about the relative change per pass
+    # the last cycle must reach (for the Newton steps' budget)
+    rel_tol = tol / yy if yy > 0.0 else 0.0
     try:
         with nogil:
             if not correlations_current:
@@ -2743,7 +2842,7 @@ def enet_gram(
                 if _block_reserve(&B, n_active):
                     _gram_active_cycle(&P, cache, factor, &active[0],
                                        n_active, &A, &B, random, &state,
-                                       dw_tol, max_iter, &n_iter)
+                                       dw_tol, rel_tol, max_iter, &n_iter)
                 else:  # no memory for the block: cycle in place
                     A.count = 0
                     while n_iter < max_iter:
@@ -2756,8 +2855,8 @@ def enet_gram(
                             _gram_extrapolate(&P, &A, &active[0], n_active)
                 # features outside the working set that now violate their
                 # KKT condition join it before any certificate is taken
-                grown = _gram_working_set(&P, cand, n_cand, &active[0]) > n_active
-                if grown:
+                if _gram_new_violators(&P, cand, n_cand, &active[0], n_active,
+                                       &marks[0]):
                     continue
                 # The gap from the running correlations decides whether to
                 # go on; only one that may certify is recomputed from
@@ -2770,9 +2869,17 @@ def enet_gram(
             if G.gap > tol:  # stopped by max_iter: the exact final gap
                 _gram_refresh(&P, cache)
                 G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
+        # What the next solve may spend on a Newton step: the passes this
+        # one took, or would have taken where they stalled; when Newton
+        # steps finished it, its count says nothing of what cyclic passes
+        # would have needed: keep the larger estimate.
+        if B.cd_passes < n_iter:
+            B.cd_passes = n_iter
+        if B.n_newton == 0 or B.cd_passes > cache.passes_before:
+            cache.passes_before = (<int>B.cd_passes if B.cd_passes < max_iter
+                                   else max_iter)
     finally:
         _block_free(&B)
-    cache.passes_before = n_iter
     return G.gap, n_iter
 
 
@@ -2789,6 +2896,26 @@ cdef Py_ssize_t _gram_working_set(GramProblem *P, const int *cand,
         out[k] = <int>j
         k += 1
     return k
+
+
+cdef bint _gram_new_violators(GramProblem *P, const int *cand,
+                              Py_ssize_t n_cand, const int *active,
+                              Py_ssize_t n_active,
+                              unsigned char *marks) noexcept nogil:
+    """Whether a candidate outside ``active`` violates its KKT condition
+    at zero (``marks``: p zeros, left so)."""
+    cdef Py_ssize_t t, j
+    cdef bint found = False
+    for t in range(n_active):
+        marks[active[t]] = 1
+    for t in range(n_cand):
+        j = cand[t]
+        if not marks[j] and P.w[j] == 0.0 and _violates_kkt(P, j):
+            found = True
+            break
+    for t in range(n_active):
+        marks[active[t]] = 0
+    return found
 
 
 cdef double _gram_pass(GramProblem *P, GramCache cache, const int *idx,

@@ -273,7 +273,8 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
             l1_ref = l1s[i - 1]
         if i < end:
             w = coefs[:, i].copy()
-            kernel_c_current = False
+            # a Gram batch is the one alpha whose q - G w kernel_c holds
+            kernel_c_current = gram and end == i + 1
         k = i
     n_failed = int(np.sum(gaps * n > tol_abs))
     return coefs, gaps, n_iters, n_failed
