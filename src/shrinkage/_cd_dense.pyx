@@ -2123,7 +2123,8 @@ cdef class GramCache:
     cdef unsigned char *offset # columns whose |mean| exceeds their spread
     cdef object _keep          # references that keep the buffers alive
     cdef readonly SupportFactor factor  # of the last Newton step's support
-    cdef int passes_before     # passes of the previous solve on this cache
+    cdef int passes_before     # passes the last solve on this cache took, or
+                               # would have taken without Newton steps
 
     def __cinit__(self, const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                   bint c_order, const double[::1] sw, const double[::1] x_mean,
