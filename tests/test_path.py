@@ -299,3 +299,16 @@ def test_grid_starting_above_lambda_max(precompute):
                          precompute=precompute, **TIGHT)
     ref = sk.lasso_path(X - X.mean(0), y - y.mean(), alphas=grid, **TIGHT)[1]
     np.testing.assert_allclose(c, ref, atol=1e-7)
+
+
+def test_path_coefs_written_per_alpha_without_copy():
+    # One target's coefficients come back as the solver wrote them, each
+    # alpha's contiguous; several targets stack to (n_targets, p, n_alphas).
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 30))
+    Y = X[:, :3] @ rng.standard_normal((3, 2)) + 0.1 * rng.standard_normal((60, 2))
+    _, coefs, _ = lasso_path(X, Y[:, 0], alphas=20, eps=1e-2)
+    assert coefs.shape == (30, 20) and coefs.flags.f_contiguous
+    _, coefs2, _ = lasso_path(X, Y, alphas=20, eps=1e-2)
+    assert coefs2.shape == (2, 30, 20)
+    np.testing.assert_array_equal(coefs2[0], coefs)

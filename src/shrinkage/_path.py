@@ -180,7 +180,8 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     tol_abs = tol * yy
 
     w = np.zeros(p) if w_init is None else np.array(w_init, dtype=np.float64)
-    coefs = np.empty((p, n_alphas))
+    # each alpha's coefficients contiguous: a column written per solve
+    coefs = np.empty((p, n_alphas), order="F")
     gaps = np.empty(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.intp)
 
@@ -398,7 +399,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
     alphas : ndarray of shape (n_alphas,)
         The alphas along the path, decreasing.
     coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
-        Coefficients along the path.
+        Coefficients along the path (for one target in Fortran order: each
+        alpha's coefficients contiguous, as the solver writes them).
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gap at the end of each solve (the largest over targets).
     n_iters : list of int
@@ -544,7 +546,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     else:
         W0 = [None] * n_targets
 
-    coefs = np.empty((n_targets, p, grid.size))
+    per_target = []
     gaps = np.zeros(grid.size)
     iters = np.zeros(grid.size, dtype=np.intp)
     n_failed = 0
@@ -554,7 +556,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             pf=pf, positive=bool(positive), tol=float(tol),
             max_iter=int(max_iter), random=random, seed=seed, w_init=W0[k],
             strong_rules=strong_rules)
-        coefs[k] = ck
+        per_target.append(ck)
         gaps = np.maximum(gaps, gk)
         iters += ik
         n_failed += fk
@@ -564,8 +566,9 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             f"converge within max_iter={max_iter} passes. Increase max_iter, "
             "loosen tol, or standardize the features.",
             ConvergenceWarning, stacklevel=3)
-    if not multi_output:
-        coefs = coefs[0]
+    # one target's (n_features, n_alphas) array as the solver wrote it
+    # (Fortran order), without a copy
+    coefs = np.stack(per_target) if multi_output else per_target[0]
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]
     return grid, coefs, gaps
