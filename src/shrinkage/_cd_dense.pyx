@@ -1257,6 +1257,20 @@ cdef void _newton_drop(Newton *N, SupportFactor F, Py_ssize_t t,
         N.target[a] = N.target[a + 1]
 
 
+cdef Py_ssize_t _newton_moves(Newton *N, Py_ssize_t k) noexcept nogil:
+    """After :func:`_newton_path` with ``k`` features left in the factor:
+    list the features that left after them (``N.S``, ``N.pos``, ``N.ws``
+    from ``N.drop_*``, ``N.x`` zero), so that entries 0..m-1 are every
+    coefficient the step moves, from ``N.ws`` to ``N.x``. Returns m."""
+    cdef Py_ssize_t a
+    for a in range(N.n_drop):
+        N.S[k + a] = N.drop_S[a]
+        N.pos[k + a] = N.drop_pos[a]
+        N.ws[k + a] = N.drop_ws[a]
+        N.x[k + a] = 0.0
+    return k + N.n_drop
+
+
 cdef inline double _column_cost(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
     """Flops of one product with column j (its nonzeros for CSC data)."""
     if P.sparse:
@@ -1284,9 +1298,9 @@ def newton_path_dense(const double[:, ::1] gram, const double[::1] q,
     ``min 0.5 w'Gw - q'w + l1 sum f|w| + 0.5 l2 sum f w^2``, from ``w``
     over its support (through sign changes, see :func:`_newton_path`), and
     the features ``entering`` (at zero in ``w``) as the solvers take in KKT
-    violators. Returns ``(w_new, n_left, partial)``: the end point (not checked for
-    descent), how many features left the support, and whether it stopped
-    before its target. For tests and inspection."""
+    violators. Returns ``(w_new, n_left, partial)``: the end point (not
+    checked for descent), how many features left the support, and whether
+    it stopped before its target. For tests and inspection."""
     cdef Py_ssize_t p = gram.shape[0], t, j, ns = 0
     cdef int[::1] ident = np.arange(p, dtype=np.intc)
     cdef SupportFactor F = SupportFactor(p)
@@ -1364,7 +1378,7 @@ cdef bint _naive_newton(NaiveProblem *P, Newton *N, ActiveGram AG,
     """A Newton step on the support of the active set (see "Newton steps on
     a fixed sign pattern"), when its estimated cost is at most ``budget``
     cyclic passes; True when taken."""
-    cdef Py_ssize_t a, t, j, ns = 0, shared = 0, i, k, missing
+    cdef Py_ssize_t a, t, j, ns = 0, shared = 0, i, m, missing
     cdef double pass_flops = 0.0, support_flops = 0.0, gram_flops = 0.0
     cdef double f, wo, wn, cost
     cdef double change = 0.0, penalty = 0.0, shift0 = P.shift, shift1
@@ -1415,19 +1429,14 @@ cdef bint _naive_newton(NaiveProblem *P, Newton *N, ActiveGram AG,
                         P.l2, P.positive,
                         _affordable_kinks(budget, cost, pass_flops, ns)):
         return False
-    k = F.size
+    m = _newton_moves(N, F.size)
     # the candidate's residual, and the objective change
     memcpy(N.rtmp, P.r, P.n * sizeof(double))
     P.r = N.rtmp
-    for a in range(k + N.n_drop):
-        if a < k:
-            j = N.S[a]
-            wo = N.ws[a]
-            wn = N.x[a]
-        else:
-            j = N.drop_S[a - k]
-            wo = N.drop_ws[a - k]
-            wn = 0.0
+    for a in range(m):
+        j = N.S[a]
+        wo = N.ws[a]
+        wn = N.x[a]
         dlt = wn - wo
         if dlt != 0.0:
             _add_column(P, j, -dlt)
@@ -1446,10 +1455,8 @@ cdef bint _naive_newton(NaiveProblem *P, Newton *N, ActiveGram AG,
     change += 0.5 * acc
     if not change < -ACCEPT_DECREASE * (0.5 * rr + penalty):
         return False
-    for a in range(k):
+    for a in range(m):
         P.w[N.S[a]] = N.x[a]
-    for a in range(N.n_drop):
-        P.w[N.drop_S[a]] = 0.0
     memcpy(P.r, N.rtmp, P.n * sizeof(double))
     P.shift = shift1
     return True
@@ -2578,7 +2585,7 @@ cdef bint _block_newton(GramProblem *P, GramProblem *L, ActiveBlock *B,
     without cyclic passes). True when taken; ``B.nw.too_costly`` when
     declined for its cost alone."""
     cdef Newton *N = &B.nw
-    cdef Py_ssize_t a, b, t, j, na = L.p, ns = 0, shared = 0, k
+    cdef Py_ssize_t a, b, t, j, na = L.p, ns = 0, shared = 0, m
     cdef double f, wo, wn, cost, change = 0.0, penalty = 0.0
     N.too_costly = False
     if not _newton_reserve(N, na):
@@ -2617,33 +2624,28 @@ cdef bint _block_newton(GramProblem *P, GramProblem *L, ActiveBlock *B,
     if not _newton_path(N, F, cache.cols, cache.p, cache.slot, NULL, P.pf,
                         L.l1, L.l2, L.positive, <int>ns):
         return False
-    k = F.size
+    m = _newton_moves(N, F.size)
     # c_full = c - G[:, S] (w_new - w) and the objective's change
     memcpy(B.c_full, P.c, P.p * sizeof(double))
-    for a in range(k + N.n_drop):
-        j = N.S[a] if a < k else N.drop_S[a - k]
-        wo = N.ws[a] if a < k else N.drop_ws[a - k]
-        wn = N.x[a] if a < k else 0.0
-        if wn != wo:
-            _axpy(P.p, wo - wn, cache.cols + cache.slot[j] * cache.p, B.c_full)
-    for a in range(k + N.n_drop):
-        j = N.S[a] if a < k else N.drop_S[a - k]
-        b = N.pos[a] if a < k else N.drop_pos[a - k]
-        wo = N.ws[a] if a < k else N.drop_ws[a - k]
-        wn = N.x[a] if a < k else 0.0
+    for a in range(m):
+        if N.x[a] != N.ws[a]:
+            _axpy(P.p, N.ws[a] - N.x[a], cache.cols + cache.slot[N.S[a]] * cache.p,
+                  B.c_full)
+    for a in range(m):
+        j = N.S[a]
+        b = N.pos[a]
+        wo = N.ws[a]
+        wn = N.x[a]
         f = L.pf[b]
         penalty += f * (L.l1 * fabs(wo) + 0.5 * L.l2 * wo * wo)
         change += f * (L.l1 * (fabs(wn) - fabs(wo)) + 0.5 * L.l2 * (wn * wn - wo * wo))
         change -= 0.5 * (wn - wo) * (L.c[b] + B.c_full[j])
     if not change < -ACCEPT_DECREASE * (fabs(_data_term(L)) + penalty):
         return False
-    for a in range(k + N.n_drop):
-        j = N.S[a] if a < k else N.drop_S[a - k]
-        b = N.pos[a] if a < k else N.drop_pos[a - k]
-        wn = N.x[a] if a < k else 0.0
-        L.w[b] = wn
-        B.w0[b] = wn
-        P.w[j] = wn
+    for a in range(m):
+        L.w[N.pos[a]] = N.x[a]
+        B.w0[N.pos[a]] = N.x[a]
+        P.w[N.S[a]] = N.x[a]
     memcpy(P.c, B.c_full, P.p * sizeof(double))
     for b in range(na):
         L.c[b] = P.c[active[b]]
