@@ -8,7 +8,7 @@ from sklearn.model_selection import GroupKFold, KFold
 
 import shrinkage
 from shrinkage import ElasticNetCV, LassoCV
-from shrinkage._cv import check_cv_folds
+from shrinkage._folds import check_cv_folds
 
 TIGHT = dict(tol=1e-10, max_iter=100000)
 
