@@ -11,9 +11,16 @@ serves every alpha (:func:`held_out_predictor`).
 import numpy as np
 import scipy.sparse as sp
 
+from .._folds import folds_are_complements
 from . import _gram, _products
-from .eigen import dual_eigh, inverse_factors, numerical_spectrum, symmetric_eigh
-from .problem import dense
+from .eigen import (
+    dual_eigh,
+    inverse_factors,
+    numerical_spectrum,
+    ridge_path_coefs,
+    symmetric_eigh,
+)
+from .problem import RidgeProblem, dense
 
 __all__ = ["held_out_predictor"]
 
@@ -23,14 +30,21 @@ def held_out_predictor(prob):
 
     Builds the problem's primal system, or its dual one with a copy of the
     unweighted kernel (whichever side ``prob`` chose), once. Returns
-    ``predict(train, test, alphas)``, the predictions (len(test), n_alphas,
-    n_targets) of the fits on the rows ``train`` at every alpha, for folds
-    whose training rows are the complement of their held-out rows.
+    ``predict(train, test, alphas)``: the predictions (len(test), n_alphas,
+    n_targets) of the fits on the rows ``train`` at every alpha. On the
+    primal side a fold whose training rows are not the complement of its
+    held-out rows (a time-series split, say) cannot be derived from the full
+    Gram by subtraction; its training rows' own system is built instead.
     """
     if prob.side == "primal":
         prob.build()
-        return lambda train, test, alphas: _fold_predictions_primal(
-            prob, train, test, alphas)
+
+        def predict(train, test, alphas):
+            if folds_are_complements([(train, test)], prob.n):
+                return _fold_predictions_primal(prob, train, test, alphas)
+            return _refit_predictions(prob, train, test, alphas)
+
+        return predict
     K_raw = prob.build_dual(keep_raw=True)
     return lambda train, test, alphas: _fold_predictions_dual(
         prob, K_raw, train, test, alphas)
@@ -139,3 +153,20 @@ def _fold_predictions_dual(prob, K_raw, train, test, alphas):
     A, T = len(alphas), prob.T
     R = (D[:, :, None] * P[:, None, :]).reshape(Qm.shape[1], A * T)
     return ybar_t + (Z @ R).reshape(len(test), A, T)
+
+
+def _refit_predictions(prob, train, test, alphas):
+    """Held-out predictions of every alpha from the training rows' own system
+    (folds that are not complements), centred at the training means."""
+    sw = None if prob.sw is None else prob.sw[train]
+    fold = RidgeProblem(_rows(prob.X, train), prob.Y[train], sw, prob.fit_intercept)
+    W, _ = ridge_path_coefs(fold, alphas)                 # (A, p, T)
+    A, p, T = W.shape
+    W = np.asfortranarray(W.transpose(1, 0, 2).reshape(p, A * T))
+    Xh = _rows(prob.X, test)
+    if sp.issparse(Xh):
+        Z = np.asarray(Xh @ W) - fold.x_mean @ W
+    else:
+        Z = np.empty((Xh.shape[0], A * T), order="F")
+        _products.x_dot_centred(Xh, True, fold.x_mean, np.empty(0), W, Z)
+    return fold.y_mean + Z.reshape(len(test), A, T)
