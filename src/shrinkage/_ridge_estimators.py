@@ -8,13 +8,12 @@ samples, nor are the sample weights)::
     sum_i s_i (y_i - x_i.w - b)^2 + alpha ||w||^2          (b unpenalised)
 """
 
-import inspect
 import numbers
 
 import numpy as np
 import scipy.sparse as sp
 
-from ._base import BaseEstimator, LinearModel, RegressorMixin
+from ._base import LinearModel
 from ._folds import check_cv_folds
 from ._ridge_engine import (
     RidgeProblem,
@@ -26,6 +25,7 @@ from ._ridge_engine import (
     ridge_path_coefs,
     solve_ridge,
 )
+from ._scoring import accepts_sample_weight, resolve_scoring, score_predictions
 from ._validation import check_bool, check_sample_weight, check_scalar, check_X_y
 
 __all__ = ["Ridge", "RidgeCV", "LinearRegression", "ridge_path"]
@@ -382,98 +382,6 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
 
 
 # ----------------------------------------------------------------------
-# scoring of held-out / leave-one-out predictions
-# ----------------------------------------------------------------------
-
-class _IdentityRegressor(RegressorMixin, BaseEstimator):
-    """Regressor whose predictions are its input: lets a scikit-learn style
-    scorer ``scorer(estimator, X, y)`` score precomputed predictions."""
-
-    def predict(self, X):
-        return X
-
-    def __sklearn_is_fitted__(self):
-        return True
-
-
-_BUILTIN_SCORES = ("neg_mean_squared_error", "neg_root_mean_squared_error",
-                   "neg_mean_absolute_error", "r2")
-
-
-def _builtin_score(name, pred, y, sw):
-    """One target's score (1-D pred and y) for the built-in scorer names."""
-    err = y - pred
-    if name == "r2":
-        w = np.ones_like(y) if sw is None else sw
-        ss_res = w @ (err * err)
-        ybar = (w @ y) / w.sum()
-        ss_tot = w @ ((y - ybar) ** 2)
-        if ss_tot == 0:
-            return 1.0 if ss_res == 0 else 0.0
-        return 1.0 - ss_res / ss_tot
-    if name == "neg_mean_absolute_error":
-        return -np.average(np.abs(err), weights=sw)
-    mse = np.average(err * err, weights=sw)
-    if name == "neg_root_mean_squared_error":
-        return -np.sqrt(mse)
-    return -mse
-
-
-def _resolve_scoring(scoring):
-    """Scoring as a built-in name (str) or a scorer callable."""
-    if scoring is None or callable(scoring):
-        return scoring
-    if isinstance(scoring, str):
-        if scoring in _BUILTIN_SCORES:
-            return scoring
-        try:
-            from sklearn.metrics import get_scorer
-        except ImportError as exc:  # pragma: no cover - sklearn absent
-            raise ValueError(
-                f"scoring={scoring!r} needs scikit-learn; without it use None or "
-                f"one of {_BUILTIN_SCORES}."
-            ) from exc
-        return get_scorer(scoring)
-    raise ValueError(
-        f"scoring must be None, a string or a callable scorer, got {scoring!r}."
-    )
-
-
-def _accepts_sample_weight(scoring):
-    """Whether a scorer takes ``sample_weight`` (scikit-learn's test)."""
-    if isinstance(scoring, str):
-        return True
-    if hasattr(scoring, "_accept_sample_weight"):
-        return bool(scoring._accept_sample_weight())
-    try:
-        return "sample_weight" in inspect.signature(scoring).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def _score_predictions(scoring, pred, y, sw, per_target):
-    """Score predictions (n, T) against y (n,) or (n, T).
-
-    scikit-learn's conventions: several targets are averaged uniformly
-    (``per_target`` gives one score each); 1-D y is scored 1-D.
-    """
-    Y = y.reshape(len(y), -1)
-    P = pred.reshape(Y.shape)
-    T = Y.shape[1]
-    if isinstance(scoring, str):
-        scores = np.array([_builtin_score(scoring, P[:, t], Y[:, t], sw) for t in range(T)])
-        return scores if per_target else float(np.mean(scores))
-    kwargs = {} if sw is None else {"sample_weight": sw}
-    identity = _IdentityRegressor()
-    if per_target:
-        return np.array([scoring(identity, P[:, t], Y[:, t], **kwargs) for t in range(T)],
-                        dtype=np.float64)
-    if y.ndim == 1:
-        return scoring(identity, P[:, 0], y, **kwargs)
-    return scoring(identity, P, Y, **kwargs)
-
-
-# ----------------------------------------------------------------------
 # RidgeCV
 # ----------------------------------------------------------------------
 
@@ -582,7 +490,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             if self.alpha_per_target:
                 raise ValueError("cv!=None and alpha_per_target=True are incompatible")
         alphas = _check_alpha_grid(self.alphas, strictly_positive=self.cv is None)
-        return alphas, _resolve_scoring(self.scoring)
+        return alphas, resolve_scoring(self.scoring)
 
     def fit(self, X, y, sample_weight=None, **params):
         """Fit ridge models for all alphas and keep the best.
@@ -653,7 +561,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             values = Y[:, None, :] - errors                  # predictions
             y_score = y if was_1d else Y
             scores = np.array([
-                _score_predictions(scoring, values[:, a, :], y_score, sw, per_target)
+                score_predictions(scoring, values[:, a, :], y_score, sw, per_target)
                 for a in range(len(alphas))])
         if per_target and T > 1:
             best = np.argmax(scores, axis=0)                 # first best, per target
@@ -687,7 +595,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
         predict = held_out_predictor(prob)
         score_with = "r2" if scoring is None else scoring
-        weighted_scores = _accepts_sample_weight(score_with)
+        weighted_scores = accepts_sample_weight(score_with)
         fold_scores = np.empty((len(splits), len(alphas)))
         for f, (train, test) in enumerate(splits):
             if len(test) == 0 or len(train) == 0:
@@ -696,7 +604,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             y_test = y[test]
             sw_test = sw[test] if (sw is not None and weighted_scores) else None
             for a in range(len(alphas)):
-                fold_scores[f, a] = _score_predictions(
+                fold_scores[f, a] = score_predictions(
                     score_with, pred[:, a, :], y_test, sw_test, per_target=False)
         mean_scores = fold_scores.mean(axis=0)
         a = int(np.argmax(mean_scores))
