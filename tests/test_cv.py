@@ -87,6 +87,20 @@ def test_integer_cv_is_kfold(n, k):
     assert len(check_cv_folds(None, X, None, n)) == 5
 
 
+def test_boolean_mask_folds_are_refused():
+    # As indices, masks would select rows 0 and 1: every CV estimator refuses them.
+    from shrinkage import RidgeCV
+
+    X, y = _data(40, 5, seed=1)
+    mask = np.arange(40) < 20
+    folds = [(~mask, mask), (mask, ~mask)]
+    for est in (LassoCV(cv=folds), RidgeCV(cv=folds)):
+        with pytest.raises(ValueError, match="boolean mask"):
+            est.fit(X, y)
+    explicit = [(np.flatnonzero(tr), np.flatnonzero(te)) for tr, te in folds]
+    assert len(check_cv_folds(explicit, X, y, 40)) == 2
+
+
 @pytest.mark.parametrize("precompute", [False, True])
 def test_threads_equal_serial(precompute):
     X, y = _data(120, 60, seed=3)

@@ -23,7 +23,7 @@ def check_cv_folds(cv, X, y, n_samples):
     ``n_samples % k`` folds one sample larger); an object with a ``split``
     method (any scikit-learn splitter) is asked for ``split(X, y)``; any
     other iterable is taken as the (train, test) pairs. Indices are returned
-    as ``np.intp`` arrays.
+    as ``np.intp`` arrays; boolean masks are refused.
     """
     if cv is None:
         cv = 5
@@ -52,7 +52,12 @@ def check_cv_folds(cv, X, y, n_samples):
                 f"iterable of (train, test) index pairs, got {cv!r}.") from None
     out = []
     for fold in folds:
-        train, test = fold
+        train, test = (np.asarray(rows) for rows in fold)
+        if train.dtype == bool or test.dtype == bool:
+            # as indices, a mask would silently select rows 0 and 1
+            raise ValueError(
+                "cv folds must be (train, test) arrays of row indices, got a "
+                "boolean mask: pass np.flatnonzero(mask) instead.")
         out.append((np.asarray(train, dtype=np.intp), np.asarray(test, dtype=np.intp)))
     if not out:
         raise ValueError("cv produced no folds.")
