@@ -1,8 +1,10 @@
 """Declares shrinkage's compiled extension modules; metadata is in pyproject.toml.
 
-Every ``src/shrinkage/*.pyx`` becomes the extension ``shrinkage.<name>``, built
-against NumPy's headers and the plain-C kernels in ``csrc/``. Flags stay
-portable (the compiler's release defaults: no ``-march=native``, no
+Every ``src/shrinkage/**/*.pyx`` becomes an extension named after its path
+(``src/shrinkage/_pkg/_mod.pyx`` -> ``shrinkage._pkg._mod``), built against
+NumPy's headers and the plain-C kernels in ``csrc/``; ``src`` is on the
+include path, so modules cimport each other's ``.pxd`` by package name. Flags
+stay portable (the compiler's release defaults: no ``-march=native``, no
 ``-ffast-math``) so the wheels run on any CPU of their platform. Extra flags,
 e.g. for a sanitizer build, come through the usual ``CFLAGS``/``LDFLAGS``.
 The optimisation level is also stated per extension: with setuptools >= 76 a
@@ -24,13 +26,13 @@ OPT_FLAGS = [] if sys.platform == "win32" else ["-O3"]
 
 extensions = [
     Extension(
-        f"shrinkage.{pyx.stem}",
+        ".".join(pyx.relative_to(HERE / "src").with_suffix("").parts),
         sources=[str(pyx.relative_to(HERE))],
-        include_dirs=[np.get_include(), "csrc"],
+        include_dirs=[np.get_include(), "csrc", "src"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
         extra_compile_args=OPT_FLAGS,
     )
-    for pyx in sorted(PACKAGE.glob("*.pyx"))
+    for pyx in sorted(PACKAGE.rglob("*.pyx"))
 ]
 
 setup(

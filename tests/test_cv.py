@@ -8,7 +8,7 @@ from sklearn.model_selection import GroupKFold, KFold
 
 import shrinkage
 from shrinkage import ElasticNetCV, LassoCV
-from shrinkage._cv import check_cv_folds
+from shrinkage._folds import check_cv_folds
 
 TIGHT = dict(tol=1e-10, max_iter=100000)
 
@@ -85,6 +85,20 @@ def test_integer_cv_is_kfold(n, k):
         np.testing.assert_array_equal(t1, t2)
         np.testing.assert_array_equal(s1, s2)
     assert len(check_cv_folds(None, X, None, n)) == 5
+
+
+def test_boolean_mask_folds_are_refused():
+    # As indices, masks would select rows 0 and 1: every CV estimator refuses them.
+    from shrinkage import RidgeCV
+
+    X, y = _data(40, 5, seed=1)
+    mask = np.arange(40) < 20
+    folds = [(~mask, mask), (mask, ~mask)]
+    for est in (LassoCV(cv=folds), RidgeCV(cv=folds)):
+        with pytest.raises(ValueError, match="boolean mask"):
+            est.fit(X, y)
+    explicit = [(np.flatnonzero(tr), np.flatnonzero(te)) for tr, te in folds]
+    assert len(check_cv_folds(explicit, X, y, 40)) == 2
 
 
 @pytest.mark.parametrize("precompute", [False, True])

@@ -14,7 +14,7 @@ from scipy.linalg import LinAlgWarning
 from sklearn import linear_model as sk
 
 from shrinkage import LinearRegression, NotFittedError, Ridge, ridge_path
-from shrinkage import _ridge_fast
+from shrinkage._ridge_engine import _gram as _ridge_fast
 
 RTOL = 1e-9
 

@@ -218,6 +218,30 @@ def test_kfold_against_brute_force_and_explicit_splits():
     assert rel_err(model.best_score_, max(scores)) < RTOL
 
 
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_kfold_non_complementary_folds_train_on_their_rows(shape, sparse):
+    # Time-series folds train on the rows before the held-out block only: the
+    # fold's system cannot be the full Gram minus the held-out rows'.
+    from sklearn.model_selection import TimeSeriesSplit
+
+    X, y, sw = make_data(*shape, n_targets=2, offset=20.0)
+    cv = TimeSeriesSplit(3)
+    kw = dict(alphas=np.r_[0.0, ALPHAS], cv=cv, scoring="neg_mean_squared_error")
+    Xf = sp.csr_matrix(X) if sparse else X
+    ours = RidgeCV(**kw).fit(Xf, y, sample_weight=sw)
+    scores = []
+    for alpha in kw["alphas"]:
+        fold = []
+        for train, test in cv.split(X):
+            r = Ridge(alpha=alpha, solver="svd").fit(X[train], y[train], sample_weight=sw[train])
+            err = y[test] - r.predict(X[test])
+            fold.append(-np.mean(np.average(err ** 2, weights=sw[test], axis=0)))
+        scores.append(np.mean(fold))
+    assert ours.alpha_ == kw["alphas"][int(np.argmax(scores))]
+    assert rel_err(ours.best_score_, max(scores)) < RTOL
+
+
 def test_kfold_sparse_matches_dense():
     rng = np.random.default_rng(5)
     for n, p in [(80, 10), (20, 60)]:

@@ -8,7 +8,7 @@ from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
 from ._exceptions import ConvergenceWarning, NotFittedError
 from ._operators import soft_threshold
-from ._ridge import LinearRegression, Ridge, RidgeCV, ridge_path
+from ._ridge_estimators import LinearRegression, Ridge, RidgeCV, ridge_path
 from ._path import enet_path, lasso_path
 from ._relaxed import RelaxedLasso, RelaxedLassoCV
 from ._version import __version__

@@ -25,7 +25,7 @@ import scipy.optimize
 
 from ._coordinate_descent import Lasso
 from ._path import lasso_path
-from ._ridge import LinearRegression, Ridge
+from ._ridge_estimators import LinearRegression, Ridge
 from ._validation import check_scalar, check_X_y
 
 __all__ = ["ConstrainedSolution", "constrained_least_squares"]

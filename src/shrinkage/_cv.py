@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 from ._base import LinearModel
 from . import _cd_dense
+from ._folds import check_cv_folds, folds_are_complements as _complementary
 from ._path import (
     enet_path,
     lasso_path,
@@ -81,49 +82,6 @@ def _single_target(y, name):
     return y
 
 
-def check_cv_folds(cv, X, y, n_samples):
-    """List of (train, test) index arrays for ``cv``.
-
-    ``None`` means 5 folds; an integer ``k`` gives contiguous folds exactly
-    as scikit-learn's ``KFold(k)`` without shuffling (the first
-    ``n_samples % k`` folds one sample larger); an object with a ``split``
-    method (any scikit-learn splitter) is asked for ``split(X, y)``; any
-    other iterable is taken as the (train, test) pairs.
-    """
-    if cv is None:
-        cv = 5
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-        k = int(cv)
-        if k < 2:
-            raise ValueError(f"cv must be at least 2 folds, got {k}.")
-        if k > n_samples:
-            raise ValueError(
-                f"Cannot have number of splits n_splits={k} greater than the "
-                f"number of samples: n_samples={n_samples}.")
-        sizes = np.full(k, n_samples // k, dtype=np.intp)
-        sizes[: n_samples % k] += 1
-        bounds = np.concatenate([[0], np.cumsum(sizes)])
-        idx = np.arange(n_samples)
-        return [(np.concatenate([idx[:a], idx[b:]]), idx[a:b])
-                for a, b in zip(bounds[:-1], bounds[1:])]
-    if hasattr(cv, "split"):
-        folds = list(cv.split(X, y))
-    else:
-        try:
-            folds = list(cv)
-        except TypeError:
-            raise ValueError(
-                "cv must be None, an int, a splitter with a split method or an "
-                f"iterable of (train, test) index pairs, got {cv!r}.") from None
-    out = []
-    for fold in folds:
-        train, test = fold
-        out.append((np.asarray(train, dtype=np.intp), np.asarray(test, dtype=np.intp)))
-    if not out:
-        raise ValueError("cv produced no folds.")
-    return out
-
-
 def _n_workers(n_jobs, n_tasks):
     if n_jobs is None:
         return 1
@@ -134,20 +92,6 @@ def _n_workers(n_jobs, n_tasks):
     elif n_jobs == 0:
         raise ValueError("n_jobs == 0 has no meaning; use None, a positive count or -1.")
     return max(1, min(n_jobs, n_tasks))
-
-
-def _complementary(folds, n_samples):
-    """Whether each fold's training rows are exactly the rows it holds out's
-    complement (K-fold and the like; not, e.g., time-series splits)."""
-    for train, test in folds:
-        if len(train) + len(test) != n_samples:
-            return False
-        seen = np.zeros(n_samples, dtype=np.intp)
-        np.add.at(seen, train, 1)
-        np.add.at(seen, test, 1)
-        if not np.all(seen == 1):
-            return False
-    return True
 
 
 def _fold_method(n_train, p, precompute, n_alphas):

@@ -21,7 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ._base import LinearModel
-from ._cv import _n_workers, _single_target, check_cv_folds
+from ._cv import _n_workers, _single_target
+from ._folds import check_cv_folds
 from ._path import _alpha_grid_from, _alpha_max, _lambda_max_correlations, _solve_path
 from ._solvers import DenseDesign, _seed_from, choose_method, solve_enet
 from ._validation import (

@@ -30,7 +30,7 @@ from ._constrained import constrained_least_squares
 from ._cv import ElasticNetCV
 from ._exceptions import not_fitted_error
 from ._path import enet_path
-from ._ridge import LinearRegression, ridge_path
+from ._ridge_estimators import LinearRegression, ridge_path
 from ._validation import check_X_y
 
 __all__ = ["plot_path", "plot_cv", "plot_coefficients", "plot_constraint_geometry"]

@@ -1,36 +1,32 @@
 """Ridge, RidgeCV, LinearRegression and ridge_path.
 
-scikit-learn compatible front ends over ``_ridge_solvers``: validate input,
-pick the computation, store fitted attributes with scikit-learn's names,
-shapes and conventions (Ridge's objective is not rescaled by the number of
+scikit-learn compatible front ends over the Ridge engine (``_ridge_engine``):
+validate input, pick the computation, store fitted attributes with
+scikit-learn's names, shapes and conventions (Ridge's objective is not rescaled by the number of
 samples, nor are the sample weights)::
 
     sum_i s_i (y_i - x_i.w - b)^2 + alpha ||w||^2          (b unpenalised)
 """
 
-import inspect
 import numbers
 
 import numpy as np
-import scipy.linalg
-import scipy.optimize
 import scipy.sparse as sp
 
-from . import _ridge_fast as _rf
-from ._base import BaseEstimator, LinearModel, RegressorMixin
-from ._ridge_solvers import (
-    RCOND_MIN,
-    _deflated_kernel,
-    _reflect,
+from ._base import LinearModel
+from ._folds import check_cv_folds
+from ._ridge_engine import (
     RidgeProblem,
-    dual_eigh,
-    eigen_system,
-    loo_errors,
+    held_out_predictor,
+    leave_one_out,
+    nnls_solve,
+    ols_dense,
+    ols_eigen,
     ridge_path_coefs,
     solve_ridge,
-    symmetric_eigh,
 )
-from ._validation import check_sample_weight, check_scalar, check_X_y
+from ._scoring import accepts_sample_weight, resolve_scoring, score_predictions
+from ._validation import check_bool, check_sample_weight, check_scalar, check_X_y
 
 __all__ = ["Ridge", "RidgeCV", "LinearRegression", "ridge_path"]
 
@@ -41,12 +37,6 @@ _RIDGE_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
 # ----------------------------------------------------------------------
 # shared validation helpers
 # ----------------------------------------------------------------------
-
-def _check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool (True or False), got {value!r}.")
-    return bool(value)
-
 
 def _ridge_weights(sample_weight, n_samples):
     """Weights as used by Ridge (not rescaled): None or float64 (n,).
@@ -131,41 +121,6 @@ def _set_linear_attrs(est, W, b, was_1d, ravel_single):
         coef = coef[0]
     est.coef_ = coef
     est.intercept_ = np.array(b, dtype=np.float64) if est.fit_intercept else 0.0
-
-
-def _nnls_solve(prob, alphas):
-    """Non-negative ridge/least squares per target through the Gram.
-
-    ``sum s (y~ - X~ w)^2 + alpha ||w||^2 = ||R w - R^-T q||^2 + const``
-    with ``R^T R = G + alpha I`` (Cholesky) and ``q = X~^T y~``, so each
-    target is a p x p NNLS problem (Lawson & Hanson's active set method,
-    scipy.optimize.nnls). A singular Gram falls back to NNLS on the
-    centred, weighted design (a dense copy).
-    """
-    prob.build()
-    p, T = prob.p, prob.T
-    W = np.empty((p, T))
-    work = np.empty((p, p), order="F")
-    no_rhs = np.empty((p, 0), order="F")
-    dense_copy = None
-    for t in range(T):
-        alpha = float(alphas[t])
-        info, rcond = _rf.cholesky_solve(prob.G, alpha, no_rhs, work)
-        if info == 0 and rcond >= RCOND_MIN:
-            R = np.triu(work)
-            rhs = scipy.linalg.solve_triangular(R, prob.Q[:, t], trans="T",
-                                                check_finite=False)
-            W[:, t] = scipy.optimize.nnls(R, rhs, maxiter=max(50 * p, 1000))[0]
-            continue
-        if dense_copy is None:
-            dense_copy = prob.centred_copy()
-        Xc, Yc = dense_copy
-        A, b = Xc, Yc[:, t]
-        if alpha > 0:
-            A = np.vstack([Xc, np.sqrt(alpha) * np.eye(p)])
-            b = np.concatenate([b, np.zeros(p)])
-        W[:, t] = scipy.optimize.nnls(A, b, maxiter=max(50 * p, 1000))[0]
-    return W
 
 
 # ----------------------------------------------------------------------
@@ -263,9 +218,9 @@ class Ridge(_MultiOutputTags, LinearModel):
         self.random_state = random_state
 
     def _validate_params(self):
-        _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
-        positive = _check_bool(self.positive, "positive")
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.copy_X, "copy_X")
+        positive = check_bool(self.positive, "positive")
         if self.max_iter is not None:
             check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
         check_scalar(self.tol, "tol", low=0.0)
@@ -317,7 +272,7 @@ class Ridge(_MultiOutputTags, LinearModel):
         if self.positive:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal",
                                 finite_checked=False)
-            W = _nnls_solve(prob, alphas)
+            W = nnls_solve(prob, alphas)
             solver_used = "nnls"
         else:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
@@ -411,7 +366,7 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     >>> np.round(coefs[:, 0], 6)
     array([ 1.,  0., -1.])
     """
-    _check_bool(fit_intercept, "fit_intercept")
+    check_bool(fit_intercept, "fit_intercept")
     alphas = _check_alpha_grid(alphas)
     X, y = check_X_y(X, y, estimator="ridge_path", accept_sparse=_SPARSE_FORMATS,
                      ensure_finite=sp.issparse(X))
@@ -424,249 +379,6 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     if was_1d:
         return alphas, coefs[0], intercepts[0]
     return alphas, coefs, intercepts
-
-
-# ----------------------------------------------------------------------
-# scoring of held-out / leave-one-out predictions
-# ----------------------------------------------------------------------
-
-class _IdentityRegressor(RegressorMixin, BaseEstimator):
-    """Regressor whose predictions are its input: lets a scikit-learn style
-    scorer ``scorer(estimator, X, y)`` score precomputed predictions."""
-
-    def predict(self, X):
-        return X
-
-    def __sklearn_is_fitted__(self):
-        return True
-
-
-_BUILTIN_SCORES = ("neg_mean_squared_error", "neg_root_mean_squared_error",
-                   "neg_mean_absolute_error", "r2")
-
-
-def _builtin_score(name, pred, y, sw):
-    """One target's score (1-D pred and y) for the built-in scorer names."""
-    err = y - pred
-    if name == "r2":
-        w = np.ones_like(y) if sw is None else sw
-        ss_res = w @ (err * err)
-        ybar = (w @ y) / w.sum()
-        ss_tot = w @ ((y - ybar) ** 2)
-        if ss_tot == 0:
-            return 1.0 if ss_res == 0 else 0.0
-        return 1.0 - ss_res / ss_tot
-    if name == "neg_mean_absolute_error":
-        return -np.average(np.abs(err), weights=sw)
-    mse = np.average(err * err, weights=sw)
-    if name == "neg_root_mean_squared_error":
-        return -np.sqrt(mse)
-    return -mse
-
-
-def _resolve_scoring(scoring):
-    """Scoring as a built-in name (str) or a scorer callable."""
-    if scoring is None or callable(scoring):
-        return scoring
-    if isinstance(scoring, str):
-        if scoring in _BUILTIN_SCORES:
-            return scoring
-        try:
-            from sklearn.metrics import get_scorer
-        except ImportError as exc:  # pragma: no cover - sklearn absent
-            raise ValueError(
-                f"scoring={scoring!r} needs scikit-learn; without it use None or "
-                f"one of {_BUILTIN_SCORES}."
-            ) from exc
-        return get_scorer(scoring)
-    raise ValueError(
-        f"scoring must be None, a string or a callable scorer, got {scoring!r}."
-    )
-
-
-def _accepts_sample_weight(scoring):
-    """Whether a scorer takes ``sample_weight`` (scikit-learn's test)."""
-    if isinstance(scoring, str):
-        return True
-    if hasattr(scoring, "_accept_sample_weight"):
-        return bool(scoring._accept_sample_weight())
-    try:
-        return "sample_weight" in inspect.signature(scoring).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def _score_predictions(scoring, pred, y, sw, per_target):
-    """Score predictions (n, T) against y (n,) or (n, T).
-
-    scikit-learn's conventions: several targets are averaged uniformly
-    (``per_target`` gives one score each); 1-D y is scored 1-D.
-    """
-    Y = y.reshape(len(y), -1)
-    P = pred.reshape(Y.shape)
-    T = Y.shape[1]
-    if isinstance(scoring, str):
-        scores = np.array([_builtin_score(scoring, P[:, t], Y[:, t], sw) for t in range(T)])
-        return scores if per_target else float(np.mean(scores))
-    kwargs = {} if sw is None else {"sample_weight": sw}
-    identity = _IdentityRegressor()
-    if per_target:
-        return np.array([scoring(identity, P[:, t], Y[:, t], **kwargs) for t in range(T)],
-                        dtype=np.float64)
-    if y.ndim == 1:
-        return scoring(identity, P[:, 0], y, **kwargs)
-    return scoring(identity, P, Y, **kwargs)
-
-
-# ----------------------------------------------------------------------
-# K-fold over one Gram
-# ----------------------------------------------------------------------
-
-def _kfold_splits(cv, X, y):
-    n = X.shape[0]
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-        k = int(cv)
-        if k < 2:
-            raise ValueError(f"cv must be >= 2 folds (or None for leave-one-out), got {k}.")
-        if k > n:
-            raise ValueError(
-                f"Cannot have number of splits n_splits={k} greater than the "
-                f"number of samples: n_samples={n}."
-            )
-        # scikit-learn's KFold(k) without shuffling: contiguous folds, the
-        # first n % k one sample larger
-        sizes = np.full(k, n // k)
-        sizes[: n % k] += 1
-        stops = np.cumsum(sizes)
-        idx = np.arange(n)
-        return [(np.concatenate([idx[:stop - size], idx[stop:]]), idx[stop - size:stop])
-                for size, stop in zip(sizes, stops)]
-    if hasattr(cv, "split"):
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv.split(X, y)]
-    try:
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in cv]
-    except TypeError as exc:
-        raise ValueError(
-            "cv must be None, an int >= 2, a splitter with a split method, or an "
-            f"iterable of (train, test) index arrays, got {cv!r}."
-        ) from exc
-
-
-def _rows(X, idx):
-    if sp.issparse(X):
-        return X[idx]
-    return np.ascontiguousarray(X[idx])
-
-
-def _shifted_sums(X, Y, sw, cx, cy, center):
-    """Raw sums about fixed shifts: G, Q, a, b, S (see gram_primal)."""
-    n, p = X.shape
-    T = Y.shape[1]
-    if not sp.issparse(X):
-        G = np.empty((p, p), order="F")
-        Q = np.empty((p, T), order="F")
-        cx, cy = np.array(cx), np.array(cy)
-        S, a, b, _ = _rf.gram_primal(X, True, np.asfortranarray(Y),
-                                  np.empty(0) if sw is None else np.sqrt(sw),
-                                  center, False, cx, cy, G, Q, False)
-        G = np.triu(G)
-        G = G + np.triu(G, 1).T
-        return G, np.asarray(Q), a, b, S
-    s = np.ones(n) if sw is None else sw
-    Xs = X if sw is None else sp.csr_matrix(X.multiply(s[:, None]))
-    G = _dense_mat(X.T @ Xs)
-    Q = np.asarray(X.T @ (s[:, None] * Y))
-    S = float(s.sum())
-    if not center:
-        return G, Q, np.zeros(p), np.zeros(T), S
-    colsum = np.asarray(Xs.sum(axis=0)).ravel()          # X^T s
-    ysum = s @ Y
-    G = G - np.outer(cx, colsum) - np.outer(colsum, cx) + S * np.outer(cx, cx)
-    Q = Q - np.outer(cx, ysum) - np.outer(colsum, cy) + S * np.outer(cx, cy)
-    return G, Q, colsum - S * cx, ysum - S * cy, S
-
-
-def _dense_mat(M):
-    return M.toarray() if sp.issparse(M) else np.asarray(M)
-
-
-def _fold_predictions_primal(prob, train, test, alphas):
-    """Held-out predictions (|test|, A, T) of every alpha for one fold.
-
-    The fold's Gram is the full (centred) Gram minus the held-out rows'
-    Gram about the same means, re-centred exactly at the training means
-    (a rank-one correction by the small mean difference).
-    """
-    X, Y, sw = prob.X, prob.Y, prob.sw
-    m, ybar = prob.x_mean, prob.y_mean
-    Xh = _rows(X, test)
-    Yh = Y[test]
-    swh = None if sw is None else sw[test]
-    Gh, Qh, ah, bh, Sh = _shifted_sums(Xh, Yh, swh, m, ybar, prob.fit_intercept)
-    G = prob.G - Gh
-    Q = prob.Q - Qh
-    if prob.fit_intercept:
-        S_t = prob.s_sum - Sh
-        a, b = -ah, -bh        # sums over the training rows (full sums are 0)
-        G -= np.outer(a, a) / S_t
-        Q -= np.outer(a, b) / S_t
-        m_t = m + a / S_t
-        ybar_t = ybar + b / S_t
-    else:
-        m_t, ybar_t = np.zeros(prob.p), np.zeros(prob.T)
-    E, V = symmetric_eigh(G)
-    D = _inverse_factors(E, alphas)
-    P = V.T @ Q
-    if sp.issparse(Xh):
-        Z = np.asarray(Xh @ V) - m_t @ V
-    else:
-        Z = np.empty((Xh.shape[0], prob.p), order="F")
-        _rf.x_dot_centred(Xh, True, m_t, np.empty(0), np.asfortranarray(V), Z)
-    A, T = len(alphas), prob.T
-    R = (D[:, :, None] * P[:, None, :]).reshape(prob.p, A * T)
-    return ybar_t + (Z @ R).reshape(len(test), A, T)
-
-
-def _inverse_factors(E, alphas):
-    floor = max(E[-1], 0.0) * E.size * np.finfo(np.float64).eps * 10 if E.size else 0.0
-    null = E <= floor
-    with np.errstate(divide="ignore"):
-        D = 1.0 / (np.where(null, 0.0, E)[:, None] + np.asarray(alphas)[None, :])
-    D[null, :] = 0.0
-    return D
-
-
-def _fold_predictions_dual(prob, K_raw, train, test, alphas):
-    """Held-out predictions of every alpha for one fold, from the kernel.
-
-    ``K_raw`` is the unweighted kernel centred at the full-data means; the
-    fold's kernel is re-centred at the training means exactly.
-    """
-    Y = prob.Y
-    s = np.ones(prob.n) if prob.sw is None else prob.sw
-    s_t = s[train]
-    K_tt = K_raw[np.ix_(train, train)]
-    K_ht = K_raw[np.ix_(test, train)]
-    if prob.fit_intercept:
-        S_t = s_t.sum()
-        u_t = K_tt @ s_t / S_t          # (x_i - m).(m_t - m)
-        u_h = K_ht @ s_t / S_t
-        dd = s_t @ u_t / S_t            # |m_t - m|^2
-        K_tt = K_tt - u_t[:, None] - u_t[None, :] + dd
-        K_ht = K_ht - u_h[:, None] - u_t[None, :] + dd
-        ybar_t = s_t @ Y[train] / S_t
-    else:
-        ybar_t = np.zeros(prob.T)
-    sq = np.sqrt(s_t)
-    Kt = sq[:, None] * K_tt * sq[None, :]
-    Yt = sq[:, None] * (Y[train] - ybar_t)
-    E, Qm = dual_eigh(Kt, sq, prob.fit_intercept)
-    D = _inverse_factors(E, alphas)
-    P = Qm.T @ Yt
-    Z = K_ht @ (sq[:, None] * Qm)
-    A, T = len(alphas), prob.T
-    R = (D[:, :, None] * P[:, None, :]).reshape(Qm.shape[1], A * T)
-    return ybar_t + (Z @ R).reshape(len(test), A, T)
 
 
 # ----------------------------------------------------------------------
@@ -765,9 +477,9 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         self.alpha_per_target = alpha_per_target
 
     def _validate_params(self):
-        _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.store_cv_results, "store_cv_results")
-        _check_bool(self.alpha_per_target, "alpha_per_target")
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.store_cv_results, "store_cv_results")
+        check_bool(self.alpha_per_target, "alpha_per_target")
         if self.gcv_mode not in (None, "auto", "eigen", "svd"):
             raise ValueError(
                 f"gcv_mode must be None, 'auto', 'eigen' or 'svd', got {self.gcv_mode!r}."
@@ -778,7 +490,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             if self.alpha_per_target:
                 raise ValueError("cv!=None and alpha_per_target=True are incompatible")
         alphas = _check_alpha_grid(self.alphas, strictly_positive=self.cv is None)
-        return alphas, _resolve_scoring(self.scoring)
+        return alphas, resolve_scoring(self.scoring)
 
     def fit(self, X, y, sample_weight=None, **params):
         """Fit ridge models for all alphas and keep the best.
@@ -835,13 +547,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         side = "primal" if n > p else "dual"
         prob = RidgeProblem(X, Y, sw, self.fit_intercept, side=side,
                             finite_checked=False)
-        use_svd = self.gcv_mode == "svd" and not sp.issparse(X)
-        if use_svd:
-            errors, coef_fn = _loo_svd(prob, alphas)
-        else:
-            eig = eigen_system(prob)
-            errors, _ = loo_errors(eig, alphas)
-            coef_fn = _coef_fn(eig, alphas)
+        errors, coef_fn = leave_one_out(prob, alphas, svd=self.gcv_mode == "svd")
         # errors: (n, A, T) on the original scale
         if scoring is None:
             values = errors * errors
@@ -855,7 +561,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             values = Y[:, None, :] - errors                  # predictions
             y_score = y if was_1d else Y
             scores = np.array([
-                _score_predictions(scoring, values[:, a, :], y_score, sw, per_target)
+                score_predictions(scoring, values[:, a, :], y_score, sw, per_target)
                 for a in range(len(alphas))])
         if per_target and T > 1:
             best = np.argmax(scores, axis=0)                 # first best, per target
@@ -885,27 +591,20 @@ class RidgeCV(_MultiOutputTags, LinearModel):
     # K-fold -------------------------------------------------------------
     def _fit_kfold(self, X, y, Y, sw, alphas, scoring):
         n, p = X.shape
-        splits = _kfold_splits(self.cv, X, y)
+        splits = check_cv_folds(self.cv, X, y, n)
         prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
-        if prob.side == "primal":
-            prob.build()
-            K_raw = None
-        else:
-            K_raw = prob.build_dual(keep_raw=True)
+        predict = held_out_predictor(prob)
         score_with = "r2" if scoring is None else scoring
-        weighted_scores = _accepts_sample_weight(score_with)
+        weighted_scores = accepts_sample_weight(score_with)
         fold_scores = np.empty((len(splits), len(alphas)))
         for f, (train, test) in enumerate(splits):
             if len(test) == 0 or len(train) == 0:
                 raise ValueError("Every cross-validation fold needs training and test samples.")
-            if prob.side == "primal":
-                pred = _fold_predictions_primal(prob, train, test, alphas)
-            else:
-                pred = _fold_predictions_dual(prob, K_raw, train, test, alphas)
+            pred = predict(train, test, alphas)
             y_test = y[test]
             sw_test = sw[test] if (sw is not None and weighted_scores) else None
             for a in range(len(alphas)):
-                fold_scores[f, a] = _score_predictions(
+                fold_scores[f, a] = score_predictions(
                     score_with, pred[:, a, :], y_test, sw_test, per_target=False)
         mean_scores = fold_scores.mean(axis=0)
         a = int(np.argmax(mean_scores))
@@ -917,56 +616,9 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         return W, prob.intercept(W)
 
 
-def _coef_fn(eig, alphas):
-    """Function of an alpha index giving the coefficients (p, T)."""
-    return lambda a: eig.coefs_at(alphas[a])
-
-
-def _loo_svd(prob, alphas):
-    """Leave-one-out errors from the SVD of the centred design (dense)."""
-    Xc, Yc = prob.centred_copy()
-    U, s, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
-    UtY = U.T @ Yc
-    n, T = prob.n, prob.T
-    A = len(alphas)
-    s2 = s * s
-    f = s2[:, None] / (s2[:, None] + alphas[None, :])         # (r, A)
-    lev = (U * U) @ f                                         # (n, A)
-    sw = prob.sw
-    if prob.fit_intercept:
-        lev += (np.ones(n) if sw is None else sw)[:, None] / prob.s_sum
-    fitted = (U @ (f[:, :, None] * UtY[:, None, :]).reshape(len(s), A * T)).reshape(n, A, T)
-    e_scaled = (Yc[:, None, :] - fitted) / (1.0 - lev)[:, :, None]
-    shrink = s[:, None] / (s2[:, None] + alphas[None, :])    # (r, A)
-
-    def coef(a):
-        return Vt.T @ (shrink[:, a, None] * UtY)
-
-    if sw is None:
-        return e_scaled, coef
-    errors = np.empty_like(e_scaled)
-    pos = sw > 0
-    errors[pos] = e_scaled[pos] / prob.sqrt_sw[pos, None, None]
-    zero = np.flatnonzero(~pos)
-    if zero.size:
-        Xz = prob.X[zero].toarray() if sp.issparse(prob.X) else prob.X[zero]
-        for a in range(A):
-            W = coef(a)
-            errors[zero, a, :] = (prob.Y[zero] - prob.y_mean) - (Xz - prob.x_mean) @ W
-    return errors, coef
-
-
 # ----------------------------------------------------------------------
 # LinearRegression
 # ----------------------------------------------------------------------
-
-# The Gram route is used for ordinary least squares only when the smallest
-# singular value of the centred design is at least this fraction of the
-# largest: its error, ~ eps * cond(X)^2, then stays below ~1e-8 relative.
-# Otherwise (ill-conditioned or rank-deficient X) LAPACK's gelsd runs on a
-# centred copy, as in scikit-learn.
-_OLS_GRAM_MIN_RATIO = 1e-4
-
 
 class LinearRegression(_MultiOutputTags, LinearModel):
     """Ordinary least squares, with the minimum-norm solution when p > n.
@@ -1047,9 +699,9 @@ class LinearRegression(_MultiOutputTags, LinearModel):
             Fitted estimator.
         """
         name = type(self).__name__
-        _check_bool(self.fit_intercept, "fit_intercept")
-        _check_bool(self.copy_X, "copy_X")
-        positive = _check_bool(self.positive, "positive")
+        check_bool(self.fit_intercept, "fit_intercept")
+        check_bool(self.copy_X, "copy_X")
+        positive = check_bool(self.positive, "positive")
         check_scalar(self.tol, "tol", low=0.0)
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
@@ -1063,75 +715,14 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         if positive:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal",
                                 finite_checked=False)
-            W = _nnls_solve(prob, np.zeros(Y.shape[1]))
+            W = nnls_solve(prob, np.zeros(Y.shape[1]))
         elif sp.issparse(X):
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
-            W = _ols_eigen(prob, float(self.tol))
+            W = ols_eigen(prob, float(self.tol))
         else:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
-            W, self.rank_, self.singular_ = _ols_dense(prob, float(self.tol))
+            W, self.rank_, self.singular_ = ols_dense(prob, float(self.tol))
         b = prob.intercept(W)
         self._record_input(X_raw, X)
         _set_linear_attrs(self, W, b, was_1d, ravel_single=False)
         return self
-
-
-def _eigvalsh(A):
-    work = np.array(A, order="F", dtype=np.float64)
-    E = np.empty(work.shape[0])
-    if _rf.eigh(work, E, False) != 0:  # pragma: no cover
-        E = scipy.linalg.eigvalsh(A, check_finite=False)
-    return E
-
-
-def _ols_dense(prob, tol):
-    """OLS on dense X: Gram route when well conditioned, else gelsd."""
-    prob.build()
-    if prob.side == "primal":
-        E = _eigvalsh(prob.G)
-        sv = np.sqrt(np.clip(E[::-1], 0.0, None))
-        if sv.size and sv[-1] > max(tol, _OLS_GRAM_MIN_RATIO) * sv[0]:
-            work = np.empty_like(prob.G, order="F")
-            B = np.array(prob.Q, order="F")
-            info, rcond = _rf.cholesky_solve(prob.G, 0.0, B, work)
-            if info == 0 and rcond >= RCOND_MIN:
-                return B, prob.p, sv
-    else:
-        sq = prob.sqrt_sw if prob.sw is not None else np.ones(prob.n)
-        if prob.fit_intercept:
-            Kd, v = _deflated_kernel(prob.K, sq)
-        else:
-            Kd, v = prob.K, None
-        E = _eigvalsh(Kd)
-        sv = np.sqrt(np.clip(E[::-1], 0.0, None))
-        if sv.size and sv[-1] > max(tol, _OLS_GRAM_MIN_RATIO) * sv[0]:
-            work = np.empty_like(Kd, order="F")
-            Yt = prob.Yt
-            if v is not None:
-                Yt = _reflect(v, Yt)[1:]
-            B = np.array(Yt, order="F")
-            info, rcond = _rf.cholesky_solve(np.asfortranarray(Kd), 0.0, B, work)
-            if info == 0 and rcond >= RCOND_MIN:
-                if v is not None:
-                    C = _reflect(v, np.vstack([np.zeros((1, prob.T)), B]))
-                    sv = np.append(sv, 0.0)
-                else:
-                    C = B
-                return prob.coef_from_dual(C), len(sv) - (v is not None), sv
-    # ill-conditioned or rank deficient: SVD-based least squares (gelsd)
-    Xc, Yc = prob.centred_copy()
-    W, _, rank, sv = scipy.linalg.lstsq(Xc, Yc, cond=tol, lapack_driver="gelsd",
-                                         check_finite=False)
-    return W, int(rank), sv
-
-
-def _ols_eigen(prob, tol):
-    """Minimum-norm least squares through the eigendecomposition (sparse X)."""
-    eig = eigen_system(prob)
-    e = eig.values
-    if e.size:
-        keep = e > (tol * tol) * e[-1]
-        eig.values = np.where(keep, e, 0.0)
-        eig.null = ~keep
-    return eig.coefs(np.array([0.0]))[0]
-

@@ -1,0 +1,78 @@
+"""Cross-validation folds shared by every CV estimator.
+
+One splitter (:func:`check_cv_folds`) turns a ``cv`` argument into explicit
+(train, test) index arrays, the same for the elastic-net, relaxed-lasso and
+ridge cross-validation; :func:`folds_are_complements` tells whether each
+fold trains on exactly the rows it does not hold out, the condition under
+which a fold's problem can be derived from the full data's (full minus
+held-out sums).
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_cv_folds", "folds_are_complements"]
+
+
+def check_cv_folds(cv, X, y, n_samples):
+    """List of (train, test) index arrays for ``cv``.
+
+    ``None`` means 5 folds; an integer ``k`` gives contiguous folds exactly
+    as scikit-learn's ``KFold(k)`` without shuffling (the first
+    ``n_samples % k`` folds one sample larger); an object with a ``split``
+    method (any scikit-learn splitter) is asked for ``split(X, y)``; any
+    other iterable is taken as the (train, test) pairs. Indices are returned
+    as ``np.intp`` arrays; boolean masks are refused.
+    """
+    if cv is None:
+        cv = 5
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        k = int(cv)
+        if k < 2:
+            raise ValueError(f"cv must be at least 2 folds, got {k}.")
+        if k > n_samples:
+            raise ValueError(
+                f"Cannot have number of splits n_splits={k} greater than the "
+                f"number of samples: n_samples={n_samples}.")
+        sizes = np.full(k, n_samples // k, dtype=np.intp)
+        sizes[: n_samples % k] += 1
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        idx = np.arange(n_samples)
+        return [(np.concatenate([idx[:a], idx[b:]]), idx[a:b])
+                for a, b in zip(bounds[:-1], bounds[1:])]
+    if hasattr(cv, "split"):
+        folds = list(cv.split(X, y))
+    else:
+        try:
+            folds = list(cv)
+        except TypeError:
+            raise ValueError(
+                "cv must be None, an int, a splitter with a split method or an "
+                f"iterable of (train, test) index pairs, got {cv!r}.") from None
+    out = []
+    for fold in folds:
+        train, test = (np.asarray(rows) for rows in fold)
+        if train.dtype == bool or test.dtype == bool:
+            # as indices, a mask would silently select rows 0 and 1
+            raise ValueError(
+                "cv folds must be (train, test) arrays of row indices, got a "
+                "boolean mask: pass np.flatnonzero(mask) instead.")
+        out.append((np.asarray(train, dtype=np.intp), np.asarray(test, dtype=np.intp)))
+    if not out:
+        raise ValueError("cv produced no folds.")
+    return out
+
+
+def folds_are_complements(folds, n_samples):
+    """Whether each fold's training rows are exactly the complement of the
+    rows it holds out (K-fold and the like; not, e.g., time-series splits)."""
+    for train, test in folds:
+        if len(train) + len(test) != n_samples:
+            return False
+        seen = np.zeros(n_samples, dtype=np.intp)
+        np.add.at(seen, train, 1)
+        np.add.at(seen, test, 1)
+        if not np.all(seen == 1):
+            return False
+    return True
