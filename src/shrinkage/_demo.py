@@ -400,27 +400,21 @@ def _posterior_mode(X, y, prior, scale, *, split=False):
                                          options=options)
         return result.x[:p], result.x[p], result
 
+    slope = 1.0 / (scale * X.shape[0])       # of the prior's term, per unit of u or v
+
     def f_split(theta):
         u, v = theta[:p], theta[p:2 * p]
         value, grad = f(np.r_[u - v, theta[-1]])
         # f counts |u - v|; the split problem counts u + v (equal at its optimum)
-        value += ((u + v).sum() - np.abs(u - v).sum()) / (scale * X.shape[0])
-        smooth = grad[:p] - np.sign(u - v) / (scale * X.shape[0])
-        step = 1.0 / (scale * X.shape[0])
-        return value, np.r_[smooth + step, -smooth + step, grad[p]]
+        value += ((u + v).sum() - np.abs(u - v).sum()) * slope
+        loss_grad = grad[:p] - np.sign(u - v) * slope
+        return value, np.r_[loss_grad + slope, -loss_grad + slope, grad[p]]
 
     bounds = [(0.0, None)] * (2 * p) + [(None, None)]
-    theta = np.zeros(2 * p + 1)
-    for _ in range(10):
-        # restarted from its own answer until it stays put: the split problem
-        # is linear along u + v, and a stale curvature memory can stall a run
-        result = scipy.optimize.minimize(f_split, theta, jac=True, method="L-BFGS-B",
-                                         bounds=bounds, options=options)
-        moved = np.max(np.abs(result.x - theta))
-        theta = result.x
-        if moved <= 1e-8 * max(1.0, np.max(np.abs(theta))):
-            break
-    return theta[:p] - theta[p:2 * p], theta[-1], result
+    result = scipy.optimize.minimize(f_split, np.zeros(2 * p + 1), jac=True,
+                                     method="L-BFGS-B", bounds=bounds, options=options)
+    u, v = result.x[:p], result.x[p:2 * p]
+    return u - v, result.x[-1], result
 
 
 def _tiny(value):
