@@ -21,7 +21,8 @@ else:
     pytest.importorskip("matplotlib", reason='pip install "shrinkage[plot]"')
 pytest.importorskip("sklearn", reason="the demo's timings compare with scikit-learn")
 
-FIGURES = ("paths.png", "cv.png", "coefficients.png", "constraint_geometry.png")
+FIGURES = ("paths.png", "cv.png", "coefficients.png", "constraint_geometry.png",
+           "penalty_surface.png", "priors.png")
 NOISE = ["x3", "x4", "x5", "x6", "x7", "x8", "x9"]
 MODELS = ["OLS", "Ridge", "Lasso", "ElasticNet", "Relaxed"]
 
@@ -225,12 +226,70 @@ def test_geometry_lasso_on_a_corner(demo):
 
 
 # ----------------------------------------------------------------------
-# 7.-8. timings and figures
+# 7. the Bayesian view
+# ----------------------------------------------------------------------
+
+def test_bayes_priors_are_the_fitted_alphas(demo, scenario):
+    report, _, _ = demo
+    bayes, n = report.bayes, scenario.X_train.shape[0]
+    assert bayes["ridge_alpha"] == report.alphas["Ridge"]
+    assert bayes["lasso_alpha"] == report.alphas["Lasso"]
+    sigma = _demo.NOISE_SD
+    assert bayes["tau"] == pytest.approx(sigma / np.sqrt(bayes["ridge_alpha"]), rel=1e-14)
+    assert bayes["b"] == pytest.approx(sigma ** 2 / (n * bayes["lasso_alpha"]), rel=1e-14)
+    assert bayes["round_trip"] < 1e-14
+
+
+def test_bayes_posterior_modes_are_the_fits(demo, scenario):
+    report, text, _ = demo
+    bayes = report.bayes
+    X, y = scenario.X_train, scenario.y_train
+    # Ridge, checked here by its normal equations on the centred data
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    ridge = np.linalg.solve(Xc.T @ Xc + bayes["ridge_alpha"] * np.eye(X.shape[1]),
+                            Xc.T @ yc)
+    np.testing.assert_allclose(bayes["ridge"], ridge, atol=1e-10)
+    np.testing.assert_allclose(bayes["gaussian_map"], ridge, atol=1e-6)
+    assert bayes["gaussian_map_intercept"] == pytest.approx(bayes["ridge_intercept"],
+                                                            abs=1e-6)
+    # the split Laplace mode: the Lasso, exact zeros included
+    zeros = bayes["lasso"] == 0
+    assert zeros.sum() == 7
+    np.testing.assert_allclose(bayes["laplace_map_split"], bayes["lasso"], atol=1e-6)
+    np.testing.assert_array_equal(bayes["laplace_map_split"] == 0, zeros)
+    assert bayes["laplace_map_split_intercept"] == pytest.approx(bayes["lasso_intercept"],
+                                                                 abs=1e-6)
+    assert abs(bayes["excess_nlp"]["split"]) < 1e-9
+    # on |w| directly: near the zeros, never on them, and a worse objective
+    direct = bayes["laplace_map_direct"]
+    assert np.all(direct[zeros] != 0) and np.all(np.abs(direct[zeros]) < 1e-4)
+    assert bayes["excess_nlp"]["direct"] > 1e-6
+    section = _section(text, 7)
+    assert "(7: the same)" in section and "never on" in section
+
+
+def test_bayes_table_matches_the_report(demo, scenario):
+    report, text, _ = demo
+    bayes = report.bayes
+    header, rows = _table(_section(text, 7))
+    assert header == ["feature", "true", "Ridge", "Gaussian MAP", "Lasso",
+                      "Laplace MAP |w|", "Laplace MAP u - v"]
+    assert [row[0] for row in rows] == scenario.feature_names + ["intercept"]
+    columns = ("ridge", "gaussian_map", "lasso", "laplace_map_direct", "laplace_map_split")
+    for j, row in enumerate(rows[:-1]):
+        for key, cell in zip(columns, row[2:]):
+            value = bayes[key][j]
+            assert (cell == "0") == (value == 0.0)
+            assert _cell(cell) == pytest.approx(value, rel=0.06, abs=5e-7), (key, j)
+
+
+# ----------------------------------------------------------------------
+# 8.-9. timings and figures
 # ----------------------------------------------------------------------
 
 def test_timings_are_reported_not_judged(demo):
     report, text, _ = demo
-    section = _section(text, 7)
+    section = _section(text, 8)
     assert "indicative" in section.lower() and "scikit-learn" in section
     header, rows = _table(section)
     assert header == ["task", "shrinkage ms", "scikit-learn ms", "speed-up"]
@@ -245,7 +304,7 @@ def test_figures_written(demo):
     for name in FIGURES:
         content = (out / name).read_bytes()
         assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 20_000
-        assert name in _section(text, 8)
+        assert name in _section(text, 9)
     assert str(out.resolve()) in text
 
 
@@ -254,7 +313,7 @@ def test_deterministic(demo, tmp_path):
     text = io.StringIO()
     _demo.run_demo(tmp_path, plots=False, timings=False, file=text)
     # everything before the timings is the same, number for number
-    assert text.getvalue().split("\nDone in")[0] == first.split("\n7. ")[0]
+    assert text.getvalue().split("\nDone in")[0] == first.split("\n8. ")[0]
     assert not any(tmp_path.iterdir())          # no figures asked, none written
 
 
@@ -279,7 +338,7 @@ def test_command_line_default_out(tmp_path):
     assert result.returncode == 0, result.stderr
     for name in FIGURES:
         assert (tmp_path / "shrinkage-demo" / name).stat().st_size > 20_000
-    assert "7. Timings" not in result.stdout and "8. Figures" in result.stdout
+    assert "8. Timings" not in result.stdout and "9. Figures" in result.stdout
 
 
 def test_without_matplotlib_the_tables_still_print(tmp_path):

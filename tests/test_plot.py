@@ -39,6 +39,8 @@ from shrinkage.plot import (  # noqa: E402
     plot_constraint_geometry,
     plot_cv,
     plot_path,
+    plot_penalty_surface,
+    plot_prior_densities,
 )
 
 N_FEATURES = 6
@@ -408,6 +410,177 @@ def test_geometry_errors():
         plot_constraint_geometry(X, y, True)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         plot_constraint_geometry(X, y[:-1])
+
+
+# ----------------------------------------------------------------------
+# plot_penalty_surface
+# ----------------------------------------------------------------------
+
+def _surface_points(collection):
+    """(x, y, z) rows of every vertex of a plot_surface Poly3DCollection.
+
+    Matplotlib keeps them privately: ``_faces`` (3.9+) or ``_vec`` (before).
+    """
+    if hasattr(collection, "_faces"):
+        return np.asarray(collection._faces).reshape(-1, 3)
+    return np.asarray(collection._vec[:3]).T
+
+
+def _wire_points(collection):
+    return np.concatenate([np.asarray(seg) for seg in collection._segments3d])
+
+
+def _collection(ax, label):
+    (found,) = [c for c in ax.collections if c.get_label() == label]
+    return found
+
+
+def test_penalty_surfaces_are_the_penalties(tmp_path):
+    fig, (ax1, ax2) = plot_penalty_surface(extent=1.7)
+    assert ax1.name == ax2.name == "3d"
+    cone = _surface_points(_collection(ax1, "|w0| + |w1|"))
+    bowl = _surface_points(_collection(ax2, "w0\u00b2 + w1\u00b2"))
+    for points, penalty in ((cone, np.abs(cone[:, :2]).sum(axis=1)),
+                            (bowl, (bowl[:, :2] ** 2).sum(axis=1))):
+        np.testing.assert_allclose(points[:, 2], penalty, rtol=1e-12, atol=1e-14)
+        assert points[:, 0].min() == -1.7 and points[:, 0].max() == 1.7
+        assert points[:, 1].min() == -1.7 and points[:, 1].max() == 1.7
+    # the cone's edges: its profiles along the axes, through the tip
+    edges = {line.get_label(): np.column_stack(line.get_data_3d())
+             for line in ax1.get_lines()}
+    assert set(edges) == {"edge: w0 = 0", "edge: w1 = 0"}
+    on_axis = {"edge: w0 = 0": 0, "edge: w1 = 0": 1}
+    for label, xyz in edges.items():
+        assert np.all(xyz[:, on_axis[label]] == 0)
+        np.testing.assert_array_equal(xyz[:, 2], np.abs(xyz[:, :2]).sum(axis=1))
+        assert [0.0, 0.0, 0.0] in xyz.tolist()
+    assert not ax2.get_lines()          # no edges on the bowl
+    assert "w0" in ax1.get_xlabel() and "w1" in ax1.get_ylabel()
+    assert ax1.get_zlabel() == "penalty |w0| + |w1|"
+    assert "cone" in ax1.get_title() and "bowl" in ax2.get_title()
+    _png(fig, tmp_path / "penalty_surface.png")
+
+
+def test_penalty_surface_with_the_loss():
+    X, y = _two_features()
+    X.flags.writeable = False
+    ols = LinearRegression().fit(X, y)
+    fig, (ax1, ax2) = plot_penalty_surface(X, y, feature_names=["age", "dose"])
+    extent = 1.25 * np.abs(ols.coef_).max()
+    for ax, top in ((ax1, 2 * extent), (ax2, 2 * extent ** 2)):
+        points = _surface_points(ax.collections[0])
+        assert points[:, 0].max() == pytest.approx(extent, rel=1e-14)
+        mesh = _wire_points(_collection(ax, "(RSS(w) - RSS(w_ols)) / n"))
+        mesh = mesh[np.isfinite(mesh[:, 2])]
+        # the excess RSS over n, from residuals (not from the Gram); with the
+        # intercept free, the best intercept at each w: mean(y - X w)
+        residuals = y[:, None] - X @ mesh[:, :2].T
+        rss = ((residuals - residuals.mean(axis=0)) ** 2).sum(axis=0)
+        least = y - ols.intercept_ - X @ ols.coef_
+        np.testing.assert_allclose(mesh[:, 2], (rss - least @ least) / len(y),
+                                   rtol=1e-9, atol=1e-9)
+        assert mesh.shape[0] > 100 and mesh[:, 2].max() <= top
+        assert ax.get_zlim() == pytest.approx((0.0, top))
+        (point,) = [line for line in ax.get_lines()
+                    if line.get_label().startswith("least squares")]
+        np.testing.assert_allclose(np.ravel(point.get_data_3d())[:2], ols.coef_,
+                                   rtol=1e-12)
+        assert "age" in ax.get_xlabel() and "dose" in ax.get_ylabel()
+
+
+def test_penalty_surface_given_axes_and_errors():
+    fig = Figure()
+    axes = [fig.add_subplot(1, 2, k, projection="3d") for k in (1, 2)]
+    out_fig, out_axes = plot_penalty_surface(ax=axes)
+    assert out_fig is fig and tuple(out_axes) == tuple(axes)
+    X, y = _two_features()
+    with pytest.raises(TypeError, match="2 matplotlib 3-D Axes"):
+        plot_penalty_surface(ax=Figure().subplots(1, 2))
+    with pytest.raises(TypeError, match="2 matplotlib 3-D Axes"):
+        plot_penalty_surface(ax=axes[0])
+    with pytest.raises(ValueError, match="both X and y"):
+        plot_penalty_surface(X)
+    with pytest.raises(ValueError, match="2 columns, got 3"):
+        plot_penalty_surface(np.column_stack([X, X[:, 0]]), y)
+    for bad in (0.0, -1.0, np.inf, np.nan):
+        with pytest.raises(ValueError, match="extent must be positive and finite"):
+            plot_penalty_surface(extent=bad)
+    with pytest.raises(TypeError, match="extent must be a real number"):
+        plot_penalty_surface(extent=True)
+    with pytest.raises(ValueError, match="feature_names has 1 names"):
+        plot_penalty_surface(feature_names=["a"])
+
+
+# ----------------------------------------------------------------------
+# plot_prior_densities
+# ----------------------------------------------------------------------
+
+def _density_lines(ax):
+    return {line.get_label().split()[0].split("(")[0]: line for line in ax.get_lines()
+            if line.get_label().startswith(("Gaussian", "Laplace"))}
+
+
+@pytest.mark.parametrize("tau, b", [(1.0, 0.7), (3.97, 0.0169), (0.05, 2.0)])
+def test_prior_densities_are_the_densities(tau, b, tmp_path):
+    stats = pytest.importorskip("scipy.stats")
+    fig, (ax_log, ax_zoom) = plot_prior_densities(tau, b)
+    assert ax_log.get_yscale() == "log" and ax_zoom.get_yscale() == "linear"
+    sds = (tau, np.sqrt(2) * b)
+    for ax, half in ((ax_log, 4 * max(sds)), (ax_zoom, 4 * min(sds))):
+        lines = _density_lines(ax)
+        assert set(lines) == {"Gaussian", "Laplace"}
+        w = lines["Gaussian"].get_xdata()
+        assert w[0] == pytest.approx(-half) and w[-1] == pytest.approx(half)
+        assert ax.get_xlim() == pytest.approx((-half, half))
+        np.testing.assert_allclose(lines["Gaussian"].get_ydata(),
+                                   stats.norm.pdf(w, scale=tau), rtol=1e-12, atol=1e-300)
+        np.testing.assert_allclose(lines["Laplace"].get_ydata(),
+                                   stats.laplace.pdf(w, scale=b), rtol=1e-12, atol=1e-300)
+        # the kink's top is drawn: 0 is a grid point
+        assert lines["Laplace"].get_ydata().max() == pytest.approx(1 / (2 * b), rel=1e-15)
+    # four sds either side hold nearly all of the wider prior's mass
+    lines = _density_lines(ax_log)
+    wider = "Gaussian" if sds[0] >= sds[1] else "Laplace"
+    w, p = lines[wider].get_xdata(), lines[wider].get_ydata()
+    assert 0.99 < np.sum((p[1:] + p[:-1]) / 2 * np.diff(w)) <= 1.0
+    # the wider prior shows whole above the log panel's floor
+    assert ax_log.get_ylim()[0] < p.min()
+    assert f"{tau:.3g}" in lines["Gaussian"].get_label()
+    _png(fig, tmp_path / "priors.png")
+
+
+def test_prior_densities_mark_weights_and_take_axes():
+    coef = np.array([3.5, -2.1, 0.0])
+    coef.flags.writeable = False
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    out_fig, out_axes = plot_prior_densities(1.0, 0.5, coef=coef, coef_label="true",
+                                             ax=axes)
+    assert out_fig is fig and tuple(out_axes) == tuple(axes)
+    (ticks,) = [line for line in axes[0].get_lines() if line.get_label() == "true"]
+    np.testing.assert_array_equal(ticks.get_xdata(), coef)
+    # a weight beyond four sds widens the log panel to hold it
+    fig, (ax_log, _) = plot_prior_densities(0.1, 0.05, coef=coef)
+    assert ax_log.get_xlim()[1] == pytest.approx(1.05 * 3.5)
+    assert "weights" in [t.get_text() for t in ax_log.get_legend().get_texts()]
+
+
+def test_prior_densities_errors():
+    for bad in (0.0, -1.0, np.inf, np.nan):
+        with pytest.raises(ValueError, match="tau must be positive and finite"):
+            plot_prior_densities(bad, 1.0)
+        with pytest.raises(ValueError, match="b must be positive and finite"):
+            plot_prior_densities(1.0, bad)
+    with pytest.raises(TypeError, match="tau must be a real number"):
+        plot_prior_densities(True, 1.0)
+    with pytest.raises(TypeError, match="b must be a real number"):
+        plot_prior_densities(1.0, "0.5")
+    with pytest.raises(ValueError, match="coef must be a 1-D array of finite"):
+        plot_prior_densities(1.0, 1.0, coef=np.ones((2, 2)))
+    with pytest.raises(ValueError, match="coef must be a 1-D array of finite"):
+        plot_prior_densities(1.0, 1.0, coef=[1.0, np.nan])
+    with pytest.raises(TypeError, match="sequence of 2 matplotlib Axes"):
+        plot_prior_densities(1.0, 1.0, ax=Figure().subplots())
 
 
 # ----------------------------------------------------------------------

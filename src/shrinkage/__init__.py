@@ -10,6 +10,7 @@ from ._exceptions import ConvergenceWarning, NotFittedError
 from ._operators import soft_threshold
 from ._ridge_estimators import LinearRegression, Ridge, RidgeCV, ridge_path
 from ._path import enet_path, lasso_path
+from ._priors import alpha_from_prior, prior_scale_from_alpha
 from ._relaxed import RelaxedLasso, RelaxedLassoCV
 from ._version import __version__
 
@@ -26,8 +27,10 @@ __all__ = [
     "RelaxedLassoCV",
     "Ridge",
     "RidgeCV",
+    "alpha_from_prior",
     "enet_path",
     "lasso_path",
+    "prior_scale_from_alpha",
     "ridge_path",
     "soft_threshold",
 ]

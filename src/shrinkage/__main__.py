@@ -38,7 +38,8 @@ def main(argv=None):
         "demo", help="the textbook tour: Lasso vs Ridge, tables and figures",
         description="The textbook scenario end to end (200 x 10, 3 true features): "
                     "coefficient tables, paths, cross-validation, the relaxed Lasso, "
-                    "the l1/l2 constraint geometry, timings against scikit-learn.")
+                    "the l1/l2 constraint geometry, Ridge and the Lasso as posterior modes, "
+                    "timings against scikit-learn.")
     demo.add_argument("--out", default=None, metavar="DIR",
                       help="folder for the figures (default: ./shrinkage-demo)")
     demo.add_argument("--no-plots", action="store_true",

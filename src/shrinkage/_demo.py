@@ -6,9 +6,12 @@ Ridge, Lasso and the elastic net side by side; the orthonormal-design closed
 forms (soft-thresholding vs proportional shrinkage); the Lasso and Ridge
 paths; cross-validated alpha (minimum and one-standard-error rule); the
 relaxed-Lasso refit; the l1 diamond and l2 disc of a two-feature problem;
+Ridge and the Lasso as posterior modes under Gaussian and Laplace priors;
 timings against scikit-learn when it is installed. Tables go to ``file``,
 figures (with matplotlib) to ``out``. Every number comes from the package's
-estimators: this module only arranges data, calls and tables.
+estimators, except the posterior modes of the Bayesian section, which SciPy's
+general-purpose optimiser finds as an independent check of them: this module
+only arranges data, calls and tables.
 """
 
 import statistics
@@ -30,6 +33,8 @@ from . import (
     Ridge,
     RidgeCV,
     lasso_path,
+    alpha_from_prior,
+    prior_scale_from_alpha,
     ridge_path,
     soft_threshold,
 )
@@ -91,6 +96,7 @@ class DemoReport:
     cv: dict = field(default_factory=dict)             # rule -> {alpha, nonzero, ...}
     relaxed: dict = field(default_factory=dict)
     geometry: dict = field(default_factory=dict)
+    bayes: dict = field(default_factory=dict)          # priors, fits and posterior modes
     timings: dict = field(default_factory=dict)        # task -> (ours, sklearn) seconds
     figures: list = field(default_factory=list)
 
@@ -354,8 +360,145 @@ def _section_geometry(say, report):
     say("", f"The Lasso lands {corner};", "the disc has no corners: Ridge keeps both.")
 
 
+def _neg_log_posterior(X, y, prior, scale):
+    """(value, gradient) of -log p(w, c | y) + const, as a function of (w, c).
+
+    Noise N(0, NOISE_SD^2), weights N(0, scale^2) or Laplace(0, scale), the
+    intercept c flat; divided by n so that the optimiser sees O(1) numbers.
+    For the Laplace prior the "gradient" of |w_j| is sign(w_j): no gradient
+    exists at 0, and this is what a smooth optimiser is given.
+    """
+    n, s2 = X.shape[0], NOISE_SD ** 2
+
+    def f(theta):
+        w, c = theta[:-1], theta[-1]
+        r = y - X @ w - c
+        if prior == "gaussian":
+            penalty, d_penalty = w @ w / (2 * scale ** 2), w / scale ** 2
+        else:
+            penalty, d_penalty = np.abs(w).sum() / scale, np.sign(w) / scale
+        value = r @ r / (2 * s2) + penalty
+        return value / n, np.r_[-X.T @ r / s2 + d_penalty, -r.sum() / s2] / n
+
+    return f
+
+
+def _posterior_mode(X, y, prior, scale, *, split=False):
+    """The MAP (w, c) by SciPy's L-BFGS-B: a general-purpose check of the solvers.
+
+    ``split``: the Laplace prior with w = u - v, u, v >= 0, so that
+    |w_j| = u_j + v_j is smooth and a zero is a bound L-BFGS-B can sit on.
+    """
+    import scipy.optimize
+
+    p = X.shape[1]
+    f = _neg_log_posterior(X, y, prior, scale)
+    # ftol=0: stop on the projected gradient, not on a small decrease of f
+    options = {"maxiter": 50_000, "ftol": 0.0, "gtol": 1e-12}
+    if not split:
+        result = scipy.optimize.minimize(f, np.zeros(p + 1), jac=True, method="L-BFGS-B",
+                                         options=options)
+        return result.x[:p], result.x[p], result
+
+    slope = 1.0 / (scale * X.shape[0])       # of the prior's term, per unit of u or v
+
+    def f_split(theta):
+        u, v = theta[:p], theta[p:2 * p]
+        value, grad = f(np.r_[u - v, theta[-1]])
+        # f counts |u - v|; the split problem counts u + v (equal at its optimum)
+        value += ((u + v).sum() - np.abs(u - v).sum()) * slope
+        loss_grad = grad[:p] - np.sign(u - v) * slope
+        return value, np.r_[loss_grad + slope, -loss_grad + slope, grad[p]]
+
+    bounds = [(0.0, None)] * (2 * p) + [(None, None)]
+    result = scipy.optimize.minimize(f_split, np.zeros(2 * p + 1), jac=True,
+                                     method="L-BFGS-B", bounds=bounds, options=options)
+    u, v = result.x[:p], result.x[p:2 * p]
+    return u - v, result.x[-1], result
+
+
+def _tiny(value):
+    """A posterior-mode coefficient: exact zeros as "0", near-zeros visible."""
+    return "0" if value == 0.0 else f"{value:.1e}" if abs(value) < 1e-3 else f"{value:.6f}"
+
+
+def _section_bayes(say, sc, models, report):
+    say.section("7. The Bayesian view: Ridge and the Lasso as posterior modes")
+    X, y = sc.X_train, sc.y_train
+    n = X.shape[0]
+    ridge_alpha, lasso_alpha = models["Ridge"][1], models["Lasso"][1]
+    tau = prior_scale_from_alpha("gaussian", ridge_alpha, noise_sd=NOISE_SD)
+    b = prior_scale_from_alpha("laplace", lasso_alpha, noise_sd=NOISE_SD, n_samples=n)
+    # and back: the forward mapping returns the alphas the fits use
+    round_trip = max(abs(alpha_from_prior("gaussian", tau, noise_sd=NOISE_SD)
+                         / ridge_alpha - 1),
+                     abs(alpha_from_prior("laplace", b, noise_sd=NOISE_SD, n_samples=n)
+                         / lasso_alpha - 1))
+    ridge = Ridge(alpha=ridge_alpha).fit(X, y)
+    # tight tol: the comparison is with an optimiser run to its own precision
+    lasso = Lasso(alpha=lasso_alpha, tol=1e-12, max_iter=100_000).fit(X, y)
+    gauss_w, gauss_c, _ = _posterior_mode(X, y, "gaussian", tau)
+    direct_w, direct_c, direct = _posterior_mode(X, y, "laplace", b)
+    split_w, split_c, _ = _posterior_mode(X, y, "laplace", b, split=True)
+    zeros = lasso.coef_ == 0.0
+    report.bayes = {
+        "noise_sd": NOISE_SD, "tau": tau, "b": b, "ridge_alpha": ridge_alpha,
+        "lasso_alpha": lasso_alpha, "round_trip": round_trip,
+        "ridge": ridge.coef_.copy(), "ridge_intercept": ridge.intercept_,
+        "gaussian_map": gauss_w, "gaussian_map_intercept": gauss_c,
+        "lasso": lasso.coef_.copy(), "lasso_intercept": lasso.intercept_,
+        "laplace_map_direct": direct_w, "laplace_map_direct_message": str(direct.message),
+        "laplace_map_split": split_w, "laplace_map_split_intercept": split_c,
+    }
+    say(f"Noise N(0, sigma^2) with sigma = {NOISE_SD} (the scenario's), a flat prior on "
+        "the intercept:", "minus the log posterior is the penalised loss, rescaled "
+        "(shrinkage.alpha_from_prior):",
+        f"  w_j ~ N(0, tau^2)    Ridge alpha = sigma^2 / tau^2   alpha {ridge_alpha:.4g} "
+        f"<=> tau = {tau:.4g}",
+        f"  w_j ~ Laplace(0, b)  Lasso alpha = sigma^2 / (n b)   alpha {lasso_alpha:.4g} "
+        f"<=> b = {b:.4g} (n = {n})",
+        "The alphas are section 1's; prior_scale_from_alpha gave tau and b, and "
+        f"alpha_from_prior maps", f"them back to {round_trip:.0e} relative.",
+        "Each posterior mode found by SciPy's general-purpose L-BFGS-B, next to the fit:",
+        "")
+    rows = [[feature, _num(sc.coef[j], 1), _tiny(ridge.coef_[j]), _tiny(gauss_w[j]),
+             _tiny(lasso.coef_[j]), _tiny(direct_w[j]), _tiny(split_w[j])]
+            for j, feature in enumerate(sc.feature_names)]
+    rows.append(["intercept", "-", _tiny(ridge.intercept_), _tiny(gauss_c),
+                 _tiny(lasso.intercept_), _tiny(direct_c), _tiny(split_c)])
+    say(_table(["feature", "true", "Ridge", "Gaussian MAP", "Lasso",
+                "Laplace MAP |w|", "Laplace MAP u - v"], rows))
+    gap_gauss = max(np.max(np.abs(gauss_w - ridge.coef_)), abs(gauss_c - ridge.intercept_))
+    gap_split = max(np.max(np.abs(split_w - lasso.coef_)), abs(split_c - lasso.intercept_))
+    gap_direct = np.max(np.abs(direct_w - lasso.coef_)[~zeros])
+    near = np.abs(direct_w[zeros])
+    # minus the log posterior, in nats (up to its constant), at each answer
+    nlp = _neg_log_posterior(X, y, "laplace", b)
+    excess = {name: n * (nlp(np.r_[w, c])[0] - nlp(np.r_[lasso.coef_, lasso.intercept_])[0])
+              for name, w, c in (("direct", direct_w, direct_c), ("split", split_w, split_c))}
+    report.bayes["excess_nlp"] = excess
+    say("", f"Largest difference from the fit: Gaussian MAP {gap_gauss:.1e}, Laplace MAP "
+        f"u - v {gap_split:.1e},",
+        f"with exact zeros where the Lasso has them ({int(zeros.sum())}: "
+        f"{'the same' if np.array_equal(split_w == 0, zeros) else 'NOT the same'}).",
+        "L-BFGS-B on |w_j| itself (given sign(w_j) as its slope) gets near the Lasso's "
+        "zeros, never on",
+        f"them (|w_j| from {near.min():.1e} to {near.max():.1e}), and stops short "
+        f"elsewhere ({gap_direct:.1e} off, minus",
+        f"its log posterior {excess['direct']:.1e} nats above the Lasso's; the u - v "
+        f"run's {excess['split']:.1e}).",
+        "|w_j| has a kink at 0, where its slope jumps from -1/b to 1/b: steps straddle "
+        "it and the", "curvature model and line search break down. With w_j = u_j - v_j, "
+        "u_j, v_j >= 0, the kink",
+        "becomes a bound, which L-BFGS-B lands on exactly.",
+        f"The 1-SE Lasso's prior is narrow (sd sqrt(2) b = {np.sqrt(2) * b:.3f}; true "
+        f"weights reach {max(map(abs, TRUE_COEF))}): its",
+        "zeros come from the kink at the mode, not from prior mass at 0 (a density puts "
+        "none there).")
+
+
 def _section_timings(say, sc, report):
-    say.section("7. Timings against scikit-learn (indicative)")
+    say.section("8. Timings against scikit-learn (indicative)")
     try:
         import sklearn
         from sklearn import linear_model as sk
@@ -420,7 +563,7 @@ def _median_times(tasks):
 
 
 def _section_figures(say, sc, models, lasso_cv, report, out):
-    say.section("8. Figures")
+    say.section("9. Figures")
     try:
         from matplotlib.figure import Figure
 
@@ -450,6 +593,16 @@ def _section_figures(say, sc, models, lasso_cv, report, out):
             "l1 diamond and l2 disc with the constrained optima", (8.0, 4.8),
             lambda fig: plot.plot_constraint_geometry(
                 geometry["X"], geometry["y"], geometry["budget"], ax=fig.subplots())),
+        "penalty_surface.png": (
+            "l1 cone and l2 bowl over (w0, w1), the two-feature loss surface",
+            (11.0, 5.0), lambda fig: plot.plot_penalty_surface(
+                geometry["X"], geometry["y"],
+                ax=[fig.add_subplot(1, 2, k, projection="3d") for k in (1, 2)])),
+        "priors.png": (
+            "Gaussian and Laplace priors of section 7, true weights marked",
+            (11.0, 4.2), lambda fig: plot.plot_prior_densities(
+                report.bayes["tau"], report.bayes["b"], coef=sc.coef,
+                coef_label="true weights", ax=fig.subplots(1, 2))),
     }
     say(f"Written to {out.resolve()}:")
     width = max(map(len, figures))
@@ -497,6 +650,7 @@ def run_demo(out=DEFAULT_OUT, *, plots=True, timings=True, file=None):
     _section_cv(say, sc, lasso_cv, report)
     _section_relaxed(say, sc, models, report)
     _section_geometry(say, report)
+    _section_bayes(say, sc, models, report)
     if timings:
         _section_timings(say, sc, report)
     if plots:

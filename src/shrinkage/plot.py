@@ -2,7 +2,9 @@
 
 Coefficient paths, cross-validation curves, coefficient bars and the
 constraint geometry (the l1 diamond and the l2 disc), all computed by
-shrinkage's solvers. Needs matplotlib, an optional dependency::
+shrinkage's solvers; the penalty surfaces (the l1 cone, the l2 bowl) in 3-D
+and the Gaussian and Laplace prior densities whose posterior modes are Ridge
+and the Lasso. Needs matplotlib, an optional dependency::
 
     pip install "shrinkage[plot]"
 
@@ -33,7 +35,8 @@ from ._path import enet_path
 from ._ridge_estimators import LinearRegression, ridge_path
 from ._validation import check_X_y
 
-__all__ = ["plot_path", "plot_cv", "plot_coefficients", "plot_constraint_geometry"]
+__all__ = ["plot_path", "plot_cv", "plot_coefficients", "plot_constraint_geometry",
+           "plot_penalty_surface", "plot_prior_densities"]
 
 # One colour per model family, the same in every figure.
 LASSO_COLOR = "tab:blue"
@@ -560,3 +563,236 @@ def plot_constraint_geometry(X, y, budget=None, *, fit_intercept=True,
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0),
               borderaxespad=0.0)
     return fig, ax
+
+
+def _new_axes_3d(ax, figsize):
+    """(fig, (ax_l1, ax_l2)): the caller's pair of 3-D Axes, checked, or a new figure."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=figsize, layout="constrained")
+        return fig, tuple(fig.add_subplot(1, 2, k, projection="3d") for k in (1, 2))
+    axes = tuple(ax) if not isinstance(ax, Axes) and np.ndim(ax) == 1 else ()
+    if len(axes) != 2 or not all(isinstance(a, Axes) and a.name == "3d" for a in axes):
+        raise TypeError("ax must be a sequence of 2 matplotlib 3-D Axes (made with "
+                        f"projection='3d'), one per penalty, got {ax!r}.")
+    return axes[0].figure, axes
+
+
+def plot_penalty_surface(X=None, y=None, *, extent=None, fit_intercept=True,
+                         feature_names=None, ax=None):
+    """The l1 and l2 penalty surfaces over ``(w0, w1)``, side by side in 3-D.
+
+    ``|w0| + |w1|`` is a cone with four edges (a square pyramid standing on
+    its tip): it is not differentiable where a coefficient is zero, and
+    those creases, drawn in black, are where the Lasso's exact zeros come
+    from. ``w0^2 + w1^2`` is a smooth bowl, flat at its bottom, with no
+    creases at all. The contours of each surface are projected on the floor:
+    the l1 diamonds and the l2 circles of :func:`plot_constraint_geometry`.
+
+    With a two-feature problem ``X, y``, each panel also shows its loss
+    surface, ``(RSS(w) - RSS(w_ols)) / n`` (grey mesh, drawn up to the top of
+    the box), its contours on the floor and the least-squares point: the
+    penalised fit minimises loss plus alpha times penalty, a compromise
+    between the mesh's bottom and the penalty's tip.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2), optional
+        A two-feature problem whose loss surface is drawn too.
+    y : array-like of shape (n_samples,), optional
+        Its targets; given with ``X`` or not at all.
+    extent : float, optional
+        The grid is ``[-extent, extent]^2``; default 1, or with ``X, y``
+        1.25 times the largest least-squares coefficient in absolute value.
+    fit_intercept : bool, default=True
+        With ``X, y``: leave an intercept free (the loss of the centred
+        problem).
+    feature_names : sequence of 2 str, optional
+        Axis labels; default ``x0, x1``.
+    ax : pair of matplotlib 3-D Axes, optional
+        Where to draw (made with ``projection="3d"``); a new figure by
+        default.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    ax : tuple ``(ax_l1, ax_l2)`` of 3-D Axes
+        Each holds the penalty surface (the first ``Poly3DCollection``),
+        and, with ``X, y``, the loss surface and a point labelled
+        "least squares ...".
+
+    Examples
+    --------
+    >>> from shrinkage.plot import plot_penalty_surface
+    >>> fig, (ax1, ax2) = plot_penalty_surface(extent=2.0)
+    >>> ax1.get_zlabel(), ax2.get_zlabel()
+    ('penalty |w0| + |w1|', 'penalty w0² + w1²')
+    >>> [line.get_label() for line in ax1.get_lines()]     # the cone's edges
+    ['edge: w0 = 0', 'edge: w1 = 0']
+    """
+    if (X is None) != (y is None):
+        raise ValueError("plot_penalty_surface: pass both X and y (a two-feature "
+                         "problem) or neither.")
+    names = _feature_names(feature_names, 2)
+    ols = gram = None
+    if X is not None:
+        X, y = check_X_y(X, y, estimator="plot_penalty_surface", multi_output=False)
+        if X.shape[1] != 2:
+            raise ValueError("plot_penalty_surface draws two-feature problems: X must "
+                             f"have 2 columns, got {X.shape[1]}.")
+        ols = LinearRegression(fit_intercept=fit_intercept).fit(X, y).coef_
+        Xc = X - X.mean(axis=0) if fit_intercept else X
+        gram = Xc.T @ Xc / X.shape[0]
+    if extent is None:
+        largest = 0.0 if ols is None else float(np.max(np.abs(ols)))
+        extent = 1.25 * largest if largest > 0 else 1.0
+    if not isinstance(extent, numbers.Real) or isinstance(extent, bool):
+        raise TypeError(f"extent must be a real number, got {extent!r}.")
+    if not (0 < extent < np.inf):
+        raise ValueError(f"extent must be positive and finite, got {extent!r}.")
+    e = float(extent)
+
+    # An odd number of grid lines puts one on each axis: the l1 creases are
+    # mesh lines, drawn sharp rather than smoothed over by a facet.
+    g = np.linspace(-e, e, 41)
+    g[g.size // 2] = 0.0
+    w0, w1 = np.meshgrid(g, g)
+    panels = (("l1", np.abs(w0) + np.abs(w1), LASSO_COLOR, "|w0| + |w1|",
+               "l1 penalty: a cone with edges"),
+              ("l2", w0 ** 2 + w1 ** 2, RIDGE_COLOR, "w0\u00b2 + w1\u00b2",
+               "l2 penalty: a smooth bowl"))
+    fig, axes = _new_axes_3d(ax, figsize=(11.0, 5.0))
+    for axis, (norm, z, color, formula, title) in zip(axes, panels):
+        top = float(z.max())
+        axis.plot_surface(w0, w1, z, color=color, alpha=0.55, linewidth=0.2,
+                          edgecolor=color, rstride=2, cstride=2, label=formula)
+        axis.contour(w0, w1, z, levels=np.linspace(0, top, 9)[1:-1], zdir="z", offset=0.0,
+                     colors=color, linewidths=0.9)
+        if norm == "l1":
+            # the creases: profiles through the tip along each axis
+            axis.plot(np.zeros_like(g), g, np.abs(g), color="k", lw=2.0,
+                      label="edge: w0 = 0")
+            axis.plot(g, np.zeros_like(g), np.abs(g), color="k", lw=2.0,
+                      label="edge: w1 = 0")
+        if ols is not None:
+            d0, d1 = w0 - ols[0], w1 - ols[1]
+            excess = gram[0, 0] * d0 ** 2 + 2 * gram[0, 1] * d0 * d1 + gram[1, 1] * d1 ** 2
+            # Only the part of the loss bowl inside the box: it grows far
+            # beyond the penalty towards the corners.
+            shown = np.where(excess <= top, excess, np.nan)
+            axis.plot_wireframe(w0, w1, shown, color="0.35", linewidth=0.5, rstride=2,
+                                cstride=2, label="(RSS(w) - RSS(w_ols)) / n")
+            axis.contour(w0, w1, excess, levels=np.linspace(0, top, 9)[1:-1],
+                         zdir="z", offset=0.0, colors="0.45", linewidths=0.6)
+            axis.plot([ols[0]], [ols[1]], [0.0], "o", color="k", ms=6,
+                      label=f"least squares ({ols[0]:.3g}, {ols[1]:.3g})")
+            axis.set_zlim(0.0, top)
+        axis.set_xlabel(f"w0 ({names[0]})")
+        axis.set_ylabel(f"w1 ({names[1]})")
+        axis.set_zlabel(f"penalty {formula}")
+        axis.set_title(title)
+        axis.view_init(elev=24, azim=-58)
+        if ols is not None:
+            axis.legend(fontsize="small", loc="upper left")
+    return fig, axes
+
+
+def plot_prior_densities(tau, b, *, coef=None, coef_label="weights", ax=None):
+    """The Gaussian and Laplace prior densities whose MAP estimates are Ridge and the Lasso.
+
+    ``N(0, tau^2)``: density ``exp(-w^2 / (2 tau^2)) / (tau sqrt(2 pi))``;
+    ``Laplace(0, b)``: density ``exp(-|w| / b) / (2 b)``. On a log scale
+    (left) the log densities are minus the penalties, up to constants: a
+    parabola (Ridge) and a V (the Lasso). On a linear scale close to zero
+    (right), the Laplace density has a kink at 0, the Gaussian a smooth top.
+    :func:`shrinkage.prior_scale_from_alpha` gives the ``tau`` and ``b`` of
+    a fitted alpha.
+
+    Parameters
+    ----------
+    tau : float
+        Standard deviation of the Gaussian prior, positive and finite.
+    b : float
+        Scale of the Laplace prior (standard deviation ``sqrt(2) b``),
+        positive and finite.
+    coef : array-like of shape (n_features,), optional
+        Weights to mark against the priors, e.g. the true or fitted
+        coefficients: black ticks along the bottom of the left panel.
+    coef_label : str, default="weights"
+        The legend label of those ticks.
+    ax : pair of matplotlib Axes, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    ax : tuple ``(ax_log, ax_zoom)``
+        The left panel spans four of the wider prior's standard deviations
+        either side of 0 (more if a ``coef`` lies further out), the right one
+        four of the narrower's; in each, the
+        lines labelled "Gaussian ..." and "Laplace ..." are the densities.
+
+    Examples
+    --------
+    >>> from shrinkage.plot import plot_prior_densities
+    >>> fig, (ax_log, ax_zoom) = plot_prior_densities(1.0, 0.5)
+    >>> ax_log.get_yscale(), ax_zoom.get_yscale()
+    ('log', 'linear')
+    >>> [text.get_text() for text in ax_log.get_legend().get_texts()]
+    ['Gaussian N(0, 1²)', 'Laplace(0, 0.5)']
+    """
+    scales = []
+    for name, value in (("tau", tau), ("b", b)):
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            raise TypeError(f"{name} must be a real number, got {value!r}.")
+        if not (0 < value < np.inf):
+            raise ValueError(f"{name} must be positive and finite, got {value!r}.")
+        scales.append(float(value))
+    tau, b = scales
+    sds = (tau, np.sqrt(2.0) * b)
+    if coef is not None:
+        coef = np.asarray(coef, dtype=np.float64)
+        if coef.ndim != 1 or not np.all(np.isfinite(coef)):
+            raise ValueError("coef must be a 1-D array of finite weights, got shape "
+                             f"{coef.shape}.")
+
+    def gaussian(w):
+        return np.exp(-0.5 * (w / tau) ** 2) / (tau * np.sqrt(2.0 * np.pi))
+
+    def laplace(w):
+        return np.exp(-np.abs(w) / b) / (2.0 * b)
+
+    fig, axes = _new_axes(ax, 2, figsize=(11.0, 4.2))
+    wide = 4.0 * max(sds)
+    if coef is not None:
+        wide = max(wide, 1.05 * float(np.abs(coef).max(initial=0.0)))
+    panels = ((axes[0], wide, "log",
+               "log scale: log density = \u2212penalty + const"),
+              (axes[1], 4.0 * min(sds), "linear", "near 0: the Laplace kink"))
+    for axis, half, scale, title in panels:
+        w = np.linspace(-half, half, 2001)
+        w[w.size // 2] = 0.0     # exactly: the Laplace density's peak is drawn
+        axis.plot(w, gaussian(w), color=RIDGE_COLOR, lw=1.8,
+                  label=f"Gaussian N(0, {tau:.3g}\u00b2)")
+        axis.plot(w, laplace(w), color=LASSO_COLOR, lw=1.8, label=f"Laplace(0, {b:.3g})")
+        axis.axvline(0.0, color="0.5", lw=0.8, zorder=0)
+        axis.set_yscale(scale)
+        axis.set_xlim(-half, half)
+        axis.set_xlabel("weight w_j")
+        axis.set_ylabel("prior density" + (" (log scale)" if scale == "log" else ""))
+        axis.set_title(title)
+        axis.grid(True, alpha=0.3)
+    # The log panel's floor: a tenth of the wider prior's density at the
+    # edge, so its curve shows whole (a narrower prior's V drops through it),
+    # and no more than 12 decades below the peak.
+    wider = gaussian if sds[0] >= sds[1] else laplace
+    peak = max(gaussian(0.0), laplace(0.0))
+    axes[0].set_ylim(max(0.1 * wider(wide), 1e-12 * peak), 2.0 * peak)
+    axes[1].set_ylim(0.0, 1.08 * peak)
+    if coef is not None:
+        axes[0].plot(coef, np.zeros(coef.size), "|", color="k", ms=14, mew=1.5,
+                     transform=axes[0].get_xaxis_transform(), clip_on=False,
+                     label=str(coef_label))
+    axes[0].legend(fontsize="small", loc="upper right")
+    return fig, axes
