@@ -9,19 +9,14 @@ sklearn_lm = pytest.importorskip("sklearn.linear_model")
 
 from shrinkage import ConvergenceWarning, ElasticNet, Lasso  # noqa: E402
 
+from _helpers import centred, normalized_weights  # noqa: E402
+
 TIGHT = dict(tol=1e-13, max_iter=200_000)
 
 
 # ---------------------------------------------------------------------------
 # independent references (plain NumPy, written from design.md §1)
 # ---------------------------------------------------------------------------
-
-def normalized_weights(n, sample_weight):
-    if sample_weight is None:
-        return np.ones(n)
-    sw = np.asarray(sample_weight, dtype=float)
-    return sw * (n / sw.sum())
-
 
 def objective(X, y, coef, intercept, alpha, l1_ratio=1.0, sample_weight=None,
               penalty_factor=None):
@@ -33,20 +28,13 @@ def objective(X, y, coef, intercept, alpha, l1_ratio=1.0, sample_weight=None,
             + 0.5 * alpha * (1 - l1_ratio) * (f @ (coef * coef)))
 
 
-def centered(X, y, s, fit_intercept):
-    if not fit_intercept:
-        return X, y
-    n = len(y)
-    return X - s @ X / n, y - s @ y / n
-
-
 def duality_gap(X, y, coef, alpha, l1_ratio=1.0, sample_weight=None,
                 fit_intercept=True, penalty_factor=None):
     """Gap of the 1/(2n)-scaled objective, dual point = rescaled residual."""
     n = X.shape[0]
     s = normalized_weights(n, sample_weight)
     f = np.ones(X.shape[1]) if penalty_factor is None else np.asarray(penalty_factor)
-    Xc, yc = centered(X, y, s, fit_intercept)
+    Xc, yc = centred(X, y, s, fit_intercept)
     r = yc - Xc @ coef
     l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
     A = Xc.T @ (s * r) - l2 * f * coef
@@ -62,7 +50,7 @@ def duality_gap(X, y, coef, alpha, l1_ratio=1.0, sample_weight=None,
 def lambda_max(X, y, l1_ratio=1.0, sample_weight=None, fit_intercept=True):
     n = X.shape[0]
     s = normalized_weights(n, sample_weight)
-    Xc, yc = centered(X, y, s, fit_intercept)
+    Xc, yc = centred(X, y, s, fit_intercept)
     return np.max(np.abs(Xc.T @ (s * yc))) / (n * l1_ratio)
 
 
@@ -94,7 +82,7 @@ def assert_kkt(X, y, model, alpha, l1_ratio=1.0, sample_weight=None,
     n, p = X.shape
     s = normalized_weights(n, sample_weight)
     f = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor)
-    Xc, yc = centered(X, y, s, model.fit_intercept)
+    Xc, yc = centred(X, y, s, model.fit_intercept)
     w = model.coef_
     grad = Xc.T @ (s * (yc - Xc @ w)) / n - alpha * (1 - l1_ratio) * f * w
     bound = alpha * l1_ratio * f

@@ -9,6 +9,8 @@ import pytest
 from shrinkage import Lasso, ElasticNet, enet_path, lasso_path
 from shrinkage import _cd_dense, _path, _solvers
 
+from _helpers import enet_objective
+
 sklearn_lm = pytest.importorskip("sklearn.linear_model")
 
 
@@ -112,15 +114,6 @@ def _toeplitz_problem(n, p, rho, seed, k=None):
     return np.asfortranarray(X), y
 
 
-def _objective(X, y, coef, intercept, alpha, l1_ratio=1.0, sw=None, pf=None):
-    n = len(y)
-    s = np.ones(n) if sw is None else sw * n / sw.sum()
-    f = np.ones(X.shape[1]) if pf is None else pf
-    r = y - X @ coef - intercept
-    return (0.5 / n * s @ (r * r) + alpha * l1_ratio * f @ np.abs(coef)
-            + 0.5 * alpha * (1 - l1_ratio) * f @ (coef * coef))
-
-
 class _NoNewton:
     """Solvers with Newton steps disabled (naive: no active Gram; Gram:
     newton=False), to compare against."""
@@ -164,8 +157,8 @@ def test_newton_solves_equal_coordinate_descent(monkeypatch, case, l1_ratio, var
     with monkeypatch.context() as m:
         _NoNewton(m)
         plain = ElasticNet(**kw).fit(X, y, sample_weight=sw)
-    P_newton = _objective(X, y, newton.coef_, newton.intercept_, kw["alpha"], l1_ratio, sw, pf)
-    P_plain = _objective(X, y, plain.coef_, plain.intercept_, kw["alpha"], l1_ratio, sw, pf)
+    P_newton = enet_objective(X, y, newton.coef_, newton.intercept_, kw["alpha"], l1_ratio, sw, pf)
+    P_plain = enet_objective(X, y, plain.coef_, plain.intercept_, kw["alpha"], l1_ratio, sw, pf)
     assert abs(P_newton - P_plain) <= 1e-11 * abs(P_plain)
     np.testing.assert_allclose(newton.coef_, plain.coef_, atol=1e-6)
     assert newton.dual_gap_ <= 1e-12 * np.var(y) * 1.0001 + 1e-300
@@ -189,8 +182,8 @@ def test_newton_path_equals_sklearn_and_keeps_kkt(precompute):
     _, ref, _ = sklearn_lm.lasso_path(Xc, yc, alphas=alphas, tol=1e-12, max_iter=1_000_000)
     n = len(yc)
     for k, a in enumerate(alphas):
-        P = _objective(Xc, yc, coefs[:, k], 0.0, a)
-        P_ref = _objective(Xc, yc, ref[:, k], 0.0, a)
+        P = enet_objective(Xc, yc, coefs[:, k], 0.0, a)
+        P_ref = enet_objective(Xc, yc, ref[:, k], 0.0, a)
         assert P <= P_ref * (1 + 1e-9) + 1e-15
         # KKT: |x_j^T r| / n <= alpha, with equality (and the sign) on the support
         c = Xc.T @ (yc - Xc @ coefs[:, k]) / n
@@ -208,8 +201,8 @@ def test_newton_with_duplicated_columns():
     for precompute in (True, False):
         m = Lasso(alpha=0.01, precompute=precompute, tol=1e-12, max_iter=100_000).fit(X, y)
         ref = sklearn_lm.Lasso(alpha=0.01, tol=1e-12, max_iter=1_000_000).fit(X, y)
-        P = _objective(X, y, m.coef_, m.intercept_, 0.01)
-        P_ref = _objective(X, y, ref.coef_, ref.intercept_, 0.01)
+        P = enet_objective(X, y, m.coef_, m.intercept_, 0.01)
+        P_ref = enet_objective(X, y, ref.coef_, ref.intercept_, 0.01)
         assert P <= P_ref * (1 + 1e-10)
 
 
@@ -237,8 +230,8 @@ def test_elastic_net_path_newton_with_changing_l2():
     _, ref, _ = sklearn_lm.enet_path(Xc, yc, l1_ratio=0.6, alphas=alphas, tol=1e-12,
                                      max_iter=1_000_000)
     for k, a in enumerate(alphas):
-        P = _objective(Xc, yc, coefs[:, k], 0.0, a, 0.6)
-        P_ref = _objective(Xc, yc, ref[:, k], 0.0, a, 0.6)
+        P = enet_objective(Xc, yc, coefs[:, k], 0.0, a, 0.6)
+        P_ref = enet_objective(Xc, yc, ref[:, k], 0.0, a, 0.6)
         assert P <= P_ref * (1 + 1e-9) + 1e-15
 
 

@@ -10,6 +10,8 @@ from sklearn import linear_model as sk
 import shrinkage
 from shrinkage import enet_path, lasso_path
 
+from _helpers import enet_objective
+
 TIGHT = dict(tol=1e-12, max_iter=100000)
 
 
@@ -18,15 +20,6 @@ def _data(n, p, seed=0, k=5, noise=0.5):
     X = rng.standard_normal((n, p))
     y = X[:, :k] @ rng.standard_normal(k) + noise * rng.standard_normal(n)
     return X, y
-
-
-def _objective(X, y, w, b, alpha, l1_ratio, sw=None, pf=None):
-    n = X.shape[0]
-    s = np.ones(n) if sw is None else sw * n / sw.sum()
-    f = np.ones(X.shape[1]) if pf is None else pf
-    r = y - X @ w - b
-    return (0.5 / n * s @ (r * r) + alpha * l1_ratio * f @ np.abs(w)
-            + 0.5 * alpha * (1 - l1_ratio) * f @ (w * w))
 
 
 def _kkt_violation(X, y, w, alpha, l1_ratio, sw=None, pf=None, fit_intercept=False,
@@ -66,8 +59,8 @@ def test_matches_sklearn_alpha_by_alpha(shape, l1_ratio, precompute):
     assert c.shape == c_sk.shape == (shape[1], 40)
     np.testing.assert_allclose(c, c_sk, rtol=0, atol=1e-7)
     for k, alpha in enumerate(a):
-        f = _objective(X, y, c[:, k], 0.0, alpha, l1_ratio)
-        f_sk = _objective(X, y, c_sk[:, k], 0.0, alpha, l1_ratio)
+        f = enet_objective(X, y, c[:, k], 0.0, alpha, l1_ratio)
+        f_sk = enet_objective(X, y, c_sk[:, k], 0.0, alpha, l1_ratio)
         assert abs(f - f_sk) <= 1e-9 * f_sk
     assert gaps.shape == (40,)
     assert np.all(gaps <= 1e-12 * (y @ y) / len(y) * 1.0001)
@@ -151,8 +144,8 @@ def test_strong_rules_do_not_change_the_path(precompute, l1_ratio):
     # their objectives agree to the sum of the gaps; the coefficients agree
     # as far as this ill-conditioned p > n problem determines them.
     for k, alpha in enumerate(a1):
-        f1 = _objective(X, y, c1[:, k], 0.0, alpha, l1_ratio)
-        f2 = _objective(X, y, c2[:, k], 0.0, alpha, l1_ratio)
+        f1 = enet_objective(X, y, c1[:, k], 0.0, alpha, l1_ratio)
+        f2 = enet_objective(X, y, c2[:, k], 0.0, alpha, l1_ratio)
         assert abs(f1 - f2) <= g1[k] + g2[k] + 1e-15 * f2
     np.testing.assert_allclose(c1, c2, atol=1e-5)
     big = np.abs(c2) > 1e-4
@@ -196,8 +189,8 @@ def test_kkt_violations_of_the_strong_rule_are_repaired(seed, n_alphas, precompu
     assert f1 == f2 == 0
     Xc = X - X.mean(0)
     for k, alpha in enumerate(alphas):
-        P1 = _objective(Xc, yc, c1[:, k], 0.0, alpha, 1.0)
-        P2 = _objective(Xc, yc, c2[:, k], 0.0, alpha, 1.0)
+        P1 = enet_objective(Xc, yc, c1[:, k], 0.0, alpha, 1.0)
+        P2 = enet_objective(Xc, yc, c2[:, k], 0.0, alpha, 1.0)
         assert abs(P1 - P2) <= (g1[k] + g2[k]) * 1.0001 + 1e-15 * P2
         assert _kkt_violation(Xc, yc, c1[:, k], alpha, 1.0) < 1e-5
 

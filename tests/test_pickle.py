@@ -9,6 +9,8 @@ import pytest
 
 import shrinkage
 
+from _helpers import exported_estimators, make_estimator
+
 FAST = {
     "Lasso": dict(alpha=0.01),
     "ElasticNet": dict(alpha=0.01),
@@ -18,17 +20,11 @@ FAST = {
     "RelaxedLassoCV": dict(cv=3, alphas=5, gammas=(0.0, 1.0)),
     "RidgeCV": dict(alphas=(0.1, 1.0)),
 }
-ESTIMATORS = sorted(
-    n for n in getattr(shrinkage, "__all__", dir(shrinkage))
-    if isinstance(getattr(shrinkage, n, None), type) and hasattr(getattr(shrinkage, n), "fit")
-)
+ESTIMATORS = exported_estimators()
 
 
 def make(name, **kw):
-    cls = getattr(shrinkage, name)
-    params = cls().get_params()
-    merged = dict(FAST.get(name, {}), **kw)
-    return cls(**{k: v for k, v in merged.items() if k in params})
+    return make_estimator(name, FAST, **kw)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,8 @@ from hypothesis import strategies as st  # noqa: E402
 import shrinkage  # noqa: E402
 from shrinkage import ConvergenceWarning  # noqa: E402
 
+from _helpers import centred, normalized_weights  # noqa: E402
+
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 TOL = 1e-10
@@ -50,20 +52,9 @@ def problems(draw):
                 precompute=draw(st.sampled_from([False, True])))
 
 
-def weights(n, sw):
-    return np.ones(n) if sw is None else sw * (n / sw.sum())
-
-
-def centred(X, y, s, fit_intercept):
-    if not fit_intercept:
-        return X, y
-    n = len(y)
-    return X - s @ X / n, y - s @ y / n
-
-
 def lambda_max(pb):
     X, y = pb["X"], pb["y"]
-    s = weights(len(y), pb["sample_weight"])
+    s = normalized_weights(len(y), pb["sample_weight"])
     Xc, yc = centred(X, y, s, pb["fit_intercept"])
     return np.max(np.abs(Xc.T @ (s * yc))) / (len(y) * pb["l1_ratio"])
 
@@ -72,7 +63,7 @@ def primal(pb, coef, alpha, l1_ratio, y=None):
     X = pb["X"]
     y = pb["y"] if y is None else y
     n = len(y)
-    s = weights(n, pb["sample_weight"])
+    s = normalized_weights(n, pb["sample_weight"])
     Xc, yc = centred(X, y, s, pb["fit_intercept"])
     r = yc - Xc @ coef
     return (0.5 / n * (s @ (r * r)) + alpha * l1_ratio * np.abs(coef).sum()
@@ -84,7 +75,7 @@ def gap(pb, coef, alpha, l1_ratio, y=None):
     X = pb["X"]
     y = pb["y"] if y is None else y
     n = len(y)
-    s = weights(n, pb["sample_weight"])
+    s = normalized_weights(n, pb["sample_weight"])
     Xc, yc = centred(X, y, s, pb["fit_intercept"])
     r = yc - Xc @ coef
     l1, l2 = alpha * l1_ratio * n, alpha * (1 - l1_ratio) * n
@@ -100,7 +91,7 @@ def gap(pb, coef, alpha, l1_ratio, y=None):
 def threshold(pb, tol=TOL, y=None):
     y = pb["y"] if y is None else y
     n = len(y)
-    s = weights(n, pb["sample_weight"])
+    s = normalized_weights(n, pb["sample_weight"])
     _, yc = centred(pb["X"], y, s, pb["fit_intercept"])
     return tol * (s @ (yc * yc)) / n
 
@@ -135,7 +126,7 @@ def rounding(pb):
 
 def weighted_dist(pb, Xw_a, Xw_b):
     n = len(pb["y"])
-    s = weights(n, pb["sample_weight"])
+    s = normalized_weights(n, pb["sample_weight"])
     d = Xw_a - Xw_b
     if pb["fit_intercept"]:
         d = d - s @ d / n     # intercepts absorb a constant shift
@@ -164,7 +155,7 @@ def test_kkt(pb):
     alpha, lr = pb["alpha_frac"] * lambda_max(pb), pb["l1_ratio"]
     est = fit(pb)
     w = est.coef_
-    s = weights(n, pb["sample_weight"])
+    s = normalized_weights(n, pb["sample_weight"])
     Xc, yc = centred(X, y, s, pb["fit_intercept"])
     grad = Xc.T @ (s * (yc - Xc @ w)) / n - alpha * (1 - lr) * w
     # A gap eps bounds each coordinate's KKT violation by sqrt(2 eps L_j),

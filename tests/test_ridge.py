@@ -16,15 +16,12 @@ from sklearn import linear_model as sk
 from shrinkage import LinearRegression, NotFittedError, Ridge, ridge_path
 from shrinkage._ridge_engine import _gram as _ridge_fast
 
+from _helpers import rel_err
+
 RTOL = 1e-9
 
 # (n_samples, n_features): n >> p (primal), p >> n (dual), n ~ p
 SHAPES = [(300, 12), (40, 250), (60, 60)]
-
-
-def rel_err(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.abs(a - b).max() / max(np.abs(b).max(), 1e-300)
 
 
 def make_data(n, p, n_targets=None, seed=0, offset=0.0):

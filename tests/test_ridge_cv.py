@@ -12,14 +12,11 @@ from sklearn.model_selection import KFold
 
 from shrinkage import Ridge, RidgeCV
 
+from _helpers import rel_err
+
 RTOL = 1e-9
 SHAPES = [(120, 8), (25, 90), (40, 40)]
 ALPHAS = np.logspace(-3, 3, 9)
-
-
-def rel_err(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.abs(a - b).max() / max(np.abs(b).max(), 1e-300)
 
 
 def make_data(n, p, n_targets=None, seed=0, offset=0.0):

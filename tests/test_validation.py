@@ -17,6 +17,8 @@ import scipy.sparse as sp
 import shrinkage
 from shrinkage import NotFittedError
 
+from _helpers import exported_estimators, make_estimator
+
 # Small, fast settings per estimator; anything exported and not listed here
 # is constructed with its defaults.
 FAST = {
@@ -31,25 +33,12 @@ FAST = {
 }
 
 
-def _estimator_names():
-    names = []
-    for name in getattr(shrinkage, "__all__", dir(shrinkage)):
-        obj = getattr(shrinkage, name, None)
-        if isinstance(obj, type) and hasattr(obj, "fit") and hasattr(obj, "get_params"):
-            names.append(name)
-    return sorted(names)
-
-
-ESTIMATORS = _estimator_names()
+ESTIMATORS = exported_estimators()
 PATHS = [n for n in ("lasso_path", "enet_path") if hasattr(shrinkage, n)]
 
 
 def make(name, **params):
-    kw = dict(FAST.get(name, {}))
-    kw.update(params)
-    cls = getattr(shrinkage, name)
-    valid = cls().get_params()
-    return cls(**{k: v for k, v in kw.items() if k in valid})
+    return make_estimator(name, FAST, **params)
 
 
 def has_param(name, param):
