@@ -1,7 +1,9 @@
 """Declares shrinkage's compiled extension modules; metadata is in pyproject.toml.
 
-Every ``src/shrinkage/*.pyx`` becomes the extension ``shrinkage.<name>``, built
-against NumPy's headers and the plain-C kernels in ``csrc/``. Flags stay
+Every ``src/shrinkage/**/*.pyx`` becomes the extension named by its path
+(``src/shrinkage/_enet/_naive.pyx`` -> ``shrinkage._enet._naive``), built
+against NumPy's headers and the plain-C kernels in ``csrc/``; ``src`` is on
+Cython's include path for the ``cimport``s across the subpackage. Flags stay
 portable (the compiler's release defaults: no ``-march=native``, no
 ``-ffast-math``) so the wheels run on any CPU of their platform. Extra flags,
 e.g. for a sanitizer build, come through the usual ``CFLAGS``/``LDFLAGS``.
@@ -24,18 +26,19 @@ OPT_FLAGS = [] if sys.platform == "win32" else ["-O3"]
 
 extensions = [
     Extension(
-        f"shrinkage.{pyx.stem}",
+        ".".join(pyx.relative_to(PACKAGE.parent).with_suffix("").parts),
         sources=[str(pyx.relative_to(HERE))],
-        include_dirs=[np.get_include(), "csrc"],
+        include_dirs=[np.get_include(), "csrc", "src"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
         extra_compile_args=OPT_FLAGS,
     )
-    for pyx in sorted(PACKAGE.glob("*.pyx"))
+    for pyx in sorted(PACKAGE.rglob("*.pyx"))
 ]
 
 setup(
     ext_modules=cythonize(
         extensions,
+        include_path=["src"],
         compiler_directives={
             "language_level": 3,
             "boundscheck": False,
