@@ -20,7 +20,7 @@ constants are in _policy.pxd; the objective is that of docs/design.md.
 import numpy as np
 
 from libc.math cimport INFINITY, fabs
-from libc.stdlib cimport free, malloc, realloc
+from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from shrinkage._kernels cimport shr_enet_coordinate
@@ -62,6 +62,8 @@ from shrinkage._enet._policy cimport (
 from shrinkage._enet._util cimport (
     _axpy,
     _dot,
+    _grow_doubles,
+    _grow_ints,
     _xorshift,
     _zero_violates,
 )
@@ -229,24 +231,15 @@ cdef struct ActiveBlock:
 
 
 cdef bint _block_reserve(ActiveBlock *B, Py_ssize_t na) noexcept nogil:
-    """Room for ``na`` features; False when memory runs out."""
+    """Room for ``na`` features; False when memory runs out (the buffers
+    then keep their old size and stay B's to free)."""
     cdef Py_ssize_t k
-    cdef void *g
     if na <= B.capacity:
         return True
-    g = realloc(B.G, na * na * sizeof(double))
-    if g == NULL:
-        return False
-    B.G = <double *>g
-    B.w = <double *>realloc(B.w, na * sizeof(double))
-    B.w0 = <double *>realloc(B.w0, na * sizeof(double))
-    B.c = <double *>realloc(B.c, na * sizeof(double))
-    B.h = <double *>realloc(B.h, na * sizeof(double))
-    B.pf = <double *>realloc(B.pf, na * sizeof(double))
-    B.q = <double *>realloc(B.q, na * sizeof(double))
-    B.ident = <int *>realloc(B.ident, na * sizeof(int))
-    if (B.w == NULL or B.w0 == NULL or B.c == NULL or B.h == NULL
-            or B.pf == NULL or B.q == NULL or B.ident == NULL):
+    if not (_grow_doubles(&B.G, na * na) and _grow_doubles(&B.w, na)
+            and _grow_doubles(&B.w0, na) and _grow_doubles(&B.c, na)
+            and _grow_doubles(&B.h, na) and _grow_doubles(&B.pf, na)
+            and _grow_doubles(&B.q, na) and _grow_ints(&B.ident, na)):
         return False
     for k in range(na):
         B.ident[k] = <int>k

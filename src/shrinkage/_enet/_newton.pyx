@@ -26,7 +26,7 @@ from scipy.linalg.cython_lapack cimport dpotrf
 
 from shrinkage._kernels cimport shr_chol_append, shr_chol_delete
 from shrinkage._enet._policy cimport FACTOR_BLOCKED
-from shrinkage._enet._util cimport _dot
+from shrinkage._enet._util cimport _dot, _grow_doubles, _grow_ints
 
 
 cdef class SupportFactor:
@@ -277,23 +277,16 @@ cdef bint _factor_sync(SupportFactor F, const int *S, Py_ssize_t ns,
 
 
 cdef bint _newton_reserve(Newton *N, Py_ssize_t cap) noexcept nogil:
-    """Room for a support of ``cap`` features; False when memory runs out."""
+    """Room for a support of ``cap`` features; False when memory runs out
+    (the buffers then keep their old size and stay N's to free)."""
     if cap <= N.cap:
         return True
-    N.S = <int *>realloc(N.S, cap * sizeof(int))
-    N.pos = <int *>realloc(N.pos, cap * sizeof(int))
-    N.drop_S = <int *>realloc(N.drop_S, cap * sizeof(int))
-    N.drop_pos = <int *>realloc(N.drop_pos, cap * sizeof(int))
-    N.ws = <double *>realloc(N.ws, cap * sizeof(double))
-    N.cs = <double *>realloc(N.cs, cap * sizeof(double))
-    N.sg = <double *>realloc(N.sg, cap * sizeof(double))
-    N.x = <double *>realloc(N.x, cap * sizeof(double))
-    N.target = <double *>realloc(N.target, cap * sizeof(double))
-    N.u = <double *>realloc(N.u, cap * sizeof(double))
-    N.drop_ws = <double *>realloc(N.drop_ws, cap * sizeof(double))
-    if (N.S == NULL or N.pos == NULL or N.drop_S == NULL or N.drop_pos == NULL
-            or N.ws == NULL or N.cs == NULL or N.sg == NULL or N.x == NULL
-            or N.target == NULL or N.u == NULL or N.drop_ws == NULL):
+    if not (_grow_ints(&N.S, cap) and _grow_ints(&N.pos, cap)
+            and _grow_ints(&N.drop_S, cap) and _grow_ints(&N.drop_pos, cap)
+            and _grow_doubles(&N.ws, cap) and _grow_doubles(&N.cs, cap)
+            and _grow_doubles(&N.sg, cap) and _grow_doubles(&N.x, cap)
+            and _grow_doubles(&N.target, cap) and _grow_doubles(&N.u, cap)
+            and _grow_doubles(&N.drop_ws, cap)):
         return False
     N.cap = cap
     return True

@@ -1,9 +1,11 @@
 # Small helpers shared by the coordinate-descent kernels, inline so that the
 # compiler inlines them at every call as it did when the kernels were one
 # module: level-1 BLAS on raw pointers, the random coordinate order's
-# generator, the KKT test of a coefficient at zero.
+# generator, the KKT test of a coefficient at zero, and buffer growth that
+# keeps the old buffer when memory runs out.
 
 from libc.math cimport fabs
+from libc.stdlib cimport realloc
 from scipy.linalg.cython_blas cimport daxpy, ddot
 
 
@@ -43,4 +45,23 @@ cdef inline bint _all_zero(const double *w, Py_ssize_t p) noexcept nogil:
     for j in range(p):
         if w[j] != 0.0:
             return False
+    return True
+
+
+cdef inline bint _grow_ints(int **buf, Py_ssize_t n) noexcept nogil:
+    """Resize ``buf[0]`` to ``n`` ints; on failure it keeps the old buffer
+    (still the caller's to free) and False is returned."""
+    cdef void *grown = realloc(buf[0], n * sizeof(int))
+    if grown == NULL:
+        return False
+    buf[0] = <int *>grown
+    return True
+
+
+cdef inline bint _grow_doubles(double **buf, Py_ssize_t n) noexcept nogil:
+    """:func:`_grow_ints` for doubles."""
+    cdef void *grown = realloc(buf[0], n * sizeof(double))
+    if grown == NULL:
+        return False
+    buf[0] = <double *>grown
     return True
