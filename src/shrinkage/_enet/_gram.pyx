@@ -383,14 +383,6 @@ cdef class GramCache:
             memcpy(&view[0, 0], self.cols, self.p * self.p * sizeof(double))
         return out
 
-    def diagonal(self):
-        """The diagonal of the cached columns (NaN where not computed)."""
-        out = np.full(self.p, np.nan)
-        for j in range(self.p):
-            if self.slot[j] >= 0:
-                out[j] = self.cols[self.slot[j] * self.p + j]
-        return out
-
 
 def gram_correlations(GramCache cache, const double[::1] yc, double[::1] out):
     """``out = Xc^T S yc`` and return ``yc^T S yc`` (one pass over X)."""
