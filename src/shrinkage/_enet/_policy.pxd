@@ -4,8 +4,8 @@
 # step, refresh their correlations, tighten the pass tolerance, accept a
 # candidate point) lives here, with why it has its value, so that the kernels
 # hold no policy of their own. Integers are enum members; doubles are C
-# macros expanding to the same IEEE double literal the kernels once read from
-# a module global, so results are unchanged bit for bit.
+# macros of one literal each, the same IEEE doubles in every module that
+# cimports this file (no module state to drift or to be set twice).
 
 from libc.math cimport INFINITY, log, pow
 
@@ -49,7 +49,9 @@ cdef extern from *:
      * in exact arithmetic (weights versus repeated rows), and would then
      * send them down different paths. */
     #define SHR_ACCEPT_DECREASE (1e-12)
-    /* Passes a Newton step may always cost (_newton_budget's floor). */
+    /* The least a Newton step may cost, in passes (_newton_budget): a
+     * step that costs about a few passes is worth trying even early in a
+     * solve, before its own count of passes says it cycles long. */
     #define SHR_NEWTON_MAX_PASSES (4.0)
     /* A blocked factorisation runs at about this many times the flop rate of
      * a cyclic pass (level-3 BLAS against memory-bound column sweeps). */
