@@ -1,10 +1,10 @@
 """Declares shrinkage's compiled extension modules; metadata is in pyproject.toml.
 
-Every ``src/shrinkage/**/*.pyx`` becomes an extension named after its path
-(``src/shrinkage/_pkg/_mod.pyx`` -> ``shrinkage._pkg._mod``), built against
-NumPy's headers and the plain-C kernels in ``csrc/``; ``src`` is on the
-include path, so modules cimport each other's ``.pxd`` by package name. Flags
-stay portable (the compiler's release defaults: no ``-march=native``, no
+Every ``src/shrinkage/**/*.pyx`` becomes the extension named by its path
+(``src/shrinkage/_enet/_naive.pyx`` -> ``shrinkage._enet._naive``), built
+against NumPy's headers and the plain-C kernels in ``csrc/``; ``src`` is on
+Cython's include path for the ``cimport``s across the subpackage. Flags stay
+portable (the compiler's release defaults: no ``-march=native``, no
 ``-ffast-math``) so the wheels run on any CPU of their platform. Extra flags,
 e.g. for a sanitizer build, come through the usual ``CFLAGS``/``LDFLAGS``.
 The optimisation level is also stated per extension: with setuptools >= 76 a
@@ -26,7 +26,7 @@ OPT_FLAGS = [] if sys.platform == "win32" else ["-O3"]
 
 extensions = [
     Extension(
-        ".".join(pyx.relative_to(HERE / "src").with_suffix("").parts),
+        ".".join(pyx.relative_to(PACKAGE.parent).with_suffix("").parts),
         sources=[str(pyx.relative_to(HERE))],
         include_dirs=[np.get_include(), "csrc", "src"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
@@ -38,6 +38,7 @@ extensions = [
 setup(
     ext_modules=cythonize(
         extensions,
+        include_path=["src"],
         compiler_directives={
             "language_level": 3,
             "boundscheck": False,

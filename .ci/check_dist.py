@@ -12,8 +12,11 @@ sdist
   Other tracked files missing (bench/, ...) are listed as a note.
 
 wheel
-  * a tracked ``src/shrinkage/**.py``/``.pyi``/``.pxd``/``py.typed`` is missing;
+  * a tracked ``src/shrinkage/**.py``/``.pyi``/``py.typed`` is missing;
   * a tracked ``src/shrinkage/**.pyx`` has no compiled extension module;
+  * it ships Cython sources or declarations (``.pyx``, ``.pxd``: the C
+    headers the declarations name are not in the wheel, so they could not
+    be cimported) or generated C;
   * a runtime dependency other than numpy/scipy is declared (extras aside).
 """
 
@@ -28,6 +31,7 @@ from pathlib import PurePosixPath
 RUNTIME_DEPS = {"numpy", "scipy"}
 SDIST_REQUIRED_DIRS = ("csrc/", "src/", "tests/")
 NOT_FOR_SDIST = (".ci/", ".github/")
+NOT_FOR_WHEEL = (".pyx", ".pxd", ".c", ".cpp", ".h")
 BINARY_SUFFIXES = (".so", ".pyd", ".o", ".obj", ".dll", ".dylib", ".a", ".lib")
 
 
@@ -76,7 +80,7 @@ def check_wheel(tracked: list[str], path: str) -> list[str]:
         if not f.startswith("src/"):
             continue
         rel = PurePosixPath(f).relative_to("src")
-        if rel.suffix in (".py", ".pyi", ".pxd") or rel.name == "py.typed":
+        if rel.suffix in (".py", ".pyi") or rel.name == "py.typed":
             if str(rel) not in names:
                 errors.append(f"wheel: missing {rel} (from {f})")
         elif rel.suffix == ".pyx":
@@ -86,6 +90,9 @@ def check_wheel(tracked: list[str], path: str) -> list[str]:
             )
             if not any(pattern.fullmatch(n) for n in names):
                 errors.append(f"wheel: no compiled extension for {f}")
+    for n in sorted(names):
+        if n.endswith(NOT_FOR_WHEEL):
+            errors.append(f"wheel: ships {n} (sources and declarations are for the sdist)")
     requires = [
         line.split(":", 1)[1].strip()
         for line in metadata.splitlines()

@@ -68,19 +68,6 @@ SHR_INLINE void shr_centered_axpy(ptrdiff_t n, double a,
     }
 }
 
-/* r[i] += a * s[i] * (x[i] - m): the same for a sample-weighted residual. */
-SHR_INLINE void shr_weighted_centered_axpy(ptrdiff_t n, double a,
-                                           const double *SHR_RESTRICT x,
-                                           double m,
-                                           const double *SHR_RESTRICT s,
-                                           double *SHR_RESTRICT r)
-{
-    ptrdiff_t i;
-    for (i = 0; i < n; ++i) {
-        r[i] += a * s[i] * (x[i] - m);
-    }
-}
-
 /* sum_i s[i] * x[i] (s may be NULL for unit weights), four partial sums so
  * the loop pipelines without reassociation by the compiler. */
 SHR_INLINE double shr_weighted_sum(ptrdiff_t n, const double *x,
@@ -175,25 +162,6 @@ SHR_INLINE double shr_centered_dot(ptrdiff_t n, const double *x, double m,
         for (; i < n; ++i) {
             a0 += s[i] * (x[i] - m) * r[i];
         }
-    }
-    return (a0 + a1) + (a2 + a3);
-}
-
-/* sum_i s[i] * x[i] * r[i]: the weighted inner product (naive updates with
- * sample weights keep r unweighted and weight here). */
-SHR_INLINE double shr_weighted_dot(ptrdiff_t n, const double *x,
-                                   const double *s, const double *r)
-{
-    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-    ptrdiff_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        a0 += s[i] * x[i] * r[i];
-        a1 += s[i + 1] * x[i + 1] * r[i + 1];
-        a2 += s[i + 2] * x[i + 2] * r[i + 2];
-        a3 += s[i + 3] * x[i + 3] * r[i + 3];
-    }
-    for (; i < n; ++i) {
-        a0 += s[i] * x[i] * r[i];
     }
     return (a0 + a1) + (a2 + a3);
 }

@@ -241,7 +241,7 @@ def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted, partiti
     ref = DenseDesign(X[train], None if sw is None else sw[train], fit_intercept, "gram")
     ym, Yc = ref.center_targets(y[train].reshape(-1, 1))
     q_ref = np.empty(12)
-    yy_ref = shrinkage._cd_dense.gram_correlations(ref.cache, np.ascontiguousarray(Yc[:, 0]), q_ref)
+    yy_ref = shrinkage._enet._gram.gram_correlations(ref.cache, np.ascontiguousarray(Yc[:, 0]), q_ref)
     G, G_ref = fold.cache.to_array(), ref.cache.to_array()
     np.testing.assert_allclose(G, G_ref, rtol=1e-10, atol=1e-10 * np.abs(G_ref).max())
     np.testing.assert_allclose(fold.x_mean, ref.x_mean, rtol=1e-13)
@@ -254,7 +254,7 @@ def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted, partiti
     whole = DenseDesign(X, sw, fit_intercept, "gram")
     _, Yw = whole.center_targets(y.reshape(-1, 1))
     q_whole = np.empty(12)
-    yy_whole = shrinkage._cd_dense.gram_correlations(
+    yy_whole = shrinkage._enet._gram.gram_correlations(
         whole.cache, np.ascontiguousarray(Yw[:, 0]), q_whole)
     G_whole = whole.cache.to_array()
     np.testing.assert_allclose(design.cache.to_array(), G_whole, rtol=1e-11,

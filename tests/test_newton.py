@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from shrinkage import Lasso, ElasticNet, enet_path, lasso_path
-from shrinkage import _cd_dense, _path, _solvers
+from shrinkage import _path, _solvers
+from shrinkage._enet import _covariance, _newton
 
 from _helpers import enet_objective
 
@@ -43,7 +44,7 @@ def test_factor_follows_supports_that_grow_and_shrink(l2):
     p = 160
     G = _spd(p, 0)
     pf = np.random.default_rng(1).uniform(0.5, 2.0, p)
-    factor = _cd_dense.SupportFactor(p)
+    factor = _newton.SupportFactor(p)
     rng = np.random.default_rng(2)
     support = np.array([], dtype=np.intc)
     for step in range(40):
@@ -69,7 +70,7 @@ def test_factor_rebuilt_when_l2_changes():
     p = 30
     G = _spd(p, 3)
     pf = np.ones(p)
-    factor = _cd_dense.SupportFactor(p)
+    factor = _newton.SupportFactor(p)
     S = np.arange(0, 30, 2, dtype=np.intc)
     assert factor.sync(G, S, pf, 0.0)
     _check_factor(factor, G, S, pf, 0.0)
@@ -85,7 +86,7 @@ def test_factor_refuses_a_dependent_feature():
     X[:, 5] = X[:, 2]
     G = np.ascontiguousarray(X.T @ X)
     pf = np.ones(8)
-    factor = _cd_dense.SupportFactor(8)
+    factor = _newton.SupportFactor(8)
     assert factor.sync(G, np.array([0, 2, 3], dtype=np.intc), pf, 0.0)
     assert not factor.sync(G, np.array([0, 2, 3, 5], dtype=np.intc), pf, 0.0)
     order, L = factor.to_arrays()   # still a valid factor of what it holds
@@ -121,8 +122,8 @@ class _NoNewton:
     def __init__(self, monkeypatch):
         monkeypatch.setattr(_solvers, "active_gram_for", lambda design: None)
         monkeypatch.setattr(_path, "active_gram_for", lambda design: None)
-        real = _cd_dense.enet_gram
-        monkeypatch.setattr(_cd_dense, "enet_gram",
+        real = _covariance.enet_gram
+        monkeypatch.setattr(_covariance, "enet_gram",
                             lambda *a, **k: real(*a, **{**k, "newton": False}))
 
 
@@ -272,12 +273,12 @@ def test_one_newton_step_lands_on_the_solution_when_only_features_leave():
     w1 = _gram_lasso(G, q, 0.02 * l1_max)
     assert (w0 != 0).sum() - (w1 != 0).sum() == 5
     assert np.all((w1 == 0) | (w0 != 0)), "no feature may enter for this test"
-    w, n_left, partial = _cd_dense.newton_path_dense(G, q, w0, 0.02 * l1_max, 0.0, pf, False)
+    w, n_left, partial = _newton.newton_path_dense(G, q, w0, 0.02 * l1_max, 0.0, pf, False)
     assert not partial and n_left == 5
     np.testing.assert_array_equal(w != 0, w1 != 0)
     np.testing.assert_allclose(w, w1, rtol=1e-7, atol=1e-9 * np.abs(w1).max())
     # told to stop after one kink, it stops there, part-way
-    _, n_short, partial = _cd_dense.newton_path_dense(G, q, w0, 0.02 * l1_max, 0.0, pf,
+    _, n_short, partial = _newton.newton_path_dense(G, q, w0, 0.02 * l1_max, 0.0, pf,
                                                       False, max_kinks=1)
     assert partial and n_short <= 1
 
@@ -297,7 +298,7 @@ def test_one_newton_step_on_the_right_support_is_exact(positive, l2):
     l1 = 0.05 * np.max(np.abs(q))
     exact = _gram_lasso(G, q, l1, pf=pf, positive=positive, l2=l2)
     start = exact * rng.uniform(0.7, 1.3, 40)
-    w, n_left, partial = _cd_dense.newton_path_dense(G, q, start, l1, l2, pf, positive)
+    w, n_left, partial = _newton.newton_path_dense(G, q, start, l1, l2, pf, positive)
     assert n_left == 0 and not partial
     np.testing.assert_allclose(w, exact, rtol=1e-7, atol=1e-9 * np.abs(exact).max())
 
@@ -312,7 +313,7 @@ def test_one_newton_step_through_a_sign_change():
     exact = _gram_lasso(G, q, l1)
     assert exact[0] > 0 > exact[1]
     start = np.array([0.5, 0.2])        # second coefficient on the wrong side
-    w, n_left, partial = _cd_dense.newton_path_dense(G, q, start, l1, 0.0, pf, False)
+    w, n_left, partial = _newton.newton_path_dense(G, q, start, l1, 0.0, pf, False)
     assert n_left == 0 and not partial
     np.testing.assert_allclose(w, exact, rtol=1e-10)
 
@@ -338,7 +339,7 @@ def test_newton_step_taking_in_violators_drops_the_wrong_signed_at_once(l2):
     def objective(w):
         return 0.5 * w @ G @ w - q @ w + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
 
-    w, n_left, partial = _cd_dense.newton_path_dense(G, q, w0, l1, l2, pf, False,
+    w, n_left, partial = _newton.newton_path_dense(G, q, w0, l1, l2, pf, False,
                                                      entering=violators)
     assert not partial and n_left >= 3
     assert objective(w) < objective(w0)
@@ -355,12 +356,12 @@ def test_newton_step_taking_in_violators_drops_the_wrong_signed_at_once(l2):
         violators = np.flatnonzero((w == 0) & (np.abs(c) > l1 * (1 + 1e-9)))
         if violators.size == 0:
             break
-        w, _, partial = _cd_dense.newton_path_dense(G, q, w, l1, l2, pf, False,
+        w, _, partial = _newton.newton_path_dense(G, q, w, l1, l2, pf, False,
                                                     entering=violators)
         assert not partial
     assert violators.size == 0
     np.testing.assert_array_equal(w != 0, exact != 0)
     np.testing.assert_allclose(w, exact, rtol=1e-7, atol=1e-9 * np.abs(exact).max())
     with pytest.raises(ValueError, match="at zero"):
-        _cd_dense.newton_path_dense(G, q, w0, l1, l2, pf, False,
+        _newton.newton_path_dense(G, q, w0, l1, l2, pf, False,
                                     entering=np.flatnonzero(w0)[:1])

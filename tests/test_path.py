@@ -196,7 +196,7 @@ def test_kkt_violations_of_the_strong_rule_are_repaired(seed, n_alphas, precompu
 
 
 def test_column_products_equal_numpy():
-    from shrinkage._cd_dense import column_products
+    from shrinkage._enet._columns import column_products
 
     rng = np.random.default_rng(0)
     for n, p, m in [(1, 1, 1), (7, 300, 3), (500, 1031, 8), (40, 5, 2)]:

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
-from . import _cd_dense
+from ._enet import _gram
 from ._folds import check_cv_folds, folds_are_complements as _complementary
 from ._path import (
     enet_path,
@@ -144,7 +144,7 @@ class _FullGram:
 
         def held_out(fold):
             out = np.empty((p + 2, p + 2))
-            _cd_dense.centred_gram(design.X_flat, n, p, design.c_order, design.sw,
+            _gram.centred_gram(design.X_flat, n, p, design.c_order, design.sw,
                                    design.x_mean, out, rows=fold[1], extra=extra,
                                    extra_mean=extra_mean)
             return out
@@ -162,7 +162,7 @@ class _FullGram:
             design.cache.fill_all()
             design.sq_norms = np.ascontiguousarray(np.diag(design.cache.to_array()))
             self.q = np.empty(p)
-            self.uu = _cd_dense.gram_correlations(
+            self.uu = _gram.gram_correlations(
                 design.cache, np.ascontiguousarray(Yc[:, 0]), self.q)
             self.held_out = [None] * len(folds)
             self._held_out_sums = held_out
@@ -221,7 +221,7 @@ class _FoldGram:
         G -= s_train * np.outer(self.d, self.d)
         G *= kappa
         self.sq_norms = np.ascontiguousarray(np.diag(G))
-        self.cache = _cd_dense.GramCache(design.X_flat, n, p, design.c_order,
+        self.cache = _gram.GramCache(design.X_flat, n, p, design.c_order,
                                          design.sw, self.x_mean)
         self.cache.adopt(G)
         self.q = kappa * (full.q - self.b - s_train * self.e * self.d)

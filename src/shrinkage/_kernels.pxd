@@ -7,17 +7,12 @@ cdef extern from "shrinkage_kernels.h" nogil:
                                int positive) noexcept
     void shr_centered_axpy(Py_ssize_t n, double a, const double *x, double m,
                            double *r) noexcept
-    void shr_weighted_centered_axpy(Py_ssize_t n, double a, const double *x,
-                                    double m, const double *s,
-                                    double *r) noexcept
     double shr_weighted_sum(Py_ssize_t n, const double *x,
                             const double *s) noexcept
     double shr_centered_sq_norm(Py_ssize_t n, const double *x, double m,
                                 const double *s) noexcept
     double shr_centered_dot(Py_ssize_t n, const double *x, double m,
                             const double *s, const double *r) noexcept
-    double shr_weighted_dot(Py_ssize_t n, const double *x, const double *s,
-                            const double *r) noexcept
     void shr_column_moments(Py_ssize_t n, const double *x, const double *s,
                             const double *r, double shift,
                             double *out) noexcept

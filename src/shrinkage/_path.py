@@ -29,7 +29,7 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
-from . import _cd_dense
+from ._enet import _columns, _covariance, _gram
 from ._exceptions import ConvergenceWarning
 from ._solvers import (
     DenseDesign,
@@ -70,7 +70,7 @@ def _full_correlations(design, residual):
         XtV = design.X.T @ V
     else:
         XtV = np.empty((p := design.n_features, V.shape[1]), order="F")
-        _cd_dense.column_products(design.X, V, XtV)
+        _columns.column_products(design.X, V, XtV)
     return XtV - np.outer(design.x_mean, V.sum(axis=0))
 
 
@@ -172,7 +172,7 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     if gram:
         if q is None:
             q = np.empty(p)
-            yy = _cd_dense.gram_correlations(design.cache, yc, q)
+            yy = _gram.gram_correlations(design.cache, yc, q)
     else:
         yy = design.weighted_sq_norm(yc)
         active_gram = active_gram_for(design)
@@ -221,7 +221,7 @@ def _solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                 cand = all_idx
             if cand.size:
                 if gram:
-                    gap, it = _cd_dense.enet_gram(
+                    gap, it = _covariance.enet_gram(
                         design.cache, q, yy, design.sq_norms, pf, w, kernel_c,
                         cand, l1s[i], l2s[i], positive, tol_abs, max_iter, random,
                         seed, correlations_current=kernel_c_current)

@@ -1,7 +1,7 @@
 """Orchestration of the coordinate-descent kernels for dense data.
 
 This module turns validated user input into what the kernels in
-``_cd_dense`` expect (weights summing to n, column statistics, centred
+``shrinkage._enet`` expect (weights summing to n, column statistics, centred
 targets, penalties in the n-scaled form, an absolute gap tolerance), chooses
 between naive and covariance updates, and shapes the results. It holds the
 policy; the kernels hold the loops.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from . import _cd_dense
+from ._enet import _columns, _covariance, _gram, _naive
 from ._exceptions import ConvergenceWarning
 from ._validation import check_precompute
 
@@ -93,7 +93,7 @@ class DenseDesign:
             self.ensure_stats()
         self.cache = None
         if method == "gram":
-            self.cache = _cd_dense.GramCache(self.X_flat, n, p, self.c_order,
+            self.cache = _gram.GramCache(self.X_flat, n, p, self.c_order,
                                              self.sw, self.x_mean, self.sq_norms)
             if gram is not None:
                 self.cache.adopt(np.ascontiguousarray(gram, dtype=np.float64))
@@ -104,7 +104,7 @@ class DenseDesign:
     def ensure_stats(self):
         """Compute column means and centred norms if not done yet."""
         if not self.stats_ready:
-            _cd_dense.column_stats(self.X_flat, self.n_samples, self.n_features,
+            _columns.column_stats(self.X_flat, self.n_samples, self.n_features,
                                    self.c_order, self.sw, self.fit_intercept,
                                    self.x_mean, self.sq_norms)
             self.stats_ready = True
@@ -153,7 +153,7 @@ class SparseDesign(DenseDesign):
         self.indptr = np.ascontiguousarray(X.indptr, dtype=np.intp)
         self.x_mean = np.empty(p)
         self.sq_norms = np.empty(p)
-        _cd_dense.csc_column_stats(self.data, self.indices, self.indptr, n,
+        _columns.csc_column_stats(self.data, self.indices, self.indptr, n,
                                    self.sw, self.fit_intercept, self.x_mean,
                                    self.sq_norms)
         self.stats_ready = True
@@ -184,14 +184,14 @@ def naive_solve(design, yc, pf, w, residual, correlations, candidates, l1,
                 l2, positive, tol_abs, max_iter, random, seed, screen=True,
                 stats=0, active_gram=None):
     """One naive-update solve with the kernel for the design's layout
-    (dense column-major or CSC); arguments as ``_cd_dense.enet_naive``."""
+    (dense column-major or CSC); arguments as ``_naive.enet_naive``."""
     if isinstance(design, SparseDesign):
-        return _cd_dense.enet_naive_csc(
+        return _naive.enet_naive_csc(
             design.data, design.indices, design.indptr, design.n_samples, yc,
             design.sw, design.x_mean, design.sq_norms, pf, w, residual,
             correlations, candidates, l1, l2, positive, tol_abs, max_iter,
             random, seed, screen, active_gram)
-    return _cd_dense.enet_naive(
+    return _naive.enet_naive(
         design.X, yc, design.sw, design.x_mean, design.sq_norms, pf, w,
         residual, correlations, candidates, l1, l2, positive, tol_abs,
         max_iter, random, seed, screen, stats, active_gram)
@@ -200,7 +200,7 @@ def naive_solve(design, yc, pf, w, residual, correlations, candidates, l1,
 def active_gram_for(design):
     """Gram entries among the features that become nonzero, shared by the
     naive solves on ``design`` (Newton steps on the support)."""
-    return _cd_dense.ActiveGram(design.n_samples, design.n_features)
+    return _gram.ActiveGram(design.n_samples, design.n_features)
 
 
 def centred_residual(design, residual, w):
@@ -290,8 +290,8 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                 q[:] = gram_q[0]
                 yy = float(gram_q[1])
             else:
-                yy = _cd_dense.gram_correlations(design.cache, yc, q)
-            gap, it = _cd_dense.enet_gram(
+                yy = _gram.gram_correlations(design.cache, yc, q)
+            gap, it = _covariance.enet_gram(
                 design.cache, q, yy, design.sq_norms, pf, w, correlations,
                 candidates, l1k, l2, positive, tol * yy, max_iter, random, seed)
         w *= scale

@@ -1,0 +1,1 @@
+"""Elastic-net coordinate descent (compiled kernels, one concern per module)."""

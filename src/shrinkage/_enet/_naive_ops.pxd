@@ -1,0 +1,100 @@
+# The naive (residual) solver's problem and its per-column operations, inline:
+# the driver (_naive.pyx) calls them for every coordinate, ActiveGram
+# (_gram.pyx) to compute Gram entries with the same columns, weights and
+# centring. Friedman, Hastie & Tibshirani (2010), section 2.2: the residual
+# r = yc - Xc w is kept, O(n) per coordinate (nonzeros of the column for CSC).
+
+from libc.math cimport fabs
+
+from shrinkage._kernels cimport (
+    shr_centered_axpy,
+    shr_centered_dot,
+    shr_enet_coordinate,
+)
+from shrinkage._enet._util cimport _dot, _zero_violates
+
+
+cdef struct NaiveProblem:
+    Py_ssize_t n
+    Py_ssize_t p
+    bint sparse
+    const double *X       # dense: column-major, column j at X + j * n
+    const double *data    # CSC: values, row indices and column pointers
+    const Py_ssize_t *indices
+    const Py_ssize_t *indptr
+    const double *yc
+    const double *sw      # NULL for unit weights
+    double total          # sum of the weights (n)
+    double *x_mean
+    double *h             # centred weighted squared column norms
+    const double *pf
+    double *w
+    # Dense: r = yc - Xc w itself. CSC: r = yc - X w and the scalar
+    # shift = x_mean . w, with yc - Xc w = r + shift, so that a coefficient
+    # change touches only the nonzeros of its column.
+    double *r
+    double shift
+    unsigned char *offset # dense columns whose |mean| exceeds their spread
+    double l1
+    double l2
+    bint positive
+
+
+cdef inline void _add_column(NaiveProblem *P, Py_ssize_t j, double a) noexcept nogil:
+    """(yc - Xc w) += a * xc_j: the residual change when w_j moves by -a."""
+    cdef Py_ssize_t k
+    if P.sparse:
+        for k in range(P.indptr[j], P.indptr[j + 1]):
+            P.r[P.indices[k]] += a * P.data[k]
+        P.shift -= a * P.x_mean[j]
+    else:
+        shr_centered_axpy(P.n, a, P.X + j * P.n, P.x_mean[j], P.r)
+
+
+cdef inline double _gradient(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
+    """xc_j^T S (yc - Xc w). The residual is centred (sum_i s_i r_i = 0), so
+    the centring of x_j drops out; it is kept where it protects digits."""
+    cdef Py_ssize_t k, i
+    cdef double acc = 0.0
+    if P.sparse:
+        # sum_i s_i x_ij (r_i + shift) = sparse dot + shift * total * mean_j
+        if P.sw == NULL:
+            for k in range(P.indptr[j], P.indptr[j + 1]):
+                acc += P.data[k] * P.r[P.indices[k]]
+        else:
+            for k in range(P.indptr[j], P.indptr[j + 1]):
+                i = P.indices[k]
+                acc += P.sw[i] * P.data[k] * P.r[i]
+        return acc + P.shift * P.total * P.x_mean[j]
+    if P.sw == NULL and not P.offset[j]:
+        return _dot(P.n, P.X + j * P.n, P.r)
+    return shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], P.sw, P.r)
+
+
+cdef inline double _naive_step(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
+    """Minimise over coordinate j; returns |change|."""
+    cdef double f = P.pf[j]
+    cdef double denom = P.h[j] + P.l2 * f
+    cdef double w_old = P.w[j], w_new
+    if denom <= 0.0:
+        return 0.0
+    w_new = shr_enet_coordinate(_gradient(P, j) + P.h[j] * w_old, P.l1 * f,
+                                denom, P.positive)
+    if w_new != w_old:
+        _add_column(P, j, w_old - w_new)
+        P.w[j] = w_new
+        return fabs(w_new - w_old)
+    return 0.0
+
+
+cdef inline bint _violates(NaiveProblem *P, Py_ssize_t j, double cj) noexcept nogil:
+    """The KKT condition of w_j = 0 fails at correlation ``cj``."""
+    return _zero_violates(cj, P.l1 * P.pf[j], P.h[j] + P.l2 * P.pf[j],
+                          P.positive)
+
+
+cdef inline double _column_cost(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
+    """Flops of one product with column j (its nonzeros for CSC data)."""
+    if P.sparse:
+        return <double>(P.indptr[j + 1] - P.indptr[j]) + 1.0
+    return <double>P.n
