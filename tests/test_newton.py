@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from shrinkage import Lasso, ElasticNet, enet_path, lasso_path
-from shrinkage import _cd_dense, _path, _solvers
+from shrinkage import _cd_dense
+from shrinkage._enet import path as _path, solve as _solvers
 
 sklearn_lm = pytest.importorskip("sklearn.linear_model")
 
