@@ -73,16 +73,13 @@ def _check_gammas(gammas):
 
 
 class _RelaxedFit(LinearModel):
-    """What the relaxed-Lasso estimators share: the Lasso fit on all data
-    and the relaxed refit of its support."""
+    """What the relaxed-Lasso estimators share: the relaxed refit of the
+    support of their Lasso fit on all data, and their tags."""
 
-    def _fit_relaxed(self, design, X, y, sw, alpha, gamma, pf, positive, name):
-        """Fit the Lasso at ``alpha`` on ``design`` (of ``X``, ``sw``),
-        refit its support and set the fitted attributes."""
-        sol = solve_enet(design, y.reshape(-1, 1), alpha=alpha, l1_ratio=1.0,
-                         penalty_factor=pf, positive=positive, tol=float(self.tol),
-                         max_iter=int(self.max_iter), selection="cyclic",
-                         random_state=None, estimator_name=name)
+    def _set_relaxed(self, X, y, sw, sol, gamma):
+        """Refit the support of the Lasso solution ``sol`` (all data) on
+        ``X``, ``y`` (weights ``sw``) and set the fitted attributes for
+        ``gamma``."""
         coef_lasso, b_lasso = sol.coef[0], float(sol.intercept[0])
         support = np.flatnonzero(coef_lasso)
         beta, b_rel = _relaxed_fit(X, y, None if sw is None else sw * (len(y) / sw.sum()),
@@ -189,8 +186,11 @@ class RelaxedLasso(_RelaxedFit):
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
         design = make_design(X, sw, self.fit_intercept, "auto")
-        self._fit_relaxed(design, X, y, sw, float(self.alpha), gamma, pf,
-                          bool(self.positive), name)
+        sol = solve_enet(design, y.reshape(-1, 1), alpha=float(self.alpha), l1_ratio=1.0,
+                         penalty_factor=pf, positive=bool(self.positive),
+                         tol=float(self.tol), max_iter=int(self.max_iter),
+                         selection="cyclic", random_state=None, estimator_name=name)
+        self._set_relaxed(X, y, sw, sol, gamma)
         self._record_input(X_raw, X)
         return self
 
@@ -348,6 +348,10 @@ class RelaxedLassoCV(_RelaxedFit):
         self.alpha_ = float(grid[k])
         self.alphas_ = grid
         self.gammas_ = gammas
-        self._fit_relaxed(design, X, y, sw, self.alpha_, self.gamma_, pf, positive, name)
+        sol = solve_enet(design, y.reshape(-1, 1), alpha=self.alpha_, l1_ratio=1.0,
+                         penalty_factor=pf, positive=positive, tol=float(self.tol),
+                         max_iter=max_iter, selection="cyclic",
+                         random_state=None, estimator_name=name)
+        self._set_relaxed(X, y, sw, sol, self.gamma_)
         self._record_input(X_raw, X)
         return self

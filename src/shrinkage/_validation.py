@@ -360,11 +360,14 @@ def check_alpha_grid(alphas, name="alphas", *, allow_count=False, ravel=False,
             arr = np.asarray(alphas, dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"{name} must be an array-like of floats, got {alphas!r}.") from exc
-        if ravel or arr.ndim == 0:
-            arr = arr.ravel()
-        elif arr.ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
-        labels = f"{name}[{{}}]"
+        if arr.ndim == 0:
+            arr = arr.reshape(1)
+        else:
+            if ravel:
+                arr = arr.ravel()
+            elif arr.ndim != 1:
+                raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
+            labels = f"{name}[{{}}]"
     if arr.size == 0:
         raise ValueError(
             f"{name} must contain at least one value"

@@ -7,10 +7,10 @@ exported here; nothing else in the package imports the kernels.
 - :mod:`.design`: the prepared designs (dense, CSC, a CV fold's derived
   Gram) behind one interface, :class:`~.design.Design`, and
   :func:`make_design`, the one way to build one from data.
-- :mod:`.solve`: the policy of a solve: :func:`choose_method` (naive or
-  covariance updates), :func:`~.solve.kernel_penalties` (alpha, l1_ratio
-  and penalty factors to the kernels' penalties, the one place this is
-  done), :func:`seed_from` and :func:`solve_enet` (single fits).
+- :mod:`.solve`: the policy of a solve: :func:`~.solve.choose_method`
+  (naive or covariance updates), :func:`~.solve.kernel_penalties` (alpha,
+  l1_ratio and penalty factors to the kernels' penalties, the one place
+  this is done), :func:`seed_from` and :func:`solve_enet` (single fits).
 - :mod:`.path`: the path driver (warm starts, strong rules, KKT checks):
   :func:`solve_paths`, :func:`path_on_rows` and :func:`alpha_grids`
   (scikit-learn's automatic grid from lambda_max).
@@ -21,8 +21,7 @@ exported here; nothing else in the package imports the kernels.
 from .cv import cv_design, fold_mse_path
 from .design import make_design
 from .path import alpha_grids, path_on_rows, solve_paths
-from .solve import EnetSolution, choose_method, seed_from, solve_enet
+from .solve import seed_from, solve_enet
 
-__all__ = ["EnetSolution", "alpha_grids", "choose_method", "cv_design",
-           "fold_mse_path", "make_design", "path_on_rows", "seed_from",
-           "solve_enet", "solve_paths"]
+__all__ = ["alpha_grids", "cv_design", "fold_mse_path", "make_design",
+           "path_on_rows", "seed_from", "solve_enet", "solve_paths"]

@@ -84,6 +84,10 @@ class Design:
         the coefficients ``coefs`` (p, m)."""
         return R
 
+    def products(self, V):
+        """``X^T V`` for ``V`` (n, m) in Fortran order (naive designs)."""
+        raise NotImplementedError(f"{type(self).__name__} has no rows")
+
     def naive_solve(self, yc, pf, w, residual, correlations, candidates, l1,
                     l2, positive, tol_abs, max_iter, random, seed, screen=True,
                     stats=0, active_gram=None):
@@ -168,7 +172,6 @@ class DenseDesign(Design):
         return out
 
     def products(self, V):
-        """``X^T V`` for ``V`` (n, m) in Fortran order."""
         if not self.X.flags.f_contiguous:
             return self.X.T @ V
         out = np.empty((self.n_features, V.shape[1]), order="F")
