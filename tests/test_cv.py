@@ -221,8 +221,8 @@ def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted, partiti
     # held-out rows (and, for K-fold, the full one is the sum of the held-out
     # ones); they must equal the Gram built from the training rows, also for
     # columns with large offsets (no cancellation).
-    from shrinkage._cv import _FullGram
-    from shrinkage._solvers import DenseDesign
+    from shrinkage._enet.cv import FullGram as _FullGram
+    from shrinkage._enet.design import DenseDesign
 
     rng = np.random.default_rng(11)
     X, y = _data(300, 12, seed=11)
@@ -262,7 +262,7 @@ def test_fold_gram_equals_gram_of_training_rows(fit_intercept, weighted, partiti
     np.testing.assert_allclose(full.q, q_whole, rtol=1e-10, atol=1e-10 * np.abs(q_whole).max())
     assert full.uu == pytest.approx(yy_whole, rel=1e-12)
     # Held-out errors from the sums equal those from the rows.
-    from shrinkage._cv import _held_out_mse
+    from shrinkage._enet.cv import held_out_mse as _held_out_mse
     coefs = rng.standard_normal((12, 6))
     coefs[:, 0] = np.linalg.lstsq(X[train] - ref.x_mean, Yc[:, 0], rcond=None)[0]
     intercepts = fold.y_mean - fold.x_mean @ coefs if fit_intercept else 0.0
@@ -275,8 +275,8 @@ def test_held_out_errors_of_an_exact_fit_come_from_the_rows(fit_intercept):
     # y = X w exactly: the held-out errors of w are at rounding level, which
     # the Gram sums cannot resolve (their terms are ~1e16 times larger);
     # such models are scored from the rows, exactly as scikit-learn does.
-    from shrinkage._cv import _FullGram, _held_out_mse
-    from shrinkage._solvers import DenseDesign
+    from shrinkage._enet.cv import FullGram as _FullGram, held_out_mse as _held_out_mse
+    from shrinkage._enet.design import DenseDesign
 
     rng = np.random.default_rng(3)
     X = rng.standard_normal((200, 5)) + 10.0
@@ -325,7 +325,7 @@ def test_full_gram_of_a_design(order, fit_intercept, weighted):
     # Without centring or weights the Gram is one dsyrk on X in place;
     # otherwise blocks are centred and weighted first. Both equal the
     # centred, weighted X^T S X.
-    from shrinkage._solvers import DenseDesign
+    from shrinkage._enet.design import DenseDesign
 
     rng = np.random.default_rng(12)
     X = np.asarray(rng.standard_normal((230, 17)) + 3.0, order=order)

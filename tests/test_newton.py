@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from shrinkage import Lasso, ElasticNet, enet_path, lasso_path
-from shrinkage import _path, _solvers
-from shrinkage._enet import _covariance, _newton
+from shrinkage._enet import _covariance, _newton, path as _path, solve as _solvers
 
 from _helpers import enet_objective
 

@@ -164,8 +164,8 @@ def test_kkt_violations_of_the_strong_rule_are_repaired(seed, n_alphas, precompu
     # alpha (checked below: restarts happen). The path, solved in batches of
     # alphas sharing one product with X for their KKT checks (naive
     # updates), equals the path solved over every feature.
-    from shrinkage._path import _solve_path
-    from shrinkage._solvers import DenseDesign
+    from shrinkage._enet.design import DenseDesign
+    from shrinkage._enet.path import solve_path as _solve_path
 
     rng = np.random.default_rng(seed)
     n, p = 30, 60

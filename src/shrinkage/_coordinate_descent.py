@@ -1,23 +1,24 @@
 """Public Lasso and ElasticNet estimators (dense data).
 
-Thin scikit-learn compatible front ends: validate, hand the work to
-``_solvers``, store fitted attributes.
+Thin scikit-learn compatible front ends: validate, hand the work to the
+elastic-net engine (``_enet``), store fitted attributes.
 """
 
-import numbers
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
-from ._solvers import make_design, solve_enet
+from ._enet import make_design, solve_enet
 from ._validation import (
     check_bool,
+    check_max_iter,
     check_penalty_factor,
     check_precompute,
     check_sample_weight,
     check_scalar,
+    check_selection,
     check_X_y,
 )
 
@@ -126,14 +127,11 @@ class ElasticNet(LinearModel):
         check_scalar(self.alpha, "alpha", low=0.0)
         l1_ratio = self._effective_l1_ratio()
         check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_max_iter(self.max_iter)
         check_scalar(self.tol, "tol", low=0.0)
         for flag in ("fit_intercept", "positive", "warm_start", "copy_X"):
             check_bool(getattr(self, flag), flag)
-        if self.selection not in ("cyclic", "random"):
-            raise ValueError(
-                f"selection should be either 'random' or 'cyclic', got {self.selection!r}."
-            )
+        check_selection(self.selection)
         if self.alpha == 0:
             warnings.warn(
                 f"{name} with alpha=0 is ordinary least squares, which coordinate "
@@ -174,9 +172,9 @@ class ElasticNet(LinearModel):
         pf = check_penalty_factor(self.penalty_factor, p)
         Y = y.reshape(n, -1)
 
-        precompute = self.precompute
-        if not isinstance(precompute, (str, bool, np.bool_)) and not sp.issparse(X):
-            precompute = self._check_gram(X, sw)
+        precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))
+        if not isinstance(precompute, (str, bool)):
+            precompute = self._check_gram(X, sw, precompute)
         design = make_design(X, sw, self.fit_intercept, precompute,
                              n_solves=Y.shape[1], lazy_stats=True)
 
@@ -206,10 +204,10 @@ class ElasticNet(LinearModel):
             self.n_iter_ = [int(i) for i in sol.n_iter]
         return self
 
-    def _check_gram(self, X, sw):
-        """Validate a user Gram: the ``X^T diag(s) X`` of the data given."""
-        gram = np.asarray(check_precompute(self.precompute, X.shape[1]),
-                          dtype=np.float64)
+    def _check_gram(self, X, sw, gram):
+        """Validate a user Gram (of the right shape): the ``X^T diag(s) X``
+        of the data given."""
+        gram = np.asarray(gram, dtype=np.float64)
         if not np.all(np.isfinite(gram)):
             raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
         s = np.ones(X.shape[0]) if sw is None else sw * (X.shape[0] / sw.sum())

@@ -2,13 +2,12 @@
 
 scikit-learn's procedure (same grid, same folds, same scoring): one alpha
 grid from the full data per ``l1_ratio``; for each fold, a warm-started path
-(``_path._solve_path``: strong rules, KKT checks, Gram reuse) on the
-training rows, scored by the (weighted) mean squared error on the held-out
-rows; the alpha (and ``l1_ratio``) of the smallest mean error over folds is
-refitted on all data. Folds run in threads (the kernels release the GIL).
-With covariance updates (n >> p) and folds that are complements of their
-held-out rows, each fold's problem and held-out errors come from one pass
-over its held-out rows (:class:`_FullGram`).
+on the training rows, scored by the (weighted) mean squared error on the
+held-out rows; the alpha (and ``l1_ratio``) of the smallest mean error over
+folds is refitted on all data. Folds run in threads (the kernels release the
+GIL). The fold paths and their errors come from the engine
+(:mod:`shrinkage._enet.cv`: with covariance updates and K-fold splits, each
+fold's problem is derived from the full data's Gram).
 
 In addition, glmnet's one-standard-error rule (Friedman, Hastie & Tibshirani
 2010, JSS 33(1), section 6; Hastie, Tibshirani & Friedman, "The Elements of
@@ -26,34 +25,22 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
-from ._enet import _gram
-from ._folds import check_cv_folds, folds_are_complements as _complementary
-from ._path import (
-    enet_path,
-    lasso_path,
-    _alpha_grid_from,
-    _alpha_max,
-    _lambda_max_correlations,
-    _solve_path,
-)
-from ._solvers import (
-    DenseDesign,
-    SparseDesign,
-    _seed_from,
-    choose_method,
-    make_design,
-    solve_enet,
-)
+from ._enet import alpha_grids, cv_design, fold_mse_path, seed_from, solve_enet
+from ._folds import check_cv_folds
+from ._path import enet_path, lasso_path
 from ._validation import (
+    check_alpha_grid,
     check_bool,
+    check_max_iter,
     check_penalty_factor,
     check_precompute,
     check_sample_weight,
     check_scalar,
+    check_selection,
     check_X_y,
 )
 
-__all__ = ["ElasticNetCV", "LassoCV", "check_cv_folds"]
+__all__ = ["ElasticNetCV", "LassoCV"]
 
 
 class DataConversionWarning(UserWarning):
@@ -67,7 +54,7 @@ def _data_conversion_warning():
     return sk.DataConversionWarning if sk is not None else DataConversionWarning
 
 
-def _single_target(y, name):
+def single_target(y, name):
     """1-D targets; a column vector is raveled with scikit-learn's warning."""
     if y.ndim == 2:
         if y.shape[1] != 1:
@@ -82,7 +69,8 @@ def _single_target(y, name):
     return y
 
 
-def _n_workers(n_jobs, n_tasks):
+def n_workers(n_jobs, n_tasks):
+    """Threads for ``n_tasks`` tasks under scikit-learn's ``n_jobs``."""
     if n_jobs is None:
         return 1
     n_jobs = int(n_jobs)
@@ -92,208 +80,6 @@ def _n_workers(n_jobs, n_tasks):
     elif n_jobs == 0:
         raise ValueError("n_jobs == 0 has no meaning; use None, a positive count or -1.")
     return max(1, min(n_jobs, n_tasks))
-
-
-def _fold_method(n_train, p, precompute, n_alphas):
-    """Naive or covariance updates on a training fold (an array -> Gram)."""
-    if not isinstance(precompute, (str, bool, np.bool_)):
-        precompute = True
-    return choose_method(n_train, p, precompute, n_solves=n_alphas)
-
-
-# Largest memory (bytes) spent on keeping every fold's held-out sums so that
-# the full Gram is their sum (one pass of dsyrk over the data instead of two).
-_HELD_OUT_MEMORY = 1 << 29
-
-# A held-out sum of squared errors obtained from Gram quantities is trusted
-# down to this fraction of the magnitude of its terms; below it (a nearly
-# perfect fit) cancellation could cost more than 1e-8 relative accuracy and
-# the errors are recomputed from the held-out rows.
-_SCORE_CANCELLATION = 1e-8
-
-
-class _FullGram:
-    """The full data's Gram problem and every fold's held-out sums, for
-    cross-validation with covariance updates (n >> p).
-
-    For each fold, one blocked dsyrk over its held-out rows ``T`` gives,
-    centred at the full data's weighted means ``m`` and ``ybar``, with
-    ``z_r = x_r - m`` and ``u_r = y_r - ybar``::
-
-        H = sum_T s z z^T,  b = sum_T s z u,  zs = sum_T s z,
-        uu = sum_T s u^2,   us = sum_T s u,   S_T = sum_T s
-
-    (the Gram of the rows augmented with ``u`` and a column of ones). When
-    the folds' held-out sets partition the rows (K-fold), the full Gram and
-    correlations are the sums of these, so the data are read by dsyrk once
-    for everything; otherwise the full Gram is built separately. Rows are
-    read where they lie in ``X``: nothing is copied.
-    """
-
-    def __init__(self, design, y, folds, map_):
-        n, p = design.n_samples, design.n_features
-        self.design = design
-        self.folds = folds
-        self.y = y
-        y_mean, Yc = design.center_targets(y.reshape(-1, 1))
-        self.y_mean = float(y_mean[0])
-        extra = np.empty((n, 2), order="F")
-        extra[:, 0] = y
-        extra[:, 1] = 1.0
-        extra_mean = np.array([self.y_mean, 0.0])
-
-        def held_out(fold):
-            out = np.empty((p + 2, p + 2))
-            _gram.centred_gram(design.X_flat, n, p, design.c_order, design.sw,
-                                   design.x_mean, out, rows=fold[1], extra=extra,
-                                   extra_mean=extra_mean)
-            return out
-
-        tests = np.concatenate([test for _, test in folds])
-        partition = tests.size == n and np.array_equal(np.sort(tests), np.arange(n))
-        if partition and len(folds) * (p + 2) ** 2 * 8 <= _HELD_OUT_MEMORY:
-            self.held_out = list(map_(held_out, folds))
-            total = sum(self.held_out)
-            design.cache.adopt(np.ascontiguousarray(total[:p, :p]))
-            design.sq_norms = np.ascontiguousarray(np.diag(total[:p, :p]))
-            self.q = np.ascontiguousarray(total[:p, p])
-            self.uu = float(total[p, p])
-        else:
-            design.cache.fill_all()
-            design.sq_norms = np.ascontiguousarray(np.diag(design.cache.to_array()))
-            self.q = np.empty(p)
-            self.uu = _gram.gram_correlations(
-                design.cache, np.ascontiguousarray(Yc[:, 0]), self.q)
-            self.held_out = [None] * len(folds)
-            self._held_out_sums = held_out
-
-    def fold(self, k):
-        """The training problem of fold ``k`` (a :class:`_FoldGram`)."""
-        H = self.held_out[k]
-        if H is None:
-            H = self._held_out_sums(self.folds[k])
-        return _FoldGram(self, H, self.folds[k])
-
-
-class _FoldGram:
-    """A training fold's Gram problem, derived from the full data's.
-
-    With ``d = m_train - m`` and ``e = ybar_train - ybar`` (both zero
-    without an intercept; ``sum_all s z = 0`` gives ``d = -zs / S_train``,
-    ``e = -us / S_train``), the training rows' centred quantities are
-
-        G_train = G - H - S_train d d^T,
-        q_train = q - b - S_train e d,
-        yy_train = yy - uu - S_train e^2,
-
-    each multiplied by ``n_train / S_train`` (weights rescaled to the fold's
-    size, as a fit on the training rows alone would do). Attributes are
-    those ``_solve_path`` reads.
-    """
-
-    method = "gram"
-
-    def __init__(self, full, H, fold):
-        design = full.design
-        n, p = design.n_samples, design.n_features
-        train, test = fold
-        self.test = test
-        self.n_samples, self.n_features = len(train), p
-        self.sw = np.empty(0)
-        self.H = H[:p, :p]
-        self.b = H[:p, p]
-        self.zs = H[:p, p + 1]
-        self.uu_test = float(H[p, p])
-        self.us_test = float(H[p, p + 1])
-        self.s_test = float(H[p + 1, p + 1])
-        s_train = float(n) - self.s_test if design.sw.size else float(len(train))
-        if design.fit_intercept:
-            self.d = -self.zs / s_train
-            self.e = -self.us_test / s_train
-        else:
-            self.d = np.zeros(p)
-            self.e = 0.0
-        kappa = len(train) / s_train
-        self.x_mean = design.x_mean + self.d
-        self.y_mean = full.y_mean + self.e
-        G = design.cache.to_array()
-        G -= self.H
-        G -= s_train * np.outer(self.d, self.d)
-        G *= kappa
-        self.sq_norms = np.ascontiguousarray(np.diag(G))
-        self.cache = _gram.GramCache(design.X_flat, n, p, design.c_order,
-                                         design.sw, self.x_mean)
-        self.cache.adopt(G)
-        self.q = kappa * (full.q - self.b - s_train * self.e * self.d)
-        self.yy = kappa * (full.uu - self.uu_test - s_train * self.e ** 2)
-
-    def held_out_mse(self, coefs, X, y, sw):
-        """(Weighted) mean squared held-out errors of the models ``coefs``
-        (p, n_alphas) with intercepts ``y_mean - x_mean . w``.
-
-        From the held-out sums, O(p^2) per model instead of O(n_test p);
-        a model whose error is too small against the sums' terms (a nearly
-        exact fit, where cancellation would cost digits) is scored from the
-        held-out rows of ``X``, ``y``, ``sw`` instead.
-        """
-        # e_r = u_r - z_r.w + a with a = d.w - e (the intercept's shift)
-        a = self.d @ coefs - self.e
-        quad = np.einsum("ja,ja->a", coefs, self.H @ coefs)
-        bw = self.b @ coefs
-        zw = self.zs @ coefs
-        sse = (self.uu_test - 2.0 * bw + quad
-               + 2.0 * a * (self.us_test - zw) + a * a * self.s_test)
-        size = (self.uu_test + np.abs(2.0 * bw) + np.abs(quad)
-                + np.abs(2.0 * a * (self.us_test - zw)) + a * a * self.s_test)
-        mse = sse / self.s_test
-        untrusted = np.flatnonzero(~(sse > _SCORE_CANCELLATION * size))
-        if untrusted.size:
-            W = coefs[:, untrusted]
-            mse[untrusted] = _held_out_mse(X, y, sw, self.test, W,
-                                           self.y_mean - self.x_mean @ W)
-        return mse
-
-
-def _held_out_mse(X, y, sw, test, coefs, intercepts):
-    """Mean (weighted) squared errors on the held-out rows, from the rows."""
-    residues = X[test] @ coefs + intercepts - y[test][:, None]
-    if sw is None:
-        return (residues ** 2).mean(axis=0)
-    return np.average(residues ** 2, weights=sw[test], axis=0)
-
-
-def _fold_path(X, y, sw, train, test, alphas, *, l1_ratio, fit_intercept,
-               precompute, pf, positive, tol, max_iter, random, seed,
-               fold_gram=None):
-    """Held-out mean squared error along the path on one fold (n_alphas,).
-
-    ``fold_gram``: the fold's Gram problem derived from the full data's
-    (:meth:`_FullGram.fold`); the held-out errors then come from its sums
-    too, except for models whose error is too small for them.
-    """
-    if fold_gram is not None:
-        design = fold_gram
-        coefs, _, _, _ = _solve_path(
-            design, None, alphas, l1_ratio=l1_ratio, pf=pf, positive=positive,
-            tol=tol, max_iter=max_iter, random=random, seed=seed,
-            q=design.q, yy=design.yy)
-        return design.held_out_mse(coefs, X, y, sw)
-    # Sparse X arrives as CSR (cheap row selection), each fold's rows
-    # become a CSC design.
-    X_tr, y_tr = X[train], y[train]
-    sw_tr = None if sw is None else sw[train]
-    if sp.issparse(X):
-        design = SparseDesign(X_tr.tocsc(), sw_tr, fit_intercept)
-    else:
-        method = _fold_method(len(train), X.shape[1], precompute, len(alphas))
-        design = DenseDesign(X_tr, sw_tr, fit_intercept, method)
-    y_means, Yc = design.center_targets(y_tr.reshape(-1, 1))
-    coefs, _, _, _ = _solve_path(
-        design, np.ascontiguousarray(Yc[:, 0]), alphas, l1_ratio=l1_ratio,
-        pf=pf, positive=positive, tol=tol, max_iter=max_iter, random=random,
-        seed=seed)
-    intercepts = y_means[0] - design.x_mean @ coefs if fit_intercept else 0.0
-    return _held_out_mse(X, y, sw, test, coefs, intercepts)
 
 
 class ElasticNetCV(LinearModel):
@@ -447,101 +233,63 @@ class ElasticNetCV(LinearModel):
         """
         name = type(self).__name__
         check_scalar(self.eps, "eps", low=0.0, include_low=False)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        max_iter = check_max_iter(self.max_iter)
         check_scalar(self.tol, "tol", low=0.0)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
-        if self.selection not in ("cyclic", "random"):
-            raise ValueError(
-                f"selection should be either 'random' or 'cyclic', got {self.selection!r}.")
+        check_selection(self.selection)
         if self.selection_rule not in ("min", "1se"):
             raise ValueError(
                 f"selection_rule must be 'min' or '1se', got {self.selection_rule!r}.")
         l1_ratios = self._l1_ratios()
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"))
-        sparse = sp.issparse(X)
-        y = _single_target(y, name)
+        y = single_target(y, name)
         n, p = X.shape
-        check_precompute(self.precompute, p)
+        precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
+        alphas = check_alpha_grid(self.alphas, allow_count=True, ravel=True)
         positive = bool(self.positive)
-
-        # Full-data design: the alpha grid, the refit and, when every fold
-        # uses covariance updates and is the complement of its held-out rows,
-        # the Gram the folds' Grams derive from.
         folds = check_cv_folds(self.cv, X, y, n)
-        n_alphas = (int(self.alphas) if isinstance(self.alphas, numbers.Integral)
-                    else np.size(self.alphas))
-        fold_grams = not sparse and _complementary(folds, n) and all(
-            _fold_method(len(train), p, self.precompute, n_alphas) == "gram"
-            for train, _ in folds)
         random = self.selection == "random"
-        rng_seed = _seed_from(self.random_state) if random else 1
+        rng_seed = seed_from(self.random_state) if random else 1
         tasks = [(i, k) for i in range(len(l1_ratios)) for k in range(len(folds))]
         seeds = [(rng_seed + 7919 * t) % (2**31 - 1) or 1 for t in range(len(tasks))]
-        workers = _n_workers(self.n_jobs, len(tasks))
+        workers = n_workers(self.n_jobs, len(tasks))
         pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
         map_ = pool.map if pool is not None else map
         try:
-            full = None
-            if sparse:
-                X_rows = X.tocsr()
-                design = make_design(X.tocsc(), sw, self.fit_intercept,
-                                     self.precompute)
-            else:
-                X_rows = X
-                method = "gram" if fold_grams else choose_method(
-                    n, p, self.precompute if isinstance(
-                        self.precompute, (str, bool, np.bool_)) else True, n_solves=1)
-                design = DenseDesign(X, sw, self.fit_intercept, method,
-                                     fill_gram=not fold_grams)
-                if fold_grams:
-                    full = _FullGram(design, y, folds, map_)
-            grids = self._alpha_grids(design, full, y, l1_ratios, pf, positive)
+            # Full-data design: the alpha grid, the refit and, when every
+            # fold uses covariance updates and is the complement of its
+            # held-out rows, the Gram the folds' Grams derive from.
+            n_alphas = alphas if isinstance(alphas, int) else alphas.size
+            design, full, X_rows = cv_design(X, y, sw, self.fit_intercept, precompute,
+                                             folds, n_alphas, map_)
+            grids = self._alpha_grids(design, full, y, alphas, l1_ratios, pf, positive)
 
             def run(t):
                 i, k = tasks[t]
                 train, test = folds[k]
-                return _fold_path(
+                return fold_mse_path(
                     X_rows, y, sw, train, test, grids[i], l1_ratio=float(l1_ratios[i]),
-                    fit_intercept=self.fit_intercept, precompute=self.precompute,
+                    fit_intercept=self.fit_intercept, precompute=precompute,
                     pf=pf, positive=positive, tol=float(self.tol),
-                    max_iter=int(self.max_iter), random=random, seed=seeds[t],
+                    max_iter=max_iter, random=random, seed=seeds[t],
                     fold_gram=full.fold(k) if full is not None else None)
 
             mses = list(map_(run, range(len(tasks))))
         finally:
             if pool is not None:
                 pool.shutdown()
-        mse = np.reshape(mses, (len(l1_ratios), len(folds), -1))
-        mean_mse = mse.mean(axis=1)
-        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
-
-        best_mse, best_i, best_k = np.inf, 0, 0
-        for i in range(len(l1_ratios)):
-            k = int(np.argmin(mean_mse[i]))
-            if mean_mse[i, k] < best_mse:
-                best_mse, best_i, best_k = mean_mse[i, k], i, k
-        self.alpha_ = float(grids[best_i][best_k])
-        self.l1_ratio_ = float(l1_ratios[best_i])
-        # One-standard-error rule (glmnet's lambda.1se).
-        n_folds = len(folds)
-        se = (mse[best_i].std(axis=0, ddof=1) / np.sqrt(n_folds)
-              if n_folds > 1 else np.zeros(mean_mse.shape[1]))
-        within = np.flatnonzero(mean_mse[best_i] <= best_mse + se[best_k])
-        self.alpha_1se_ = float(grids[best_i][within.min()])
-        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
-            self.alphas_ = np.asarray(grids) if len(l1_ratios) > 1 else grids[0]
-        else:
-            self.alphas_ = grids[0]
+        self._select(np.reshape(mses, (len(l1_ratios), len(folds), -1)), grids,
+                     l1_ratios, isinstance(alphas, int))
 
         alpha = self.alpha_ if self.selection_rule == "min" else self.alpha_1se_
         sol = solve_enet(
             design, y.reshape(-1, 1), alpha=alpha, l1_ratio=self.l1_ratio_,
             penalty_factor=pf, positive=positive, tol=float(self.tol),
-            max_iter=int(self.max_iter), selection=self.selection,
+            max_iter=max_iter, selection=self.selection,
             random_state=self.random_state, estimator_name=name,
             gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
@@ -553,30 +301,45 @@ class ElasticNetCV(LinearModel):
             del self.l1_ratio_
         return self
 
-    def _alpha_grids(self, design, full, y, l1_ratios, pf, positive):
-        """One alpha grid per l1_ratio: the user's, or scikit-learn's from
-        lambda_max of the full data."""
-        if not (isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool)):
-            user = np.asarray(self.alphas, dtype=np.float64).ravel()
-            if user.size == 0 or not np.all(np.isfinite(user)) or np.any(user < 0):
-                raise ValueError("alphas must be a positive integer or an array of "
-                                 "finite values >= 0.")
-            return [np.sort(user)[::-1] for _ in l1_ratios]
-        check_scalar(self.alphas, "alphas", kind=numbers.Integral, low=1)
+    def _select(self, mse, grids, l1_ratios, automatic):
+        """Set ``mse_path_``, ``alpha_``, ``l1_ratio_``, ``alpha_1se_`` and
+        ``alphas_`` from the fold errors ``mse`` (n_l1_ratio, n_folds,
+        n_alphas)."""
+        mean_mse = mse.mean(axis=1)
+        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
+        best_mse, best_i, best_k = np.inf, 0, 0
+        for i in range(len(l1_ratios)):
+            k = int(np.argmin(mean_mse[i]))
+            if mean_mse[i, k] < best_mse:
+                best_mse, best_i, best_k = mean_mse[i, k], i, k
+        self.alpha_ = float(grids[best_i][best_k])
+        self.l1_ratio_ = float(l1_ratios[best_i])
+        # One-standard-error rule (glmnet's lambda.1se).
+        n_folds = mse.shape[1]
+        se = (mse[best_i].std(axis=0, ddof=1) / np.sqrt(n_folds)
+              if n_folds > 1 else np.zeros(mean_mse.shape[1]))
+        within = np.flatnonzero(mean_mse[best_i] <= best_mse + se[best_k])
+        self.alpha_1se_ = float(grids[best_i][within.min()])
+        if automatic:
+            self.alphas_ = np.asarray(grids) if len(l1_ratios) > 1 else grids[0]
+        else:
+            self.alphas_ = grids[0]
+
+    def _alpha_grids(self, design, full, y, alphas, l1_ratios, pf, positive):
+        """One alpha grid per l1_ratio: the user's (checked ``alphas``), or
+        scikit-learn's from lambda_max of the full data."""
+        if not isinstance(alphas, int):
+            return [np.sort(alphas)[::-1] for _ in l1_ratios]
         if np.any(l1_ratios == 0):
             raise ValueError(
                 "Automatic alpha grid generation is not supported for l1_ratio=0. "
                 "Please supply a grid by providing your estimator with the "
                 "appropriate `alphas=` argument.")
-        if full is not None and (pf is None or np.all(pf > 0)):
-            c0 = full.q  # Xc^T S yc, already known: no pass over X
-        else:
-            _, Yc = design.center_targets(y.reshape(-1, 1))
-            c0 = _lambda_max_correlations(design, Yc[:, 0], pf, positive)
-        n = design.n_samples
-        return [_alpha_grid_from(_alpha_max(c0[:, None], n, r, pf, positive),
-                                 self.eps, int(self.alphas))
-                for r in l1_ratios]
+        _, Yc = design.center_targets(y.reshape(-1, 1))
+        # with fold Grams, Xc^T S yc is known: no pass over X
+        return alpha_grids(design, Yc, l1_ratios, eps=self.eps, n_alphas=alphas,
+                           pf=pf, positive=positive,
+                           correlations=None if full is None else full.q)
 
     def _accepts_sparse(self):
         return True

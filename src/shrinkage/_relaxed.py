@@ -15,18 +15,18 @@ same two predictions; :class:`RelaxedLassoCV` cross-validates (alpha, gamma)
 jointly along each fold's Lasso path.
 """
 
-import numbers
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ._base import LinearModel
-from ._cv import _n_workers, _single_target
+from ._cv import n_workers, single_target
+from ._enet import alpha_grids, make_design, path_on_rows, solve_enet
 from ._folds import check_cv_folds
-from ._path import _alpha_grid_from, _alpha_max, _lambda_max_correlations, _solve_path
-from ._solvers import DenseDesign, _seed_from, choose_method, solve_enet
 from ._validation import (
+    check_alpha_grid,
     check_bool,
+    check_max_iter,
     check_penalty_factor,
     check_precompute,
     check_sample_weight,
@@ -73,7 +73,37 @@ def _check_gammas(gammas):
     return g
 
 
-class RelaxedLasso(LinearModel):
+class _RelaxedFit(LinearModel):
+    """What the relaxed-Lasso estimators share: the relaxed refit of the
+    support of their Lasso fit on all data, and their tags."""
+
+    def _set_relaxed(self, X, y, sw, sol, gamma):
+        """Refit the support of the Lasso solution ``sol`` (all data) on
+        ``X``, ``y`` (weights ``sw``) and set the fitted attributes for
+        ``gamma``."""
+        coef_lasso, b_lasso = sol.coef[0], float(sol.intercept[0])
+        support = np.flatnonzero(coef_lasso)
+        beta, b_rel = _relaxed_fit(X, y, None if sw is None else sw * (len(y) / sw.sum()),
+                                   support, self.fit_intercept)
+        self.support_ = support
+        self.lasso_coef_ = coef_lasso
+        self.lasso_intercept_ = b_lasso
+        self.relaxed_coef_ = np.zeros_like(coef_lasso)
+        self.relaxed_coef_[support] = beta
+        self.relaxed_intercept_ = b_rel
+        self.coef_, self.intercept_ = _mix(coef_lasso.copy(), b_lasso, support, beta,
+                                           b_rel, gamma)
+        self.n_iter_ = int(sol.n_iter[0])
+        self.dual_gap_ = float(sol.dual_gap[0])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = False
+        return tags
+
+
+class RelaxedLasso(_RelaxedFit):
     """Relaxed Lasso at a given ``alpha`` and mixing ``gamma``.
 
     Fits :class:`shrinkage.Lasso` at ``alpha``, refits its support by
@@ -146,59 +176,36 @@ class RelaxedLasso(LinearModel):
         name = type(self).__name__
         check_scalar(self.alpha, "alpha", low=0.0)
         gamma = float(_check_gammas(self.gamma)[0])
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        check_max_iter(self.max_iter)
         check_scalar(self.tol, "tol", low=0.0)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X
         X, y = check_X_y(X, y, estimator=name)
-        y = _single_target(y, name)
+        y = single_target(y, name)
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
-        design = DenseDesign(X, sw, self.fit_intercept, choose_method(n, p, "auto"))
+        design = make_design(X, sw, self.fit_intercept, "auto")
         sol = solve_enet(design, y.reshape(-1, 1), alpha=float(self.alpha), l1_ratio=1.0,
                          penalty_factor=pf, positive=bool(self.positive),
                          tol=float(self.tol), max_iter=int(self.max_iter),
                          selection="cyclic", random_state=None, estimator_name=name)
-        self._set_fit(X, y, sw, sol.coef[0], float(sol.intercept[0]), gamma)
-        self.n_iter_ = int(sol.n_iter[0])
-        self.dual_gap_ = float(sol.dual_gap[0])
+        self._set_relaxed(X, y, sw, sol, gamma)
         self._record_input(X_raw, X)
         return self
-
-    def _set_fit(self, X, y, sw, coef_lasso, b_lasso, gamma):
-        support = np.flatnonzero(coef_lasso)
-        beta, b_rel = _relaxed_fit(X, y, None if sw is None else sw * (len(y) / sw.sum()),
-                                   support, self.fit_intercept)
-        self.support_ = support
-        self.lasso_coef_ = coef_lasso
-        self.lasso_intercept_ = b_lasso
-        self.relaxed_coef_ = np.zeros_like(coef_lasso)
-        self.relaxed_coef_[support] = beta
-        self.relaxed_intercept_ = b_rel
-        self.coef_, self.intercept_ = _mix(coef_lasso.copy(), b_lasso, support, beta,
-                                           b_rel, gamma)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.single_output = True
-        tags.target_tags.multi_output = False
-        return tags
 
 
 def _fold_relaxed(X, y, sw, train, test, alphas, gammas, *, fit_intercept,
                   precompute, pf, positive, tol, max_iter):
-    """Held-out MSE (n_gammas, n_alphas) of the relaxed Lasso on one fold."""
+    """Held-out MSE (n_gammas, n_alphas) of the relaxed Lasso on one fold
+    (``precompute``: 'auto' or a bool, for the fold's own design)."""
     X_tr, y_tr = X[train], y[train]
     sw_tr = None if sw is None else sw[train] * (len(train) / sw[train].sum())
-    method = choose_method(len(train), X.shape[1], precompute, n_solves=len(alphas))
-    design = DenseDesign(X_tr, sw_tr, fit_intercept, method)
-    y_mean, Yc = design.center_targets(y_tr.reshape(-1, 1))
-    coefs, _, _, _ = _solve_path(design, np.ascontiguousarray(Yc[:, 0]), alphas,
-                                 l1_ratio=1.0, pf=pf, positive=positive, tol=tol,
-                                 max_iter=max_iter, random=False, seed=1)
-    b_lasso = y_mean[0] - design.x_mean @ coefs if fit_intercept else np.zeros(len(alphas))
+    coefs, b_lasso = path_on_rows(X_tr, y_tr, sw_tr, alphas, fit_intercept=fit_intercept,
+                                  precompute=precompute, l1_ratio=1.0, pf=pf,
+                                  positive=positive, tol=tol, max_iter=max_iter,
+                                  random=False, seed=1)
     X_te, y_te = X[test], y[test]
     pred_lasso = X_te @ coefs + b_lasso
     pred_relaxed = np.empty_like(pred_lasso)
@@ -218,7 +225,7 @@ def _fold_relaxed(X, y, sw, train, test, alphas, gammas, *, fit_intercept,
     return out
 
 
-class RelaxedLassoCV(LinearModel):
+class RelaxedLassoCV(_RelaxedFit):
     """Relaxed Lasso with (alpha, gamma) chosen by cross-validation.
 
     On each training fold, the Lasso path of :func:`shrinkage.lasso_path`
@@ -300,39 +307,36 @@ class RelaxedLassoCV(LinearModel):
         name = type(self).__name__
         gammas = _check_gammas(self.gammas)
         check_scalar(self.eps, "eps", low=0.0, include_low=False)
-        check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
+        max_iter = check_max_iter(self.max_iter)
         check_scalar(self.tol, "tol", low=0.0)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X
         X, y = check_X_y(X, y, estimator=name)
-        y = _single_target(y, name)
+        y = single_target(y, name)
         n, p = X.shape
-        check_precompute(self.precompute, p)
+        precompute = check_precompute(self.precompute, p)
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
+        alphas = check_alpha_grid(self.alphas, allow_count=True, ravel=True)
         positive = bool(self.positive)
-        design = DenseDesign(X, sw, self.fit_intercept, choose_method(n, p, "auto"))
-        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
-            check_scalar(self.alphas, "alphas", kind=numbers.Integral, low=1)
+        design = make_design(X, sw, self.fit_intercept, "auto")
+        if isinstance(alphas, int):
             _, Yc = design.center_targets(y.reshape(-1, 1))
-            c0 = _lambda_max_correlations(design, Yc[:, 0], pf, positive)
-            grid = _alpha_grid_from(_alpha_max(c0[:, None], n, 1.0, pf, positive),
-                                    self.eps, int(self.alphas))
+            grid = alpha_grids(design, Yc, [1.0], eps=self.eps, n_alphas=alphas,
+                               pf=pf, positive=positive)[0]
         else:
-            grid = np.sort(np.asarray(self.alphas, dtype=np.float64).ravel())[::-1]
-            if grid.size == 0 or np.any(~np.isfinite(grid)) or np.any(grid < 0):
-                raise ValueError("alphas must be a positive integer or finite values >= 0.")
+            grid = np.sort(alphas)[::-1]
         folds = check_cv_folds(self.cv, X, y, n)
 
         def run(fold):
             train, test = fold
             return _fold_relaxed(X, y, sw, train, test, grid, gammas,
                                  fit_intercept=self.fit_intercept,
-                                 precompute=self.precompute, pf=pf, positive=positive,
-                                 tol=float(self.tol), max_iter=int(self.max_iter))
+                                 precompute=precompute, pf=pf, positive=positive,
+                                 tol=float(self.tol), max_iter=max_iter)
 
-        workers = _n_workers(self.n_jobs, len(folds))
+        workers = n_workers(self.n_jobs, len(folds))
         if workers == 1:
             mses = [run(f) for f in folds]
         else:
@@ -347,17 +351,8 @@ class RelaxedLassoCV(LinearModel):
         self.gammas_ = gammas
         sol = solve_enet(design, y.reshape(-1, 1), alpha=self.alpha_, l1_ratio=1.0,
                          penalty_factor=pf, positive=positive, tol=float(self.tol),
-                         max_iter=int(self.max_iter), selection="cyclic",
+                         max_iter=max_iter, selection="cyclic",
                          random_state=None, estimator_name=name)
-        RelaxedLasso._set_fit(self, X, y, sw, sol.coef[0], float(sol.intercept[0]),
-                              self.gamma_)
-        self.n_iter_ = int(sol.n_iter[0])
-        self.dual_gap_ = float(sol.dual_gap[0])
+        self._set_relaxed(X, y, sw, sol, self.gamma_)
         self._record_input(X_raw, X)
         return self
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.single_output = True
-        tags.target_tags.multi_output = False
-        return tags

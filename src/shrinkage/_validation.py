@@ -19,6 +19,10 @@ __all__ = [
     "check_bool",
     "check_scalar",
     "check_penalty_factor",
+    "check_precompute",
+    "check_max_iter",
+    "check_selection",
+    "check_alpha_grid",
     "feature_names_of",
 ]
 
@@ -268,11 +272,20 @@ def check_penalty_factor(penalty_factor, n_features):
     return np.array(pf, dtype=np.float64, copy=True)
 
 
-def check_precompute(precompute, n_features):
+_SPARSE_GRAM = (
+    "precompute: covariance (Gram) updates are not implemented for "
+    "sparse X; use precompute='auto' or False (naive updates over "
+    "the nonzeros, usually faster on sparse data)."
+)
+
+
+def check_precompute(precompute, n_features, *, sparse=False):
     """Check ``precompute``: 'auto', a bool, or a (p, p) Gram; return it.
 
-    Estimators that cross-validate build each fold's Gram themselves, so a
-    given matrix only has to have the right shape to be accepted there.
+    Called once per fit; the engine trusts the value returned (a bool for
+    NumPy bools). With ``sparse`` (sparse ``X``) only 'auto' and False are
+    accepted. Estimators that cross-validate build each fold's Gram
+    themselves, so a given matrix only has to have the right shape there.
     """
     if isinstance(precompute, str):
         if precompute != "auto":
@@ -281,13 +294,98 @@ def check_precompute(precompute, n_features):
                 f"{precompute!r}.")
         return precompute
     if isinstance(precompute, (bool, np.bool_)):
+        if sparse and precompute:
+            raise ValueError(_SPARSE_GRAM)
         return bool(precompute)
     shape = np.shape(precompute)
     if shape != (n_features, n_features):
         raise ValueError(
             f"precompute: the Gram matrix must have shape ({n_features}, "
             f"{n_features}), got {shape}.")
+    if sparse:
+        raise ValueError(_SPARSE_GRAM)
     return precompute
+
+
+def check_max_iter(max_iter):
+    """Check the number of coordinate passes (an integer >= 1); return an int."""
+    return int(check_scalar(max_iter, "max_iter", kind=numbers.Integral, low=1))
+
+
+def check_selection(selection):
+    """Check the coordinate order, 'cyclic' or 'random'; return it."""
+    if selection not in ("cyclic", "random"):
+        raise ValueError(
+            f"selection should be either 'random' or 'cyclic', got {selection!r}.")
+    return selection
+
+
+def check_alpha_grid(alphas, name="alphas", *, allow_count=False, ravel=False,
+                     strictly_positive=False, positive_hint=""):
+    """Check a grid of penalties; return an int count or a float64 array.
+
+    Parameters
+    ----------
+    alphas : int, float or array-like
+        The penalties (a scalar is a grid of one), or, with ``allow_count``,
+        an integer >= 1: the size of an automatic grid, returned as an int.
+    name : str, default="alphas"
+        Name used in the messages.
+    allow_count : bool, default=False
+        Accept an integer as a number of alphas.
+    ravel : bool, default=False
+        Flatten an array of any shape instead of requiring 1-D.
+    strictly_positive : bool, default=False
+        Reject 0 too (with ``positive_hint`` appended to the message).
+    positive_hint : str, default=""
+        Why the values must be > 0, e.g. " (leave-one-out needs alpha > 0)".
+
+    Returns
+    -------
+    int or ndarray of shape (n_alphas,)
+        The count, or the values in the order given (a fresh array when
+        the input was not float64).
+    """
+    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool) and allow_count:
+        if alphas < 1:
+            raise ValueError(f"{name} must be >= 1 when an integer, got {alphas}.")
+        return int(alphas)
+    labels = None
+    if isinstance(alphas, numbers.Real) and not isinstance(alphas, bool):
+        arr = np.array([float(alphas)])
+    else:
+        if alphas is None or isinstance(alphas, (str, bool)):
+            raise TypeError(f"{name} must be an array-like of floats, got {alphas!r}.")
+        try:
+            arr = np.asarray(alphas, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be an array-like of floats, got {alphas!r}.") from exc
+        if arr.ndim == 0:
+            arr = arr.reshape(1)
+        else:
+            if ravel:
+                arr = arr.ravel()
+            elif arr.ndim != 1:
+                raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
+            labels = f"{name}[{{}}]"
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} must contain at least one value"
+            + (" (or be a positive integer: the size of an automatic grid)."
+               if allow_count else "."))
+    bad = np.flatnonzero(~np.isfinite(arr) | (arr <= 0 if strictly_positive else arr < 0))
+    if bad.size:
+        i = int(bad[0])
+        label = name if labels is None else labels.format(i)
+        value = float(arr[i])
+        if not np.isfinite(value):
+            raise ValueError(
+                f"{label} must be finite, got {value!r} ({name} must be finite and >= 0).")
+        if strictly_positive:
+            raise ValueError(f"{label} == {value!r}, must be > 0.0{positive_hint}.")
+        raise ValueError(
+            f"{label} == {value!r}, must be >= 0.0 ({name} must be finite and >= 0).")
+    return arr
 
 
 def check_bool(value, name):

@@ -1,1 +1,36 @@
-"""Elastic-net coordinate descent (compiled kernels, one concern per module)."""
+"""The elastic-net engine: the only way into its compiled kernels.
+
+The estimators (``_coordinate_descent``, ``_path``, ``_cv``, ``_relaxed``)
+validate their input (``shrinkage._validation``) and call the entry points
+exported here; nothing else in the package imports the kernels.
+
+- :mod:`.design`: the prepared designs (dense, CSC, a CV fold's derived
+  Gram) behind one interface, :class:`~.design.Design`, and
+  :func:`make_design`, the one way to build one from data.
+- :mod:`.solve`: the policy of a solve: :func:`~.solve.choose_method`
+  (naive or covariance updates), :func:`~.solve.kernel_penalties` (alpha,
+  l1_ratio and penalty factors to the kernels' penalties, the one place
+  this is done), :func:`seed_from` and :func:`solve_enet` (single fits).
+- :mod:`.path`: the path driver (warm starts, strong rules, KKT checks):
+  :func:`solve_paths`, :func:`path_on_rows` and :func:`alpha_grids`
+  (scikit-learn's automatic grid from lambda_max).
+- :mod:`.cv`: cross-validation statistics: :func:`cv_design` (with the
+  full data's Gram the folds derive theirs from), :func:`fold_mse_path`.
+
+The compiled kernels, one concern each (``docs/design.md`` section 2.2):
+``_naive`` (residual updates, dense and CSC, and their driver) with
+``_naive_ops.pxd`` / ``_naive_sets`` (per-column operations, active sets,
+gap-safe screening); ``_covariance`` (Gram updates and their driver);
+``_gram`` (the Gram cache and centred Gram); ``_newton`` (the support's
+Cholesky factor and Newton steps); ``_gap`` (the duality gap);
+``_extrapolate`` (Anderson); ``_columns`` (column statistics and products);
+``_policy.pxd`` (every tuning constant and cost model).
+"""
+
+from .cv import cv_design, fold_mse_path
+from .design import make_design
+from .path import alpha_grids, path_on_rows, solve_paths
+from .solve import seed_from, solve_enet
+
+__all__ = ["alpha_grids", "cv_design", "fold_mse_path", "make_design",
+           "path_on_rows", "seed_from", "solve_enet", "solve_paths"]

@@ -1,0 +1,266 @@
+"""Prepared designs: the data as the coordinate-descent kernels read them.
+
+Every solver (single fits, paths, cross-validation folds) sees a design
+through the interface of :class:`Design`; the three kinds differ only in
+how the data are laid out and which kernel reads them:
+
+- :class:`DenseDesign`: a dense ``X`` (naive updates on its columns, or
+  covariance updates from a Gram cache built from it);
+- :class:`SparseDesign`: a CSC ``X`` with implicit centring (naive only);
+- :class:`FoldGramDesign`: a training fold's centred Gram derived from the
+  full data's (covariance updates only; no rows of its own).
+
+:func:`make_design` builds the first two for every caller.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _columns, _covariance, _gram, _naive
+from .solve import choose_method
+
+__all__ = ["Design", "DenseDesign", "SparseDesign", "FoldGramDesign", "make_design"]
+
+
+class Design:
+    """What the solvers read from a prepared design.
+
+    Attributes
+    ----------
+    n_samples, n_features : int
+    fit_intercept : bool
+    method : {'naive', 'gram'}
+        Residual (naive) or covariance (Gram) updates.
+    sw : ndarray of shape (n_samples,) or (0,)
+        Sample weights rescaled to sum to ``n_samples`` (empty: unit weights).
+    x_mean, sq_norms : ndarray of shape (n_features,)
+        Weighted column means and centred squared norms (n-scaled), valid
+        once ``stats_ready``.
+    cache : GramCache or None
+        The centred Gram, for ``method == 'gram'``.
+
+    Naive designs implement :meth:`naive_solve`, :meth:`products` and
+    :meth:`centred_residuals`; Gram designs use :meth:`gram_correlations`
+    and :meth:`gram_solve`.
+    """
+
+    method = "naive"
+    cache = None
+
+    def __init__(self, n_samples, n_features, fit_intercept, sample_weight):
+        self.n_samples, self.n_features = n_samples, n_features
+        self.fit_intercept = bool(fit_intercept)
+        if sample_weight is None:
+            self.sw = np.empty(0)
+        else:
+            # Weights rescaled to sum to n: the objective of design.md §1.
+            self.sw = np.ascontiguousarray(
+                sample_weight * (n_samples / sample_weight.sum()))
+        self.x_mean = np.empty(n_features)
+        self.sq_norms = np.empty(n_features)
+        self.stats_ready = True
+
+    def ensure_stats(self):
+        """Compute column means and centred norms if not done yet."""
+
+    def center_targets(self, Y):
+        """Weighted target means and centred targets, one column per target."""
+        if self.fit_intercept:
+            if self.sw.size:
+                y_mean = self.sw @ Y / self.n_samples
+            else:
+                y_mean = Y.sum(axis=0) / self.n_samples
+        else:
+            y_mean = np.zeros(Y.shape[1])
+        Yc = np.asfortranarray(Y - y_mean)
+        return y_mean, Yc
+
+    def weighted_sq_norm(self, v):
+        """``v^T S v``."""
+        return float(v @ v) if not self.sw.size else float(self.sw @ (v * v))
+
+    def centred_residuals(self, R, coefs):
+        """``yc - Xc w`` from naive solves' residual outputs ``R`` (n, m) at
+        the coefficients ``coefs`` (p, m)."""
+        return R
+
+    def products(self, V):
+        """``X^T V`` for ``V`` (n, m) in Fortran order (naive designs)."""
+        raise NotImplementedError(f"{type(self).__name__} has no rows")
+
+    def naive_solve(self, yc, pf, w, residual, correlations, candidates, l1,
+                    l2, positive, tol_abs, max_iter, random, seed, screen=True,
+                    stats=0, active_gram=None):
+        """One naive-update solve (arguments as ``_naive.enet_naive``)."""
+        raise NotImplementedError(f"{type(self).__name__} has no naive updates")
+
+    def gram_correlations(self, yc, q):
+        """Write ``Xc^T S yc`` into ``q``; return ``yc^T S yc``."""
+        return _gram.gram_correlations(self.cache, yc, q)
+
+    def gram_solve(self, q, yy, pf, w, correlations, candidates, l1, l2,
+                   positive, tol_abs, max_iter, random, seed,
+                   correlations_current=False):
+        """One covariance-update solve (arguments as ``_covariance.enet_gram``)."""
+        return _covariance.enet_gram(
+            self.cache, q, yy, self.sq_norms, pf, w, correlations, candidates,
+            l1, l2, positive, tol_abs, max_iter, random, seed,
+            correlations_current=correlations_current)
+
+
+class DenseDesign(Design):
+    """A validated dense design prepared once for many solves.
+
+    Holds the weighted column means and centred norms, the target centring
+    and, for covariance updates, the Gram cache. Reused across targets and
+    along regularization paths; the caller's ``X`` is referenced, not copied
+    (except a one-time Fortran copy of a C-ordered ``X`` for naive updates).
+    With ``lazy_stats`` (naive updates only), the first cold solve computes
+    the column statistics in its first pass: one read of X fewer. With
+    ``fill_gram=False`` the Gram is left to :meth:`adopt_gram` or
+    :meth:`fill_gram`.
+    """
+
+    def __init__(self, X, sample_weight, fit_intercept, method, gram=None,
+                 lazy_stats=False, fill_gram=True):
+        n, p = X.shape
+        super().__init__(n, p, fit_intercept, sample_weight)
+        self.method = method
+        if method == "naive" and not X.flags.f_contiguous:
+            X = np.asfortranarray(X)
+        self.X = X
+        self.c_order = not X.flags.f_contiguous
+        self.X_flat = X.ravel(order="C" if self.c_order else "F")
+        self.stats_ready = False
+        if not (lazy_stats and method == "naive"):
+            self.ensure_stats()
+        if method == "gram":
+            self.cache = _gram.GramCache(self.X_flat, n, p, self.c_order,
+                                             self.sw, self.x_mean, self.sq_norms)
+            if gram is not None:
+                self.adopt_gram(np.ascontiguousarray(gram, dtype=np.float64))
+            elif n >= p and fill_gram:
+                self.cache.fill_all()
+
+    def ensure_stats(self):
+        if not self.stats_ready:
+            _columns.column_stats(self.X_flat, self.n_samples, self.n_features,
+                                   self.c_order, self.sw, self.fit_intercept,
+                                   self.x_mean, self.sq_norms)
+            self.stats_ready = True
+
+    def adopt_gram(self, gram):
+        """Take ``gram`` (C-contiguous float64) as the centred Gram; the
+        squared norms become its diagonal."""
+        self.cache.adopt(gram)
+        self.sq_norms = np.ascontiguousarray(np.diag(gram), dtype=np.float64)
+
+    def fill_gram(self):
+        """Compute every Gram column from ``X``; the squared norms become
+        the Gram's diagonal."""
+        self.cache.fill_all()
+        self.sq_norms = np.ascontiguousarray(np.diag(self.cache.to_array()))
+
+    def centred_gram_rows(self, rows, extra, extra_mean):
+        """Gram of the centred rows ``rows`` of ``[X, extra]`` (columns
+        centred at ``x_mean`` and ``extra_mean``), (p + m, p + m)."""
+        p = self.n_features
+        out = np.empty((p + extra.shape[1], p + extra.shape[1]))
+        _gram.centred_gram(self.X_flat, self.n_samples, p, self.c_order,
+                               self.sw, self.x_mean, out, rows=rows, extra=extra,
+                               extra_mean=extra_mean)
+        return out
+
+    def products(self, V):
+        if not self.X.flags.f_contiguous:
+            return self.X.T @ V
+        out = np.empty((self.n_features, V.shape[1]), order="F")
+        _columns.column_products(self.X, V, out)
+        return out
+
+    def naive_solve(self, yc, pf, w, residual, correlations, candidates, l1,
+                    l2, positive, tol_abs, max_iter, random, seed, screen=True,
+                    stats=0, active_gram=None):
+        return _naive.enet_naive(
+            self.X, yc, self.sw, self.x_mean, self.sq_norms, pf, w, residual,
+            correlations, candidates, l1, l2, positive, tol_abs, max_iter,
+            random, seed, screen, stats, active_gram)
+
+
+class SparseDesign(Design):
+    """A validated CSC design prepared once for many solves.
+
+    Centring stays implicit: the kernels keep ``yc - X w`` and the scalar
+    ``x_mean . w`` apart, so ``X`` is never densified or shifted. CSR/COO
+    input is converted to CSC once by the caller; here duplicate entries
+    are summed (on a copy) and indices widened to the platform's index type.
+    """
+
+    def __init__(self, X, sample_weight, fit_intercept):
+        n, p = X.shape
+        super().__init__(n, p, fit_intercept, sample_weight)
+        if not X.has_canonical_format:
+            X = X.copy()
+            X.sum_duplicates()
+        self.X = X
+        self.data = np.ascontiguousarray(X.data, dtype=np.float64)
+        self.indices = np.ascontiguousarray(X.indices, dtype=np.intp)
+        self.indptr = np.ascontiguousarray(X.indptr, dtype=np.intp)
+        _columns.csc_column_stats(self.data, self.indices, self.indptr, n,
+                                   self.sw, self.fit_intercept, self.x_mean,
+                                   self.sq_norms)
+
+    def products(self, V):
+        return self.X.T @ V
+
+    def centred_residuals(self, R, coefs):
+        # the CSC kernel's residual is yc - X w: add the shift x_mean . w
+        return R + self.x_mean @ coefs
+
+    def naive_solve(self, yc, pf, w, residual, correlations, candidates, l1,
+                    l2, positive, tol_abs, max_iter, random, seed, screen=True,
+                    stats=0, active_gram=None):
+        return _naive.enet_naive_csc(
+            self.data, self.indices, self.indptr, self.n_samples, yc, self.sw,
+            self.x_mean, self.sq_norms, pf, w, residual, correlations,
+            candidates, l1, l2, positive, tol_abs, max_iter, random, seed,
+            screen, active_gram)
+
+
+class FoldGramDesign(Design):
+    """A training fold's covariance-update design from its centred Gram.
+
+    ``gram`` (p, p, C-contiguous) and ``x_mean`` are the fold's, derived
+    by the caller from the full data's ``parent`` (a Gram
+    :class:`DenseDesign`) without reading the training rows; the design
+    has no rows of its own and unit weights (``gram`` carries them).
+    """
+
+    method = "gram"
+
+    def __init__(self, parent, gram, x_mean, n_samples):
+        p = parent.n_features
+        super().__init__(n_samples, p, parent.fit_intercept, None)
+        self.x_mean = x_mean
+        self.sq_norms = np.ascontiguousarray(np.diag(gram))
+        self.cache = _gram.GramCache(parent.X_flat, parent.n_samples, p,
+                                         parent.c_order, parent.sw, x_mean)
+        self.cache.adopt(gram)
+
+
+def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
+                lazy_stats=False, fill_gram=True):
+    """The prepared design for dense or CSC ``X``.
+
+    ``precompute`` is a value returned by
+    :func:`shrinkage._validation.check_precompute` (for sparse ``X``:
+    'auto' or False); a Gram matrix is adopted, 'auto' decided by
+    :func:`choose_method` for ``n_solves`` solves sharing the design.
+    """
+    if sp.issparse(X):
+        return SparseDesign(X, sample_weight, fit_intercept)
+    gram = None if isinstance(precompute, (str, bool)) else precompute
+    n, p = X.shape
+    method = choose_method(n, p, precompute, n_solves)
+    return DenseDesign(X, sample_weight, fit_intercept, method, gram=gram,
+                       lazy_stats=lazy_stats, fill_gram=fill_gram)
