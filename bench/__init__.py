@@ -1,4 +1,4 @@
-"""shrinkage's benchmark harness (design.md section 5).
+"""shrinkage's benchmark harness (docs/design.md section 5).
 
 Run it as a script: ``python bench/run.py --quick``. The modules:
 

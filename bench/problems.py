@@ -1,10 +1,10 @@
-"""Seeded problem generators for the benchmark suite (design.md section 5).
+"""Seeded problem generators for the benchmark suite (docs/design.md section 5).
 
 Every problem is deterministic: each has its own fixed seed for
 ``numpy.random.default_rng``, so generating one never depends on which
 others were generated. ``size`` picks the dimensions:
 
-- ``"full"``:  the design.md suite;
+- ``"full"``:  the docs/design.md suite;
 - ``"quick"``: the same structure, smaller, so ``run.py --quick`` finishes in
   a few minutes on 2 cores (the nonzeros per column of the sparse problem
   are kept);

@@ -1,4 +1,4 @@
-"""Objectives, ``lambda_max`` and the time-to-precision protocol (design.md sections 1 and 5).
+"""Objectives, ``lambda_max`` and the time-to-precision protocol (docs/design.md sections 1 and 5).
 
 Everything here is computed by the harness itself from the returned
 coefficients -- never from a solver's own report of its objective or gap --
@@ -69,7 +69,7 @@ def _as_1d(a):
 
 
 def _normalised_weights(sample_weight, n):
-    """Weights rescaled to sum to ``n`` (design.md section 1), or None."""
+    """Weights rescaled to sum to ``n`` (docs/design.md section 1), or None."""
     if sample_weight is None:
         return None
     s = _as_1d(sample_weight)
@@ -87,7 +87,7 @@ def _residual(X, y, coef, intercept):
 def enet_objective(
     X, y, coef, intercept=0.0, *, alpha, l1_ratio=1.0, sample_weight=None, penalty_factor=None
 ):
-    """Elastic-net primal objective of design.md section 1.
+    """Elastic-net primal objective of docs/design.md section 1.
 
     ``1/(2n) sum_i s_i (y_i - x_i.w - b)^2 + alpha*l1_ratio*sum_j f_j|w_j|
     + alpha*(1-l1_ratio)/2*sum_j f_j w_j^2`` with weights ``s`` rescaled to

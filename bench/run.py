@@ -2,7 +2,7 @@
 """Benchmark shrinkage against scikit-learn (and peers) at equal precision.
 
     python bench/run.py --quick            # a few minutes on 2 cores
-    python bench/run.py --full             # the design.md suite
+    python bench/run.py --full             # the docs/design.md suite
     python bench/run.py --only tall/lasso --only '*/path' --repeats 7 --threads 2
 
 See bench/README.md for the protocol and how to read the table. The table
@@ -45,7 +45,7 @@ def build_parser():
     size.add_argument("--quick", dest="size", action="store_const", const="quick",
                       help="smaller problems, a few minutes on 2 cores (the default)")
     size.add_argument("--full", dest="size", action="store_const", const="full",
-                      help="the design.md problem sizes (takes much longer)")
+                      help="the docs/design.md problem sizes (takes much longer)")
     size.add_argument("--tiny", dest="size", action="store_const", const="tiny",
                       help=argparse.SUPPRESS)  # for the harness's own tests
     p.set_defaults(size="quick")

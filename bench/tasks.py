@@ -1,6 +1,6 @@
 """What is solved on a problem, and how a result is scored.
 
-Tasks (design.md section 5 and issues 3-6):
+Tasks (docs/design.md section 5 and issues 3-6):
 
 - ``lasso``  : Lasso at ``alpha = lambda_max / 20`` with an intercept.
 - ``enet``   : ElasticNet, ``l1_ratio = 0.5``, ``alpha = lambda_max(0.5) / 20``, intercept.

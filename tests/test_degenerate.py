@@ -3,7 +3,7 @@
 Constant and duplicated columns, one feature, one sample, constant y, alpha
 above lambda_max, alpha = 0, features at 1e-12 and 1e12, p >> n at tiny
 alpha, non-convergence. Expected answers come from closed forms or exact
-invariances of the objective in design.md section 1, not from the solver.
+invariances of the objective in docs/design.md section 1, not from the solver.
 """
 
 import warnings

@@ -15,7 +15,7 @@ TIGHT = dict(tol=1e-13, max_iter=200_000)
 
 
 # ---------------------------------------------------------------------------
-# independent references (plain NumPy, written from design.md §1)
+# independent references (plain NumPy, written from docs/design.md §1)
 # ---------------------------------------------------------------------------
 
 def objective(X, y, coef, intercept, alpha, l1_ratio=1.0, sample_weight=None,

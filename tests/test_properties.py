@@ -2,7 +2,7 @@
 
 For each drawn problem (shape, seed, alpha as a fraction of lambda_max,
 l1_ratio, intercept, weights) the fit must satisfy, with checks computed
-here independently of the solver (design.md section 1):
+here independently of the solver (docs/design.md section 1):
 
 - the duality gap, recomputed from the coefficients, is below the requested
   tolerance and equals the reported ``dual_gap_``;

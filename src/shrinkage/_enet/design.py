@@ -53,7 +53,7 @@ class Design:
         if sample_weight is None:
             self.sw = np.empty(0)
         else:
-            # Weights rescaled to sum to n: the objective of design.md §1.
+            # Weights rescaled to sum to n: the objective of docs/design.md §1.
             self.sw = np.ascontiguousarray(
                 sample_weight * (n_samples / sample_weight.sum()))
         self.x_mean = np.empty(n_features)

@@ -52,7 +52,7 @@ def _lambda_max_correlations(design, yc, pf, positive=False):
     ``r0`` is ``yc`` after an unpenalised weighted least-squares fit on the
     features with ``f_j = 0`` (they are nonzero at every alpha), so that
     ``lambda_max`` is the smallest alpha where every *penalised* coefficient
-    is zero (design.md section 1). With ``positive`` the fit is non-negative
+    is zero (docs/design.md section 1). With ``positive`` the fit is non-negative
     least squares.
     """
     free = np.flatnonzero(pf == 0) if pf is not None else np.empty(0, dtype=np.intp)
