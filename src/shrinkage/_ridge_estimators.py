@@ -26,7 +26,13 @@ from ._ridge_engine import (
     solve_ridge,
 )
 from ._scoring import accepts_sample_weight, resolve_scoring, score_predictions
-from ._validation import check_bool, check_sample_weight, check_scalar, check_X_y
+from ._validation import (
+    check_alpha_grid,
+    check_bool,
+    check_sample_weight,
+    check_scalar,
+    check_X_y,
+)
 
 __all__ = ["Ridge", "RidgeCV", "LinearRegression", "ridge_path"]
 
@@ -290,39 +296,6 @@ class Ridge(_MultiOutputTags, LinearModel):
 # ridge_path
 # ----------------------------------------------------------------------
 
-def _check_alpha_grid(alphas, name="alphas", strictly_positive=False):
-    if isinstance(alphas, numbers.Real) and not isinstance(alphas, bool):
-        arr = np.array([float(alphas)])
-        labels = [name]
-    else:
-        if alphas is None or isinstance(alphas, (str, bool)):
-            raise TypeError(f"{name} must be an array-like of floats, got {alphas!r}.")
-        try:
-            arr = np.asarray(alphas, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{name} must be an array-like of floats, got {alphas!r}.") from exc
-        if arr.ndim == 0:
-            arr = arr.reshape(1)
-            labels = [name]
-        else:
-            if arr.ndim != 1:
-                raise ValueError(f"{name} must be 1-D, got shape {arr.shape}.")
-            labels = [f"{name}[{i}]" for i in range(arr.size)]
-    if arr.size == 0:
-        raise ValueError(f"{name} must contain at least one value.")
-    for label, value in zip(labels, arr):
-        if not np.isfinite(value):
-            raise ValueError(f"{label} must be finite, got {value!r}.")
-        if strictly_positive and value <= 0:
-            raise ValueError(
-                f"{label} == {value!r}, must be > 0.0 (leave-one-out needs "
-                "alpha > 0; pass cv=... to try alpha = 0)."
-            )
-        if value < 0:
-            raise ValueError(f"{label} == {value!r}, must be >= 0.0.")
-    return arr
-
-
 def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     """Ridge coefficients for many alphas from one eigendecomposition.
 
@@ -367,7 +340,7 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     array([ 1.,  0., -1.])
     """
     check_bool(fit_intercept, "fit_intercept")
-    alphas = _check_alpha_grid(alphas)
+    alphas = check_alpha_grid(alphas)
     X, y = check_X_y(X, y, estimator="ridge_path", accept_sparse=_SPARSE_FORMATS,
                      ensure_finite=sp.issparse(X))
     sw = _ridge_weights(sample_weight, X.shape[0])
@@ -489,7 +462,9 @@ class RidgeCV(_MultiOutputTags, LinearModel):
                 raise ValueError("cv!=None and store_cv_results=True are incompatible")
             if self.alpha_per_target:
                 raise ValueError("cv!=None and alpha_per_target=True are incompatible")
-        alphas = _check_alpha_grid(self.alphas, strictly_positive=self.cv is None)
+        alphas = check_alpha_grid(
+            self.alphas, strictly_positive=self.cv is None,
+            positive_hint=" (leave-one-out needs alpha > 0; pass cv=... to try alpha = 0)")
         return alphas, resolve_scoring(self.scoring)
 
     def fit(self, X, y, sample_weight=None, **params):
