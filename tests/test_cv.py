@@ -87,18 +87,21 @@ def test_integer_cv_is_kfold(n, k):
     assert len(check_cv_folds(None, X, None, n)) == 5
 
 
-def test_boolean_mask_folds_are_refused():
-    # As indices, masks would select rows 0 and 1: every CV estimator refuses them.
+def test_boolean_mask_folds_read_as_masks():
+    # scikit-learn accepts masks; as indices they would select rows 0 and 1.
     from shrinkage import RidgeCV
 
     X, y = _data(40, 5, seed=1)
     mask = np.arange(40) < 20
     folds = [(~mask, mask), (mask, ~mask)]
-    for est in (LassoCV(cv=folds), RidgeCV(cv=folds)):
-        with pytest.raises(ValueError, match="boolean mask"):
-            est.fit(X, y)
     explicit = [(np.flatnonzero(tr), np.flatnonzero(te)) for tr, te in folds]
-    assert len(check_cv_folds(explicit, X, y, 40)) == 2
+    for (t1, s1), (t2, s2) in zip(check_cv_folds(folds, X, y, 40), explicit):
+        np.testing.assert_array_equal(t1, t2)
+        np.testing.assert_array_equal(s1, s2)
+    for make in (lambda cv: LassoCV(cv=cv), lambda cv: RidgeCV(cv=cv)):
+        by_mask, by_index = make(folds).fit(X, y), make(explicit).fit(X, y)
+        np.testing.assert_array_equal(by_mask.coef_, by_index.coef_)
+        assert by_mask.alpha_ == by_index.alpha_
 
 
 @pytest.mark.parametrize("precompute", [False, True])

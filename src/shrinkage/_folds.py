@@ -23,7 +23,8 @@ def check_cv_folds(cv, X, y, n_samples):
     ``n_samples % k`` folds one sample larger); an object with a ``split``
     method (any scikit-learn splitter) is asked for ``split(X, y)``; any
     other iterable is taken as the (train, test) pairs. Indices are returned
-    as ``np.intp`` arrays; boolean masks are refused.
+    as ``np.intp`` arrays; a boolean mask of length ``n_samples`` (which
+    scikit-learn accepts) is read as the rows it selects.
     """
     if cv is None:
         cv = 5
@@ -41,6 +42,10 @@ def check_cv_folds(cv, X, y, n_samples):
         idx = np.arange(n_samples)
         return [(np.concatenate([idx[:a], idx[b:]]), idx[a:b])
                 for a, b in zip(bounds[:-1], bounds[1:])]
+    if isinstance(cv, (str, bytes)):  # has a split method, and iterates
+        raise ValueError(
+            "cv must be None, an int, a splitter with a split method or an "
+            f"iterable of (train, test) index pairs, got {cv!r}.")
     if hasattr(cv, "split"):
         folds = list(cv.split(X, y))
     else:
@@ -52,16 +57,35 @@ def check_cv_folds(cv, X, y, n_samples):
                 f"iterable of (train, test) index pairs, got {cv!r}.") from None
     out = []
     for fold in folds:
-        train, test = (np.asarray(rows) for rows in fold)
-        if train.dtype == bool or test.dtype == bool:
-            # as indices, a mask would silently select rows 0 and 1
+        try:
+            train, test = fold
+        except (TypeError, ValueError):
             raise ValueError(
-                "cv folds must be (train, test) arrays of row indices, got a "
-                "boolean mask: pass np.flatnonzero(mask) instead.")
-        out.append((np.asarray(train, dtype=np.intp), np.asarray(test, dtype=np.intp)))
+                f"cv: each fold must be a (train, test) pair, got {fold!r}.") from None
+        out.append((_fold_rows(train, n_samples), _fold_rows(test, n_samples)))
     if not out:
         raise ValueError("cv produced no folds.")
     return out
+
+
+def _fold_rows(rows, n_samples):
+    """Row indices of one side of a fold given as indices or, as scikit-learn
+    accepts, a boolean mask of length n_samples."""
+    rows = np.asarray(rows)
+    if rows.dtype == bool:
+        if rows.shape != (n_samples,):
+            raise ValueError(
+                f"cv: a boolean mask must have shape ({n_samples},), got {rows.shape}.")
+        return np.flatnonzero(rows)
+    if rows.size == 0:
+        return np.empty(0, dtype=np.intp)
+    if rows.ndim != 1 or rows.dtype.kind not in "iu":
+        raise ValueError(
+            "cv: fold rows must be a 1-d array of integer indices or a boolean "
+            f"mask, got an array of dtype {rows.dtype} and shape {rows.shape}.")
+    if rows.min() < -n_samples or rows.max() >= n_samples:
+        raise ValueError(f"cv: fold indices out of range for {n_samples} samples.")
+    return rows.astype(np.intp, copy=False)
 
 
 def folds_are_complements(folds, n_samples):

@@ -137,6 +137,7 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
         if ensure_finite:
             _check_finite(X, "X")
         _check_min_samples(X.shape, min_samples)
+        _check_min_features(X.shape)
         return X
 
     arr = _to_float_array(X, "X", ensure_2d=True)
@@ -152,11 +153,7 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
             f"{arr.ndim}D array of shape {arr.shape}."
         )
     _check_min_samples(arr.shape, min_samples)
-    if arr.shape[1] < 1:
-        raise ValueError(
-            f"Found array with 0 feature(s) (shape={arr.shape}) while a "
-            "minimum of 1 is required: X needs at least one column."
-        )
+    _check_min_features(arr.shape)
     if ensure_finite:
         _check_finite(arr, "X")
     if order == "F":
@@ -166,6 +163,14 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
     elif not (arr.flags.c_contiguous or arr.flags.f_contiguous):
         arr = np.asfortranarray(arr)
     return arr
+
+
+def _check_min_features(shape):
+    if shape[1] < 1:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={tuple(shape)}) while a "
+            "minimum of 1 is required: X needs at least one column."
+        )
 
 
 def _check_min_samples(shape, min_samples):

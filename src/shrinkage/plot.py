@@ -126,6 +126,12 @@ def _cv_curve(estimator, func):
     """(alphas, fold MSEs (n_alphas, n_folds), label) of a fitted CV estimator."""
     fitted = all(hasattr(estimator, a) for a in ("alphas_", "mse_path_", "alpha_"))
     if not fitted:
+        if hasattr(estimator, "coef_"):
+            # fitted, but with no per-fold errors along a path (e.g. RidgeCV)
+            raise TypeError(
+                f"{func} draws the fold errors along an alpha path (mse_path_ "
+                f"over alphas_) of LassoCV or ElasticNetCV; a fitted "
+                f"{type(estimator).__name__} records none.")
         if isinstance(estimator, ElasticNetCV) or (
                 hasattr(estimator, "fit") and type(estimator).__name__.endswith("CV")):
             raise not_fitted_error(
@@ -507,6 +513,11 @@ def plot_constraint_geometry(X, y, budget=None, *, fit_intercept=True,
     ols = LinearRegression(fit_intercept=fit_intercept).fit(X, y).coef_
     if budget is None:
         budget = 0.5 * float(np.linalg.norm(ols))
+        if not budget > 0.0:
+            raise ValueError(
+                "plot_constraint_geometry: the least-squares solution is zero "
+                "(y is constant or orthogonal to X), so no budget binds and "
+                "there is nothing to draw.")
     if not isinstance(budget, numbers.Real) or isinstance(budget, bool):
         raise TypeError(f"budget must be a real number, got {budget!r}.")
     lasso, ridge = (constrained_least_squares(X, y, budget, norm=norm,

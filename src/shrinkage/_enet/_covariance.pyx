@@ -17,6 +17,8 @@ running correlations, refreshed from scratch before it certifies. Tuning
 constants are in _policy.pxd; the objective is that of docs/design.md.
 """
 
+import threading
+
 import numpy as np
 
 from libc.math cimport INFINITY, fabs
@@ -39,6 +41,12 @@ from shrinkage._enet._gap cimport (
     _free_solve,
 )
 from shrinkage._enet._gram cimport GramCache
+from shrinkage._enet._interrupt cimport (
+    Interrupt,
+    _interrupt_init,
+    _interrupted,
+    _raise_pending,
+)
 from shrinkage._enet._newton cimport (
     Newton,
     SupportFactor,
@@ -67,6 +75,11 @@ from shrinkage._enet._util cimport (
     _xorshift,
     _zero_violates,
 )
+
+
+# Python runs signal handlers in the main thread only: solves in other
+# threads never poll (_interrupt.pxd). Read once at import.
+cdef unsigned long _MAIN_THREAD = threading.main_thread().ident
 
 
 cdef struct GramProblem:
@@ -160,7 +173,7 @@ cdef GapTerms _gram_gap(GramProblem *P, GramCache cache, const int *cand,
     cdef const double *col
     cdef bint grown
     cdef GapTerms G
-    if P.l1 <= 0.0 or F.n_free == 0:
+    if F.n_free == 0:
         return _duality_gap(p, P.w, P.c, P.pf, P.h, cand, n_cand, P.l1, P.l2,
                             P.positive, ry)
     for t in range(F.n_free):
@@ -225,6 +238,7 @@ cdef struct ActiveBlock:
     int *block_of         # p: feature -> position in the block
     double *c_full        # p: the full correlations after a Newton step
     Newton nw
+    Interrupt intr
     int n_newton          # Newton steps taken in the solve
     double cd_passes      # passes it would have taken without (estimated)
     Py_ssize_t capacity
@@ -471,6 +485,8 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
             _block_fill(B, active, na, cache)
         max_dw = _block_pass(&L, B.G, random, state, &max_w, &flips)
         n_iter[0] += 1
+        if _interrupted(&B.intr, <double>na * na):
+            break
         settled = max_w == 0.0 or max_dw <= dw_tol * max_w
         ratio[pass_in_cycle % 4] = max_dw / max_w if max_w > 0.0 else 0.0
         pass_in_cycle += 1
@@ -491,6 +507,7 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
                 if n_iter[0] + left > B.cd_passes:
                     B.cd_passes = n_iter[0] + left
         if (B.nw.enabled and armed and tries < NEWTON_MAX_TRIES
+                and n_iter[0] < max_iter  # a step counts as a pass
                 and ((flips == 0 and (settled or stable >= NEWTON_STABLE))
                      or stalled)):
             tries += 1
@@ -575,6 +592,7 @@ def enet_gram(
         cache.column(Fp.free[t])  # computed now, where errors can propagate
 
     memset(&B, 0, sizeof(ActiveBlock))
+    _interrupt_init(&B.intr, _MAIN_THREAD)
     B.nw.enabled = newton
     B.block_of = <int *>malloc(max(p, 1) * sizeof(int))
     B.c_full = <double *>malloc(max(p, 1) * sizeof(double))
@@ -591,6 +609,8 @@ def enet_gram(
                 _gram_refresh(&P, cache)
             G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
             while G.gap > tol and n_iter < max_iter:
+                if _interrupted(&B.intr, <double>p * n_cand):
+                    break
                 n_active = _gram_working_set(&P, cand, n_cand, &active[0])
                 if n_active == 0:
                     break  # w = 0 and every KKT condition holds
@@ -604,10 +624,13 @@ def enet_gram(
                         max_dw = _gram_pass(&P, cache, &active[0], n_active,
                                             random, &state, &max_w)
                         n_iter += 1
-                        if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                        if (_interrupted(&B.intr, <double>p * n_active)
+                                or max_w == 0.0 or max_dw <= dw_tol * max_w):
                             break
                         if A.enabled and n_active > 1:
                             _gram_extrapolate(&P, &A, &active[0], n_active)
+                if B.intr.hit:
+                    break
                 # features outside the working set that now violate their
                 # KKT condition join it before any certificate is taken
                 if _gram_new_violators(&P, cand, n_cand, &active[0], n_active,
@@ -621,7 +644,7 @@ def enet_gram(
                     _gram_refresh(&P, cache)
                     G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
                 dw_tol *= 0.1
-            if G.gap > tol:  # stopped by max_iter: the exact final gap
+            if G.gap > tol and not B.intr.hit:  # stopped by max_iter: the exact final gap
                 _gram_refresh(&P, cache)
                 G = _gram_gap(&P, cache, cand, n_cand, &Fp, &c2[0])
         # What the next solve may spend on a Newton step: the passes this
@@ -635,6 +658,8 @@ def enet_gram(
                                    else max_iter)
     finally:
         _block_free(&B)
+    if B.intr.hit:
+        _raise_pending()
     return G.gap, n_iter
 
 

@@ -70,9 +70,12 @@ cdef GapTerms _duality_gap(
                 if a > dual_norm:
                     dual_norm = a
         elif l2 > 0.0:
-            if f > 0.0:
+            # Under ``positive`` the conjugate of the penalty is
+            # sum_j max(v_j, 0)^2 / (2 l2 f_j): a negative correlation is
+            # out of reach of w_j >= 0 and costs nothing.
+            if f > 0.0 and (c[j] > 0.0 or not positive):
                 grad2 += c[j] * c[j] / f
-        else:
+        elif c[j] > 0.0 or not positive or wj > 0.0:
             grad2 += c[j] * c[j]
     out.dual_norm = dual_norm
     if l1 > 0.0:

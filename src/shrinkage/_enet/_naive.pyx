@@ -27,6 +27,8 @@ chosen by the caller (shrinkage._solvers), and the tuning constants are in
 _policy.pxd.
 """
 
+import threading
+
 import numpy as np
 
 from libc.math cimport INFINITY, fabs
@@ -56,6 +58,12 @@ from shrinkage._enet._gap cimport (
     _free_solve,
 )
 from shrinkage._enet._gram cimport ActiveGram
+from shrinkage._enet._interrupt cimport (
+    Interrupt,
+    _interrupt_init,
+    _interrupted,
+    _raise_pending,
+)
 from shrinkage._enet._naive_ops cimport (
     NaiveProblem,
     _add_column,
@@ -91,6 +99,11 @@ from shrinkage._enet._policy cimport (
     _passes_left,
 )
 from shrinkage._enet._util cimport _all_zero, _dot, _xorshift
+
+
+# Python runs signal handlers in the main thread only: solves in other
+# threads never poll (_interrupt.pxd). Read once at import.
+cdef unsigned long _MAIN_THREAD = threading.main_thread().ident
 
 
 cdef void _naive_residual(NaiveProblem *P) noexcept nogil:
@@ -157,6 +170,7 @@ cdef struct Workspace:
     Anderson acc
     FreeProjection fp
     Newton nw
+    Interrupt intr
 
 
 cdef GapTerms _naive_gap(NaiveProblem *P, Workspace *W, double *c,
@@ -178,7 +192,7 @@ cdef GapTerms _naive_gap(NaiveProblem *P, Workspace *W, double *c,
     cdef double *r_saved = P.r
     cdef bint grown
     cdef GapTerms G
-    if P.l1 <= 0.0 or F.n_free == 0:
+    if F.n_free == 0:
         ry = _naive_correlations(P, c, W.tmp, W.work, n_work)
         return _duality_gap(P.p, P.w, c, P.pf, P.h, W.work, n_work, P.l1,
                             P.l2, P.positive, ry)
@@ -395,6 +409,8 @@ cdef (double, int) _naive_solve(
     cdef int tries, stable, pass_in_cycle
     cdef double ratio[4]
     cdef double budget, left, rel_tol
+    cdef int round_start
+    cdef bint gap_current = True
 
     memcpy(W.work, candidates, n_cand * sizeof(int))
     n_work = n_cand
@@ -413,6 +429,7 @@ cdef (double, int) _naive_solve(
         # products are the correlations the certificate would need).
         G.gap = tol + 1.0
         G.dual_norm = 0.0
+        gap_current = False
         if stats:
             _first_pass_with_stats(P, stats == 1)
         else:
@@ -420,7 +437,8 @@ cdef (double, int) _naive_solve(
         n_iter += 1
         n_active = _grow_active_set(P, W.work, n_work, NULL, W.active,
                                     W.in_active)
-    while G.gap > tol and n_iter < max_iter:
+        _interrupted(&W.intr, <double>P.n * n_work)
+    while G.gap > tol and n_iter < max_iter and not W.intr.hit:
         # Cycle over the active set until it settles, with Anderson
         # extrapolation of the cyclic passes ...
         W.acc.count = 0
@@ -429,10 +447,13 @@ cdef (double, int) _naive_solve(
         tries = 0
         stable = 0
         armed = True
+        round_start = n_iter
         while n_iter < max_iter and n_active > 0:
             max_dw = _naive_pass(P, W.active, n_active, random, &state, &max_w,
                                  &flips)
             n_iter += 1
+            if _interrupted(&W.intr, <double>P.n * n_active):
+                break
             settled = max_w == 0.0 or max_dw <= dw_tol * max_w
             ratio[pass_in_cycle % 4] = max_dw / max_w if max_w > 0.0 else 0.0
             pass_in_cycle += 1
@@ -445,6 +466,7 @@ cdef (double, int) _naive_solve(
             # ... and, with the signs steady, jump to the minimiser on the
             # support (see "Newton steps on a fixed sign pattern").
             if (W.nw.enabled and armed and tries < NEWTON_MAX_TRIES
+                    and n_iter < max_iter  # a step counts as a pass
                     and flips == 0 and (settled or stable >= NEWTON_STABLE)):
                 tries += 1
                 stable = 0
@@ -471,9 +493,19 @@ cdef (double, int) _naive_solve(
                 _naive_extrapolate(P, &W.acc, W.active, n_active)
         # ... then one product X^T r over the working set gives both the
         # duality gap and the KKT check of every feature left out.
+        if W.intr.hit:
+            break
         _naive_residual(P)
         G = _naive_gap(P, W, correlations, n_work)
+        gap_current = True
         if G.gap <= tol:
+            break
+        if n_iter == round_start:
+            # No pass ran (empty active set; the gap cannot fall, e.g. it
+            # is inf from overflowing column norms): the evaluation, a pass
+            # over the data, counts as one, so max_iter bounds every round.
+            n_iter += 1
+        if _interrupted(&W.intr, <double>P.n * n_work):
             break
         if screen and P.l1 > 0.0:
             # Restricting to unscreened features keeps the gap a valid
@@ -488,6 +520,11 @@ cdef (double, int) _naive_solve(
             # The support is right but not settled enough: tighten.
             dw_tol *= 0.1
         n_active += n_grown
+    if not gap_current and not W.intr.hit:
+        # Stopped by max_iter before any gap: compute it (the certificate
+        # of the point returned, never a placeholder).
+        _naive_residual(P)
+        G = _naive_gap(P, W, correlations, n_work)
     if W.nw.enabled:
         AG.passes_before = n_iter
     return G.gap, n_iter
@@ -554,6 +591,7 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
         W.nw.rtmp = &rtmp[0]
     P.offset = &offset[0]
     P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
+    _interrupt_init(&W.intr, _MAIN_THREAD)
     try:
         with nogil:
             if not stats and not P.sparse:
@@ -564,6 +602,8 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
                                        factor)
     finally:
         _newton_free(&W.nw)
+    if W.intr.hit:
+        _raise_pending()
     return gap, n_iter
 
 
@@ -584,7 +624,8 @@ _NAIVE_DOC = """
     candidates : int32 features that may change; the others keep their value.
     l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
     tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
-    max_iter : maximal number of passes (full or active-set), >= 1.
+    max_iter : maximal number of passes (full or active-set; a Newton step,
+        or the gap evaluation of a round that ran no pass, counts as one), >= 1.
     random, seed : random coordinate order (with replacement), RNG seed.
     screen : apply gap-safe screening after each gap evaluation.
     stats : dense only: 0 when ``x_mean``/``sq_norms`` are given; 1 (with
@@ -597,7 +638,14 @@ _NAIVE_DOC = """
 
     Returns
     -------
-    gap : float, final duality gap (n-scaled); n_iter : int, passes done.
+    gap : float, final duality gap (n-scaled), computed at the returned
+        point; n_iter : int, passes done.
+
+    Raises
+    ------
+    KeyboardInterrupt (or what a signal handler raises): a signal arrived
+        during the solve, in the main thread (polled between passes); ``w``
+        and ``residual`` then hold an intermediate point.
 """
 
 

@@ -56,12 +56,18 @@ cdef extern from *:
     /* A blocked factorisation runs at about this many times the flop rate of
      * a cyclic pass (level-3 BLAS against memory-bound column sweeps). */
     #define SHR_NEWTON_FLOP_RATIO (10.0)
+    /* Work (about flops of pass work: samples x coordinates updated) between
+     * two polls for a pending signal (_interrupt.pxd), a millisecond or so:
+     * Ctrl-C stops a fit within about a pass or this much work, and the GIL
+     * is taken rarely enough to cost nothing measurable. */
+    #define SHR_INTERRUPT_WORK (2e6)
     """
     const double REFRESH_MARGIN "SHR_REFRESH_MARGIN"
     const double DW_TOL_START "SHR_DW_TOL_START"
     const double ACCEPT_DECREASE "SHR_ACCEPT_DECREASE"
     const double NEWTON_MAX_PASSES "SHR_NEWTON_MAX_PASSES"
     const double NEWTON_FLOP_RATIO "SHR_NEWTON_FLOP_RATIO"
+    const double INTERRUPT_WORK "SHR_INTERRUPT_WORK"
 
 
 # --------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class Design:
 
     method = "naive"
     cache = None
+    has_rows = True  # False: a CV fold's Gram, derived from its parent's rows
 
     def __init__(self, n_samples, n_features, fit_intercept, sample_weight):
         self.n_samples, self.n_features = n_samples, n_features
@@ -93,6 +94,14 @@ class Design:
                     stats=0, active_gram=None):
         """One naive-update solve (arguments as ``_naive.enet_naive``)."""
         raise NotImplementedError(f"{type(self).__name__} has no naive updates")
+
+    def abs_max(self, columns=None):
+        """``max |x_ij|`` over the stored values (of ``columns``, a mask)."""
+        raise NotImplementedError(f"{type(self).__name__} has no rows")
+
+    def scaled(self, scale):
+        """The same design for ``X / scale`` (``scale`` a power of two: exact)."""
+        raise NotImplementedError(f"{type(self).__name__} has no rows to rescale")
 
     def gram_correlations(self, yc, q):
         """Write ``Xc^T S yc`` into ``q``; return ``yc^T S yc``."""
@@ -148,6 +157,14 @@ class DenseDesign(Design):
                                    self.c_order, self.sw, self.fit_intercept,
                                    self.x_mean, self.sq_norms)
             self.stats_ready = True
+
+    def abs_max(self, columns=None):
+        X = self.X if columns is None else self.X[:, columns]
+        return float(np.max(np.abs(X))) if X.size else 0.0
+
+    def scaled(self, scale):
+        return DenseDesign(self.X / scale, self.sw if self.sw.size else None,
+                           self.fit_intercept, self.method)
 
     def adopt_gram(self, gram):
         """Take ``gram`` (C-contiguous float64) as the centred Gram; the
@@ -213,6 +230,15 @@ class SparseDesign(Design):
     def products(self, V):
         return self.X.T @ V
 
+    def abs_max(self, columns=None):
+        data = self.data if columns is None else self.X[:, columns].data
+        return float(np.max(np.abs(data))) if data.size else 0.0
+
+    def scaled(self, scale):
+        X = self.X.copy()
+        X.data = X.data / scale
+        return SparseDesign(X, self.sw if self.sw.size else None, self.fit_intercept)
+
     def centred_residuals(self, R, coefs):
         # the CSC kernel's residual is yc - X w: add the shift x_mean . w
         return R + self.x_mean @ coefs
@@ -237,6 +263,7 @@ class FoldGramDesign(Design):
     """
 
     method = "gram"
+    has_rows = False
 
     def __init__(self, parent, gram, x_mean, n_samples):
         p = parent.n_features

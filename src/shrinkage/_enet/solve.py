@@ -35,6 +35,7 @@ class EnetSolution:
     dual_gap: np.ndarray      # (n_targets,), in the 1/(2n)-scaled objective
     n_iter: np.ndarray        # (n_targets,)
     method: str
+    warnings: list = None     # ConvergenceWarning messages, emitted by solve_enet
 
 
 def choose_method(n_samples, n_features, precompute, n_solves=1):
@@ -61,17 +62,23 @@ def fold_precompute(precompute):
     return precompute if isinstance(precompute, (str, bool)) else True
 
 
-def kernel_penalties(alphas, l1_ratio, penalty_factor, n_samples, n_features):
+def kernel_penalties(alphas, l1_ratio, penalty_factor, n_samples, n_features, x_scale=1.0):
     """The kernels' penalties for ``alphas`` (a float or an array).
 
     The objective's ``alpha * l1_ratio * f_j |w_j| + alpha * (1 - l1_ratio)
     / 2 * f_j w_j^2`` (with the loss scaled by 1/(2n)) is, times n, the
     kernels' ``l1 * f_j |w_j| + l2 / 2 * f_j w_j^2``. Returns ``(l1, l2,
-    pf)`` with ``pf`` the contiguous factors (ones when None).
+    pf)`` with ``pf`` the contiguous factors (ones when None). For a design
+    holding ``X / x_scale`` (coefficients ``x_scale * w``) the penalties are
+    ``l1 / x_scale`` and ``l2 / x_scale^2``, in an order that does not
+    overflow where the mapped values do not.
     """
     pf = (np.ones(n_features) if penalty_factor is None
           else np.ascontiguousarray(penalty_factor, dtype=np.float64))
     alphas = np.asarray(alphas, dtype=np.float64)
+    if x_scale != 1.0:
+        return (alphas / x_scale * l1_ratio * n_samples,
+                alphas / x_scale / x_scale * (1.0 - l1_ratio) * n_samples, pf)
     return alphas * l1_ratio * n_samples, alphas * (1.0 - l1_ratio) * n_samples, pf
 
 
@@ -94,26 +101,50 @@ def active_gram_for(design):
 
 
 def _target_scale(yc):
-    """1.0, or max|yc| when ||yc||^2 could leave float64's range."""
+    """1.0, or the power of two nearest max|yc| (an exact rescaling) when
+    ||yc||^2, or the squared correlations |x^T r|^2 of the certificate,
+    could leave float64's range."""
     top = float(np.max(np.abs(yc))) if yc.size else 0.0
-    if top > 1e100 or 0.0 < top < 1e-100:
-        return top
+    if top > 1e50 or 0.0 < top < 1e-50:
+        return float(2.0 ** np.round(np.log2(top)))
     return 1.0
 
 
-def _warn_not_converged(estimator_name, max_iter, gap, tol_abs, yy, alpha, n, k,
-                        n_targets):
-    warnings.warn(
+def _design_scale(design):
+    """1.0, or a power of two c such that X / c has squared column norms
+    and squared correlations well inside float64's range (the norms overflow
+    from |x| ~ 1e154 and lose digits to underflow below ~1e-154; the
+    certificate squares products x^T r). Decided from the column statistics,
+    known once a solve has run, so well-scaled data pays nothing; only
+    columns whose centred norm is zero (constant, or underflowed) are read."""
+    h, n = design.sq_norms, design.n_samples
+    if not h.size or not design.has_rows:
+        return 1.0  # a CV fold's Gram: its parent's scale was checked
+    with np.errstate(all="ignore"):
+        size = max(float(np.sqrt(np.max(h) / n)), float(np.max(np.abs(design.x_mean))))
+        flat = h == 0.0
+        if flat.any() and not size > 1e50:
+            size = max(size, design.abs_max(flat))
+    if size == 0.0 or 1e-50 < size < 1e50:
+        return 1.0
+    top = design.abs_max()
+    if not (0.0 < top < np.inf):
+        return 1.0
+    return float(2.0 ** np.round(np.log2(top)))
+
+
+def _not_converged_message(estimator_name, max_iter, gap, tol_abs, yy, alpha, n, k,
+                           n_targets):
+    return (
         f"{estimator_name}: objective did not converge within "
         f"max_iter={max_iter} passes: duality gap {gap / n:.3e} > "
         f"tolerance {tol_abs / n:.3e}"
         + (f" (target {k})" if n_targets > 1 else "")
+        + (" (the duality gap is not finite: the scales of X, y and "
+           "alpha leave float64's range)" if not np.isfinite(gap) else "")
         + ". Increase max_iter, loosen tol, or standardize the features"
         + (" (alpha is tiny: for alpha = 0 use LinearRegression)."
-           if alpha * n < 1e-8 * max(yy, 1e-300) else "."),
-        ConvergenceWarning,
-        stacklevel=4,
-    )
+           if alpha * n < 1e-8 * max(yy, 1e-300) else "."))
 
 
 def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
@@ -125,11 +156,53 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     ``coef_init`` (n_targets, p) or None, ``penalty_factor`` (p,) or None.
     ``gram_q``: for a single target on a Gram design, ``(Xc^T S yc,
     yc^T S yc)`` when the caller knows them (saves a pass over X).
-    Emits a ConvergenceWarning for targets whose gap did not reach ``tol``.
+    Emits a ConvergenceWarning for targets whose gap did not reach ``tol``
+    (or is not finite).
+
+    Designs whose column norms leave float64's range are solved as ``X / c``
+    for a power of two ``c`` (:func:`_design_scale`): ``v = c w`` gives the
+    same objective with ``l1 / c`` and ``l2 / c^2``, so the gap is unchanged.
     """
+    kwargs = dict(alpha=alpha, l1_ratio=l1_ratio, penalty_factor=penalty_factor,
+                  positive=positive, tol=tol, max_iter=max_iter,
+                  selection=selection, random_state=random_state,
+                  screen=screen, estimator_name=estimator_name)
+    if design.stats_ready and _design_scale(design) != 1.0:
+        sol = _solve_scaled(design, Y, coef_init, **kwargs)
+    else:
+        sol = _solve_enet(design, Y, coef_init=coef_init, gram_q=gram_q, **kwargs)
+        if _design_scale(design) != 1.0:
+            # the first solve computed the statistics (lazily): they overflow
+            sol = _solve_scaled(design, Y, coef_init, **kwargs)
+    if not (np.all(np.isfinite(sol.coef)) and np.all(np.isfinite(sol.intercept))):
+        raise ValueError(
+            f"{estimator_name}: the coefficients overflow float64: the scales "
+            "of X and y are too far apart (|y| / |X| beyond ~1e300) for "
+            "coefficients to be represented; rescale X or y first.")
+    for message in sol.warnings:
+        warnings.warn(message, ConvergenceWarning, stacklevel=3)
+    return sol
+
+
+def _solve_scaled(design, Y, coef_init, **kwargs):
+    """:func:`solve_enet` on ``X / c``, results mapped back to ``X``."""
+    scale = _design_scale(design)
+    sol = _solve_enet(design.scaled(scale), Y,
+                      coef_init=None if coef_init is None else coef_init * scale,
+                      x_scale=scale, **kwargs)
+    sol.coef /= scale
+    return sol
+
+
+def _solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
+                tol, max_iter, selection, random_state, coef_init=None,
+                screen=True, estimator_name="ElasticNet", gram_q=None,
+                x_scale=1.0):
+    """The body of :func:`solve_enet`; ``x_scale`` is the ``c`` of a design
+    holding ``X / c`` (the penalties are mapped, coefficients stay ``c w``)."""
     n, p = design.n_samples, design.n_features
     n_targets = Y.shape[1]
-    l1, l2, pf = kernel_penalties(alpha, l1_ratio, penalty_factor, n, p)
+    l1, l2, pf = kernel_penalties(alpha, l1_ratio, penalty_factor, n, p, x_scale)
     y_mean, Yc = design.center_targets(Y)
     random = selection == "random"
     seed = seed_from(random_state) if random else 1
@@ -145,6 +218,7 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     residual = np.empty(n) if naive else None
     q = None if naive else np.empty(p)
     active_gram = active_gram_for(design) if naive else None
+    messages = []
 
     for k in range(n_targets):
         yc = Yc[:, k]
@@ -154,6 +228,8 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
         # the objective into c^2 times the one with l1 / c and the same l2).
         scale = _target_scale(yc)
         l1k = l1 / scale
+        if not np.isfinite(l1k):  # alpha * n overflows, alpha / scale does not
+            l1k = alpha / x_scale / scale * l1_ratio * n
         if scale != 1.0:
             yc = yc / scale
             w /= scale
@@ -179,15 +255,22 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
             gap, it = design.gram_solve(
                 q, yy, pf, w, correlations, candidates, l1k, l2, positive,
                 tol * yy, max_iter, random, seed)
+        converged = gap <= tol * yy  # in y / scale's units; NaN never certifies
         w *= scale
+        gaps[k] = gap / n * scale * scale if scale != 1.0 else gap / n
         gap *= scale * scale
         yy *= scale * scale
         coef[k] = w
-        gaps[k] = gap / n
         n_iters[k] = it
-        if gap > tol * yy:
-            _warn_not_converged(estimator_name, max_iter, gap, tol * yy, yy,
-                                alpha, n, k, n_targets)
+        if converged and not np.isfinite(gaps[k]):
+            messages.append(
+                f"{estimator_name}: converged, but the duality gap in the units "
+                "of y overflows float64 (the objective itself does: |y| and "
+                "|X w| near 1e154 or more); dual_gap_ is inf"
+                + (f" (target {k})." if n_targets > 1 else "."))
+        if not converged:
+            messages.append(_not_converged_message(
+                estimator_name, max_iter, gap, tol * yy, yy, alpha, n, k, n_targets))
     intercept = y_mean - coef @ design.x_mean if design.fit_intercept else np.zeros(n_targets)
     return EnetSolution(coef=coef, intercept=intercept, dual_gap=gaps,
-                        n_iter=n_iters, method=design.method)
+                        n_iter=n_iters, method=design.method, warnings=messages)

@@ -1,0 +1,283 @@
+"""Regression tests of issue #16: bounded loops, honest certificates,
+extreme scales, boolean-mask folds, sparse X without columns, messages.
+
+The snippets that used to hang run in a subprocess with a timeout, so a
+regression fails instead of hanging the suite.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.optimize import lsq_linear
+
+from shrinkage import (ElasticNet, Lasso, LassoCV, LinearRegression, Ridge,
+                       RidgeCV, lasso_path)
+from shrinkage._exceptions import ConvergenceWarning
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def run_with_timeout(code, timeout=60):
+    """Run ``code`` in a fresh interpreter; fail (not hang) past ``timeout``."""
+    env = dict(os.environ, PYTHONPATH=SRC, OPENBLAS_NUM_THREADS="1")
+    try:
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
+                              env=env, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"did not return within {timeout} s:\n{code}")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def objective(X, y, coef, intercept, alpha, l1_ratio):
+    """The 1/(2n)-scaled elastic-net objective of design.md §1."""
+    r = y - X @ coef - intercept
+    return (0.5 * r @ r / len(y) + alpha * l1_ratio * np.abs(coef).sum()
+            + 0.5 * alpha * (1.0 - l1_ratio) * coef @ coef)
+
+
+# -- 1. endless loops ---------------------------------------------------------
+
+HANGS = {
+    "ridge_positive_dense": """
+        ElasticNet(alpha=1.0, l1_ratio=0.0, positive=True, precompute=False,
+                   max_iter=5).fit(X, y)""",
+    "ridge_positive_sparse": """
+        ElasticNet(alpha=1.0, l1_ratio=0.0, positive=True,
+                   max_iter=5).fit(scipy.sparse.csc_matrix(X), y)""",
+    "overflowing_norms_wide": """
+        Lasso(alpha=1.0, max_iter=5).fit(rng.standard_normal((50, 60)) * 1e200,
+                                         rng.standard_normal(50))""",
+    "overflowing_norms_sparse": """
+        Lasso(alpha=1.0, max_iter=5).fit(
+            scipy.sparse.csc_matrix(rng.standard_normal((50, 60)) * 1e200),
+            rng.standard_normal(50))""",
+    "overflowing_norms_cv": """
+        LassoCV(max_iter=5, cv=3, alphas=5).fit(
+            rng.standard_normal((50, 60)) * 1e200, rng.standard_normal(50))""",
+    "ridge_positive_free_feature": """
+        ElasticNet(alpha=1.0, l1_ratio=0.0, positive=True, precompute=False,
+                   max_iter=5, penalty_factor=[0.0, 1.0, 1.0]).fit(X, y)""",
+    "lasso_free_features_overflow": """
+        Lasso(alpha=1.0, max_iter=5, penalty_factor=[0.0] * 30 + [1.0] * 30).fit(
+            rng.standard_normal((50, 60)) * 1e200, rng.standard_normal(50))""",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HANGS))
+def test_former_endless_loops_return(case):
+    out = run_with_timeout(f"""
+        import warnings
+        import numpy as np, scipy.sparse
+        from shrinkage import ElasticNet, Lasso, LassoCV
+        warnings.simplefilter("ignore")
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((50, 3))
+        y = -X.sum(axis=1)
+        est = {HANGS[case].strip()}
+        print(np.all(np.isfinite(est.coef_)))
+    """, timeout=60)
+    assert out.strip() == "True"
+
+
+def test_positive_ridge_solution_and_gap():
+    """With ``positive`` the ridge certificate ignores the correlations the
+    sign constraint makes unreachable: y = -sum(X) has w = 0 as solution."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 3))
+    y = -X.sum(axis=1)
+    for precompute in (False, True):
+        est = ElasticNet(alpha=1.0, l1_ratio=0.0, positive=True,
+                         precompute=precompute, max_iter=5).fit(X, y)
+        np.testing.assert_array_equal(est.coef_, 0.0)
+        assert 0.0 <= est.dual_gap_ <= 1e-12
+    # mixed signs: against a bound-constrained least squares on the
+    # augmented data [Xc; sqrt(n alpha) I]
+    y = X @ np.array([2.0, -1.0, 0.5]) + 0.1 * rng.standard_normal(50)
+    alpha = 0.3
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    A = np.vstack([Xc, np.sqrt(50 * alpha) * np.eye(3)])
+    b = np.concatenate([yc, np.zeros(3)])
+    ref = lsq_linear(A, b, bounds=(0.0, np.inf), tol=1e-14).x
+    for precompute in (False, True):
+        est = ElasticNet(alpha=alpha, l1_ratio=0.0, positive=True,
+                         precompute=precompute, tol=1e-15).fit(X, y)
+        np.testing.assert_allclose(est.coef_, ref, atol=1e-8)
+
+
+# -- 2. honest certificates at every max_iter ---------------------------------
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_gap_bounds_suboptimality_at_every_max_iter(sparse, l1_ratio):
+    rng = np.random.default_rng(3)
+    n, p = 60, 80
+    X = rng.standard_normal((n, p)) + 0.5 * rng.standard_normal((n, 1))
+    y = X[:, :5] @ np.arange(1.0, 6.0) + rng.standard_normal(n)
+    alpha = 0.05
+    Xf = sp.csc_matrix(X) if sparse else X
+    ref = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-14,
+                     max_iter=100_000, precompute=False).fit(Xf, y)
+    best = objective(X, y, ref.coef_, ref.intercept_, alpha, l1_ratio)
+    assert ref.dual_gap_ < 1e-10 * best
+    for max_iter in (1, 2, 3, 5, 8, 13):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-14,
+                             max_iter=max_iter, precompute=False).fit(Xf, y)
+        subopt = objective(X, y, est.coef_, est.intercept_, alpha, l1_ratio) - best
+        assert np.isfinite(est.dual_gap_)
+        assert est.dual_gap_ >= subopt - 1e-12 * best, (max_iter, est.dual_gap_, subopt)
+
+
+def test_max_iter_1_warning_prints_the_computed_gap():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 60))
+    y = X[:, :4].sum(axis=1) + rng.standard_normal(40)
+    with pytest.warns(ConvergenceWarning) as record:
+        est = Lasso(alpha=0.01, max_iter=1, precompute=False).fit(X, y)
+    placeholder = (1 + 1e-4 * np.sum((y - y.mean()) ** 2)) / 40
+    assert est.dual_gap_ != pytest.approx(placeholder)
+    assert f"{est.dual_gap_:.3e}" in str(record[0].message)
+
+
+# -- 3. extreme scales --------------------------------------------------------
+
+@pytest.fixture
+def small_problem():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.standard_normal(50)
+    return X, y
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_tiny_X_is_rescaled(small_problem, sparse):
+    X, y = small_problem
+    ref = Lasso(alpha=0.1, tol=1e-12).fit(X, y)
+    Xt = X * 1e-160
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = Lasso(alpha=1e-161, tol=1e-12).fit(sp.csc_matrix(Xt) if sparse else Xt, y)
+    np.testing.assert_allclose(est.coef_ * 1e-160, ref.coef_, rtol=1e-9)
+    assert np.isfinite(est.dual_gap_)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_huge_X_and_y_are_rescaled(small_problem, sparse):
+    X, y = small_problem
+    ref = Lasso(alpha=0.1).fit(X, y)
+    Xh = X * 1e154
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = Lasso(alpha=1e307).fit(sp.csc_matrix(Xh) if sparse else Xh, y * 1e154)
+    assert est.n_iter_ > 0
+    assert np.isfinite(est.dual_gap_)
+    np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-6)
+
+
+def test_huge_X_alone(small_problem):
+    X, y = small_problem
+    ref = Lasso(alpha=0.1, tol=1e-12).fit(X, y)
+    for precompute in (False, True):
+        est = Lasso(alpha=0.1 * 1e200, tol=1e-12,
+                    precompute=precompute).fit(X * 1e200, y)
+        np.testing.assert_allclose(est.coef_ * 1e200, ref.coef_, rtol=1e-9)
+
+
+def test_overflowing_objective_warns(small_problem):
+    """|y| ~ 1e200: the solve converges but the gap in y's units is inf."""
+    X, y = small_problem
+    ref = Lasso(alpha=0.1).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="overflows"):
+        est = Lasso(alpha=0.1 * 1e200).fit(X, y * 1e200)
+    np.testing.assert_allclose(est.coef_ / 1e200, ref.coef_, rtol=1e-12)
+    assert est.dual_gap_ == np.inf
+
+
+# -- 4. boolean-mask folds ----------------------------------------------------
+
+def test_boolean_mask_folds_match_index_folds():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 5))
+    y = X[:, 0] + 0.1 * rng.standard_normal(40)
+    mask = np.arange(40) % 3 == 0
+    by_mask = LassoCV(cv=[(mask, ~mask), (~mask, mask)]).fit(X, y)
+    idx, rest = np.flatnonzero(mask), np.flatnonzero(~mask)
+    by_index = LassoCV(cv=[(idx, rest), (rest, idx)]).fit(X, y)
+    np.testing.assert_array_equal(by_mask.mse_path_, by_index.mse_path_)
+    assert by_mask.alpha_ == by_index.alpha_
+    with pytest.raises(ValueError, match="boolean mask"):
+        LassoCV(cv=[(mask[:-1], ~mask[:-1])]).fit(X, y)
+
+
+# -- 5. sparse X without columns ---------------------------------------------
+
+@pytest.mark.parametrize("make", [Lasso, Ridge, LinearRegression, RidgeCV,
+                                  LassoCV, ElasticNet])
+def test_sparse_X_without_columns_is_rejected(make):
+    X = sp.csc_matrix((20, 0))
+    with pytest.raises(ValueError, match="0 feature"):
+        make().fit(X, np.arange(20.0))
+
+
+def test_lasso_path_sparse_X_without_columns_is_rejected():
+    with pytest.raises(ValueError, match="0 feature"):
+        lasso_path(sp.csc_matrix((20, 0)), np.arange(20.0))
+
+
+# -- 6. messages ----------------------------------------------------------------
+
+def test_cv_string_message():
+    X = np.random.default_rng(0).standard_normal((20, 3))
+    with pytest.raises(ValueError, match="cv must be None, an int"):
+        LassoCV(cv="x").fit(X, X[:, 0])
+
+
+def test_plot_messages():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    from shrinkage.plot import plot_constraint_geometry, plot_cv
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 2))
+    with pytest.raises(TypeError, match="records none"):
+        plot_cv(RidgeCV().fit(X, X[:, 0]))
+    with pytest.raises(ValueError, match="least-squares solution is zero"):
+        plot_constraint_geometry(X, np.zeros(30))
+
+
+@pytest.mark.parametrize("alpha", [0.05, 10.0, 1e4])
+@pytest.mark.parametrize("precompute", [False, True])
+@pytest.mark.parametrize("positive", [False, True])
+def test_ridge_gap_with_unpenalised_features_is_honest(precompute, positive, alpha):
+    """l1_ratio=0 with penalty_factor zeros: the dual point is the residual
+    projected off the free columns (it was the raw residual, which made the
+    gap negative)."""
+    rng = np.random.default_rng(81)
+    n, p = 35, 29
+    X = rng.standard_normal((n, p)) + rng.standard_normal((n, 1))
+    y = X[:, :6].sum(axis=1) + rng.standard_normal(n)
+    pf = rng.choice([0.0, 1.0, 2.0], p)
+    obj = lambda e: (objective(X, y, e.coef_, e.intercept_, 0.0, 0.0)
+                     + 0.5 * alpha * np.sum(pf * e.coef_ ** 2))
+    ref = ElasticNet(alpha=alpha, l1_ratio=0.0, penalty_factor=pf, tol=1e-15,
+                     positive=positive, max_iter=100_000,
+                     precompute=precompute).fit(X, y)
+    best = obj(ref)
+    for max_iter in (1, 2, 3, 5, 10):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est = ElasticNet(alpha=alpha, l1_ratio=0.0, penalty_factor=pf,
+                             positive=positive, max_iter=max_iter, tol=1e-15,
+                             precompute=precompute).fit(X, y)
+        assert est.dual_gap_ >= obj(est) - best - 1e-12 * best, max_iter
