@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _cd_dense
-from ._exceptions import ConvergenceWarning
+from ._exceptions import convergence_warning
 from ._solvers import (
     DenseDesign,
     SparseDesign,
@@ -566,7 +566,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             f"{func_name}: {n_failed} of {grid.size * n_targets} solves did not "
             f"converge within max_iter={max_iter} passes. Increase max_iter, "
             "loosen tol, or standardize the features.",
-            ConvergenceWarning, stacklevel=3)
+            convergence_warning(), stacklevel=3)
     # one target's (n_features, n_alphas) array as the solver wrote it
     # (Fortran order), without a copy
     coefs = np.stack(per_target) if multi_output else per_target[0]

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _cd_dense
-from ._exceptions import ConvergenceWarning
+from ._exceptions import convergence_warning
 from ._validation import check_precompute
 
 __all__ = ["DenseDesign", "SparseDesign", "make_design", "EnetSolution",
@@ -308,7 +308,7 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                 + (f" (target {k})" if n_targets > 1 else "")
                 + ". Increase max_iter, loosen tol, or standardize the features"
                 + (" (alpha is tiny: for alpha = 0 use LinearRegression)." if alpha * n < 1e-8 * max(yy, 1e-300) else "."),
-                ConvergenceWarning,
+                convergence_warning(),
                 stacklevel=3,
             )
     intercept = y_mean - coef @ design.x_mean if design.fit_intercept else np.zeros(n_targets)
