@@ -334,7 +334,7 @@ def test_predict_checks_feature_names(name, data):
         warnings.simplefilter("ignore")
         est = make(name).fit(pd.DataFrame(X, columns=list("abcd")), y)
     np.testing.assert_array_equal(est.feature_names_in_, list("abcd"))
-    with pytest.raises(ValueError, match=r"feature names should match.*reorder or rename"):
+    with pytest.raises(ValueError, match=r"(?s)feature names should match.*reorder or rename"):
         est.predict(pd.DataFrame(X, columns=list("dcba")))
 
 

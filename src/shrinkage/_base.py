@@ -6,9 +6,14 @@ parameters verbatim, ``get_params``/``set_params``, fitted attributes end in
 grid searches and ``check_estimator`` work with them, while a plain install
 needs only NumPy and SciPy. The tags object is built lazily from
 scikit-learn's own classes, which exist whenever scikit-learn asks for it.
+Metadata routing (``set_fit_request``, ``get_metadata_routing``) works the
+same way: the request setters are generated from the method signatures
+when a class is defined, and scikit-learn's request objects are built only
+when one of them is called.
 """
 
 import inspect
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,8 +24,114 @@ from ._validation import check_X, check_sample_weight, check_y, feature_names_of
 __all__ = ["BaseEstimator", "RegressorMixin", "LinearModel"]
 
 
+# The methods scikit-learn routes metadata to (its SIMPLE_METHODS), the
+# parameters of theirs that are data rather than metadata, and its sentinel
+# for "keep the current request": copied so that no scikit-learn import is
+# needed to define a class.
+_ROUTED_METHODS = ("fit", "partial_fit", "predict", "predict_proba",
+                   "predict_log_proba", "decision_function", "score", "split",
+                   "transform", "inverse_transform")
+_NOT_METADATA = frozenset({"X", "y", "Y", "Xt", "yt",
+                           "check_input"})  # ElasticNet.fit's flag, as in scikit-learn
+_UNCHANGED = "$UNCHANGED$"
+
+
+def _metadata_params(method):
+    """Names of the metadata a method accepts: its named optional arguments."""
+    params = list(inspect.signature(method).parameters.values())[1:]  # skip self
+    return [p.name for p in params
+            if p.name not in _NOT_METADATA
+            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def _request_setter(method, keys):
+    """``set_{method}_request``: what scikit-learn generates for its estimators."""
+
+    def set_request(self, **requests):
+        import sklearn
+
+        if not sklearn.get_config().get("enable_metadata_routing", False):
+            raise RuntimeError(
+                "This method is only available when metadata routing is enabled."
+                " You can enable it using"
+                " sklearn.set_config(enable_metadata_routing=True)."
+            )
+        unexpected = set(requests) - set(keys)
+        if unexpected:
+            raise TypeError(
+                f"Unexpected args: {unexpected} in {method}. "
+                f"Accepted arguments are: {set(keys)}"
+            )
+        routing = self.get_metadata_routing()
+        for param, alias in requests.items():
+            if not (isinstance(alias, str) and alias == _UNCHANGED):
+                getattr(routing, method).add_request(param=param, alias=alias)
+        self._metadata_request = routing
+        return self
+
+    set_request.__name__ = set_request.__qualname__ = f"set_{method}_request"
+    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    set_request.__signature__ = inspect.Signature(
+        [self_param] + [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY,
+                                          default=_UNCHANGED) for k in keys])
+    param_doc = "".join(
+        f"        {k} : str, True, False, or None, default=sklearn.utils.metadata_routing.UNCHANGED\n"
+        f"            Metadata routing for ``{k}`` in ``{method}``.\n" for k in keys)
+    set_request.__doc__ = (
+        f"Request metadata passed to ``{method}`` (scikit-learn metadata routing).\n\n"
+        "        Only relevant inside a meta-estimator with\n"
+        "        ``sklearn.set_config(enable_metadata_routing=True)``: ``True``\n"
+        "        routes the metadata, ``False`` does not, ``None`` raises if it\n"
+        "        is given, a string routes the metadata of that name instead.\n\n"
+        + ("        Parameters\n        ----------\n" + param_doc + "\n" if keys else "")
+        + "        Returns\n        -------\n        self : object\n"
+          "            The updated estimator.\n")
+    set_request._shrinkage_generated = True
+    return set_request
+
+
 class BaseEstimator:
     """Parameter handling shared by every estimator."""
+
+    def __init_subclass__(cls, **kwargs):
+        # One set_{method}_request per method that accepts metadata, as
+        # scikit-learn's _MetadataRequester generates them (a subclass whose
+        # override drops the metadata gets a setter that accepts none).
+        super().__init_subclass__(**kwargs)
+        for method in _ROUTED_METHODS:
+            name = f"set_{method}_request"
+            inherited = getattr(cls, name, None)
+            if inherited is not None and not getattr(inherited, "_shrinkage_generated", False):
+                continue  # written by hand
+            function = getattr(cls, method, None)
+            keys = _metadata_params(function) if inspect.isfunction(function) else []
+            if keys or inherited is not None:
+                setattr(cls, name, _request_setter(method, keys))
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator (scikit-learn's protocol).
+
+        Needs scikit-learn. Every metadata a method accepts (``sample_weight``)
+        is requested as ``None`` (error if routed without a request) unless
+        set otherwise with ``set_{method}_request``.
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRequest
+            A copy; changing it does not change the estimator.
+        """
+        stored = self.__dict__.get("_metadata_request")
+        if stored is not None:
+            return stored.__sklearn_clone__()
+        from sklearn.utils.metadata_routing import MetadataRequest
+
+        routing = MetadataRequest(owner=self)
+        for method in _ROUTED_METHODS:
+            function = getattr(type(self), method, None)
+            if inspect.isfunction(function):
+                for key in _metadata_params(function):
+                    getattr(routing, method).add_request(param=key, alias=None)
+        return routing
 
     @classmethod
     def _get_param_names(cls):
@@ -183,8 +294,8 @@ class LinearModel(RegressorMixin, BaseEstimator):
     """
 
     def _record_input(self, X_raw, X):
+        names = feature_names_of(X_raw)  # may raise: before any fitted state
         self.n_features_in_ = X.shape[1]
-        names = feature_names_of(X_raw)
         if names is not None:
             self.feature_names_in_ = names
         elif hasattr(self, "feature_names_in_"):
@@ -192,14 +303,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
 
     def _check_predict_input(self, X):
         self._check_is_fitted()
-        names = feature_names_of(X)
-        fitted_names = getattr(self, "feature_names_in_", None)
-        if fitted_names is not None and names is not None:
-            if len(names) != len(fitted_names) or np.any(names != fitted_names):
-                raise ValueError(
-                    "The feature names should match those that were passed "
-                    "during fit: reorder or rename the columns of X."
-                )
+        self._check_feature_names(X)
         Xv = check_X(X, estimator=type(self).__name__,
                      accept_sparse=("csr", "csc") if self._accepts_sparse() else False)
         if Xv.shape[1] != self.n_features_in_:
@@ -208,6 +312,35 @@ class LinearModel(RegressorMixin, BaseEstimator):
                 f"expecting {self.n_features_in_} features as input."
             )
         return Xv
+
+    def _check_feature_names(self, X):
+        """Warn or raise, with scikit-learn's messages, on names unlike fit's."""
+        names = feature_names_of(X)
+        fitted = getattr(self, "feature_names_in_", None)
+        name = type(self).__name__
+        if names is None and fitted is None:
+            return
+        if fitted is None:
+            warnings.warn(f"X has feature names, but {name} was fitted without "
+                          "feature names", UserWarning, stacklevel=4)
+            return
+        if names is None:
+            warnings.warn(f"X does not have valid feature names, but {name} was "
+                          "fitted with feature names", UserWarning, stacklevel=4)
+            return
+        if len(names) == len(fitted) and np.all(names == fitted):
+            return
+        unseen = sorted(set(names) - set(fitted))
+        missing = sorted(set(fitted) - set(names))
+        message = "The feature names should match those that were passed during fit.\n"
+        if unseen:
+            message += "Feature names unseen at fit time:\n" + _listing(unseen)
+        if missing:
+            message += "Feature names seen at fit time, yet now missing:\n" + _listing(missing)
+        if not unseen and not missing:
+            message += "Feature names must be in the same order as they were in fit.\n"
+        raise ValueError(message + "Hint: reorder or rename the columns of X to match "
+                         "feature_names_in_.")
 
     def predict(self, X):
         """Predict with the fitted linear model.
@@ -230,3 +363,9 @@ class LinearModel(RegressorMixin, BaseEstimator):
         """``coef_`` as a SciPy CSR matrix."""
         self._check_is_fitted()
         return sp.csr_matrix(np.atleast_2d(self.coef_))
+
+
+def _listing(names, shown=5):
+    """``- name`` lines, at most ``shown`` of them (scikit-learn's format)."""
+    lines = [f"- {n}\n" for n in names[:shown]]
+    return "".join(lines) + ("- ...\n" if len(names) > shown else "")

@@ -21,7 +21,6 @@ is the solvers' answer, not a picture.
 from typing import NamedTuple
 
 import numpy as np
-import scipy.optimize
 
 from ._coordinate_descent import Lasso
 from ._path import lasso_path
@@ -66,6 +65,8 @@ def _alpha_for_budget(fit, norm_of, budget, alpha_high):
 
     if excess(alpha_high) == 0.0:
         return alpha_high, fits[alpha_high]
+    import scipy.optimize  # only here: keep it off `import shrinkage`
+
     alpha = scipy.optimize.brentq(excess, 0.0, alpha_high, xtol=1e-300,
                                   rtol=4 * np.finfo(float).eps, maxiter=500)
     return alpha, fits.get(alpha) or fit(alpha)

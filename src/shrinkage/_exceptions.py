@@ -1,5 +1,7 @@
 """Exceptions and warnings raised by shrinkage."""
 
+import sys
+
 __all__ = ["NotFittedError", "ConvergenceWarning"]
 
 
@@ -22,20 +24,31 @@ def not_fitted_error(message):
     error also derives from ``sklearn.exceptions.NotFittedError``; shrinkage
     itself never imports scikit-learn.
     """
-    import sys
+    return _linked(NotFittedError, "NotFittedError")(message)
 
-    sk = sys.modules.get("sklearn.exceptions")
-    if sk is None:
-        return NotFittedError(message)
-    return _with_sklearn_base(sk.NotFittedError)(message)
+
+def convergence_warning():
+    """The category to warn with when a solver does not converge.
+
+    When scikit-learn is already imported, a subclass of both
+    :class:`ConvergenceWarning` and ``sklearn.exceptions.ConvergenceWarning``,
+    so a filter on either silences it (a filter on scikit-learn's class needs
+    scikit-learn imported, hence the link is made then, at warning time).
+    """
+    return _linked(ConvergenceWarning, "ConvergenceWarning")
 
 
 _COMBINED = {}
 
 
-def _with_sklearn_base(sk_cls):
+def _linked(own_cls, name):
+    sk = sys.modules.get("sklearn.exceptions")
+    sk_cls = getattr(sk, name, None)
+    if sk_cls is None:
+        return own_cls
     cls = _COMBINED.get(sk_cls)
     if cls is None:
-        cls = type("NotFittedError", (NotFittedError, sk_cls), {"__module__": __name__})
+        cls = type(name, (own_cls, sk_cls), {"__module__": __name__,
+                                             "__doc__": own_cls.__doc__})
         _COMBINED[sk_cls] = cls
     return cls

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._enet import alpha_grids, make_design, seed_from, solve_paths
-from ._exceptions import ConvergenceWarning
+from ._exceptions import convergence_warning
 from ._validation import (
     check_alpha_grid,
     check_max_iter,
@@ -275,7 +275,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             f"{func_name}: {n_failed} of {grid.size * n_targets} solves did not "
             f"converge within max_iter={max_iter} passes. Increase max_iter, "
             "loosen tol, or standardize the features.",
-            ConvergenceWarning, stacklevel=3)
+            convergence_warning(), stacklevel=3)
     # one target's (n_features, n_alphas) array as the solver wrote it
     # (Fortran order), without a copy
     coefs = np.stack(per_target) if multi_output else per_target[0]

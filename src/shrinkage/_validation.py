@@ -32,14 +32,27 @@ def _is_sparse(X):
 
 
 def feature_names_of(X):
-    """Column names of a DataFrame-like ``X`` when all are strings, else None."""
+    """Column names of a DataFrame-like ``X`` when all are strings, else None.
+
+    As in scikit-learn: names of other types (integers) are not feature
+    names, and a mix of strings and other types is a TypeError.
+    """
     columns = getattr(X, "columns", None)
     if columns is None or hasattr(X, "__array__") is False:
         return None
     names = np.asarray(list(columns), dtype=object)
-    if len(names) and all(isinstance(c, str) for c in names):
-        return names
-    return None
+    types = sorted({type(c).__qualname__ for c in names})
+    if len(types) > 1 and "str" in types:
+        raise TypeError(
+            "Feature names are only supported if all input features have string "
+            f"names, but your input has {types} as feature name / column name "
+            "types. If you want feature names to be stored and validated, you "
+            "must convert them all to strings, by using X.columns = "
+            "X.columns.astype(str) for example. Otherwise you can remove feature "
+            "/ column names from your input data, or convert them all to a "
+            "non-string data type."
+        )
+    return names if types == ["str"] else None
 
 
 def _to_float_array(value, name, ensure_2d):

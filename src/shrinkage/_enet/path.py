@@ -23,7 +23,6 @@ Gram columns of one cache along the whole path.
 """
 
 import numpy as np
-import scipy.optimize
 import scipy.sparse as sp
 
 from .design import make_design
@@ -64,6 +63,8 @@ def _lambda_max_correlations(design, yc, pf, positive=False):
         root = np.sqrt(sw) if sw is not None else 1.0
         Xw = Xf * (root[:, None] if sw is not None else 1.0)
         if positive:
+            import scipy.optimize  # rare branch: keep it off `import shrinkage`
+
             beta = scipy.optimize.nnls(Xw, yc * root)[0]
         else:
             beta = np.linalg.lstsq(Xw, yc * root, rcond=None)[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _gram
-from .._exceptions import ConvergenceWarning
+from .._exceptions import convergence_warning
 
 __all__ = ["EnetSolution", "choose_method", "fold_precompute", "kernel_penalties", "seed_from",
            "active_gram_for", "solve_enet"]
@@ -180,7 +180,7 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
             "of X and y are too far apart (|y| / |X| beyond ~1e300) for "
             "coefficients to be represented; rescale X or y first.")
     for message in sol.warnings:
-        warnings.warn(message, ConvergenceWarning, stacklevel=3)
+        warnings.warn(message, convergence_warning(), stacklevel=3)
     return sol
 
 

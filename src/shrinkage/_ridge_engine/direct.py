@@ -13,7 +13,6 @@ import warnings
 
 import numpy as np
 import scipy.linalg
-import scipy.optimize
 from scipy.linalg import LinAlgWarning
 
 from . import _gram
@@ -172,6 +171,8 @@ def nnls_solve(prob, alphas):
     scipy.optimize.nnls). A singular Gram falls back to NNLS on the
     centred, weighted design (a dense copy).
     """
+    import scipy.optimize  # only positive ridge needs it: keep it off `import shrinkage`
+
     prob.build()
     p, T = prob.p, prob.T
     W = np.empty((p, T))
