@@ -23,9 +23,12 @@ import time
 from pathlib import Path
 
 import pytest
+import shrinkage
 
 HERE = Path(__file__).resolve().parent
-SRC = str(HERE.parent / "src")
+# The children import the shrinkage this process imported (the source tree
+# with in-place builds, or an installed wheel), never a bare source tree.
+SRC = str(Path(shrinkage.__file__).resolve().parents[1])
 CORPUS = HERE / "fuzz_corpus.json"
 # More cases (a longer hunt): SHRINKAGE_FUZZ_CASES=5000 SHRINKAGE_FUZZ_SEED=7
 N_RANDOM = int(os.environ.get("SHRINKAGE_FUZZ_CASES", 150))

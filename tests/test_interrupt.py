@@ -18,8 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shrinkage
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+# The children import the shrinkage this process imported (the source tree
+# with in-place builds, or an installed wheel), never a bare source tree.
+SRC = str(Path(shrinkage.__file__).resolve().parents[1])
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32",
                                 reason="SIGINT to a child process is POSIX")

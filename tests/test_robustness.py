@@ -17,11 +17,14 @@ import pytest
 import scipy.sparse as sp
 from scipy.optimize import lsq_linear
 
+import shrinkage
 from shrinkage import (ElasticNet, Lasso, LassoCV, LinearRegression, Ridge,
                        RidgeCV, lasso_path)
 from shrinkage._exceptions import ConvergenceWarning
 
-SRC = str(Path(__file__).resolve().parents[1] / "src")
+# The children import the shrinkage this process imported (the source tree
+# with in-place builds, or an installed wheel), never a bare source tree.
+SRC = str(Path(shrinkage.__file__).resolve().parents[1])
 
 
 def run_with_timeout(code, timeout=60):
