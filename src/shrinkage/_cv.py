@@ -15,7 +15,6 @@ Statistical Learning", 2nd ed., section 7.10): ``alpha_1se_`` is the largest
 alpha whose mean error is within one standard error of the minimum.
 """
 
-import numbers
 import os
 import sys
 import warnings

@@ -458,7 +458,7 @@ def _section_bayes(say, sc, models, report):
         f"  w_j ~ Laplace(0, b)  Lasso alpha = sigma^2 / (n b)   alpha {lasso_alpha:.4g} "
         f"<=> b = {b:.4g} (n = {n})",
         "The alphas are section 1's; prior_scale_from_alpha gave tau and b, and "
-        f"alpha_from_prior maps", f"them back to {round_trip:.0e} relative.",
+        "alpha_from_prior maps", f"them back to {round_trip:.0e} relative.",
         "Each posterior mode found by SciPy's general-purpose L-BFGS-B, next to the fit:",
         "")
     rows = [[feature, _num(sc.coef[j], 1), _tiny(ridge.coef_[j]), _tiny(gauss_w[j]),
