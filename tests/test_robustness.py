@@ -206,6 +206,71 @@ def test_overflowing_objective_warns(small_problem):
     assert est.dual_gap_ == np.inf
 
 
+@pytest.mark.parametrize("scale", [1e10, 1e30])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_naive_updates_with_large_y_run_their_passes(small_problem, scale, sparse):
+    """The naive driver's cold start once set its gap to tol + 1.0, which
+    equals tol when tol * ||y||^2 >= 2^53: one pass, then a false warning."""
+    X, y = small_problem
+    ref = Lasso(alpha=0.05, precompute=False, tol=1e-10).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = Lasso(alpha=0.05 * scale, precompute=False, tol=1e-10).fit(
+            sp.csc_matrix(X) if sparse else X, y * scale)
+    np.testing.assert_allclose(est.coef_ / scale, ref.coef_, rtol=1e-9)
+    assert est.n_iter_ == ref.n_iter_
+
+
+# Paths and CV rescale X and y by one power of two: the Lasso's solution
+# maps exactly under X -> 2^a X, y -> 2^b y, alpha -> 2^(a+b) alpha,
+# w -> 2^(b-a) w, CV errors -> 2^(2b) errors.
+EXTREME_SCALES = [(-230, 200), (430, -20), (0, 440), (-440, 0), (-400, -300), (350, 400)]
+
+
+@pytest.mark.parametrize("a, b", EXTREME_SCALES)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_lasso_path_at_extreme_scales(small_problem, a, b, sparse):
+    X, y = small_problem
+    ref_alphas, ref_coefs, ref_gaps = lasso_path(X, y, alphas=8, tol=1e-12)
+    Xs = X * 2.0 ** a
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        alphas, coefs, gaps = lasso_path(sp.csc_matrix(Xs) if sparse else Xs,
+                                         y * 2.0 ** b, alphas=8, tol=1e-12)
+    np.testing.assert_allclose(alphas, ref_alphas * 2.0 ** (a + b), rtol=1e-12)
+    np.testing.assert_allclose(coefs, ref_coefs * 2.0 ** (b - a), rtol=1e-8,
+                               atol=1e-12 * np.abs(ref_coefs).max() * 2.0 ** (b - a))
+    assert np.all(np.isfinite(gaps)) and np.all(gaps >= 0)
+    # a user grid in the data's units gives the same solutions
+    _, coefs2, _ = lasso_path(Xs, y * 2.0 ** b, alphas=ref_alphas * 2.0 ** (a + b),
+                              tol=1e-12)
+    np.testing.assert_allclose(coefs2, coefs, rtol=1e-8,
+                               atol=1e-12 * np.abs(coefs).max())
+
+
+@pytest.mark.parametrize("a, b", EXTREME_SCALES)
+def test_lasso_cv_at_extreme_scales(small_problem, a, b):
+    X, y = small_problem
+    ref = LassoCV(alphas=8, cv=3, tol=1e-12).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = LassoCV(alphas=8, cv=3, tol=1e-12).fit(X * 2.0 ** a, y * 2.0 ** b)
+    np.testing.assert_allclose(est.alphas_, ref.alphas_ * 2.0 ** (a + b), rtol=1e-12)
+    assert est.alpha_ == est.alphas_[np.flatnonzero(ref.alphas_ == ref.alpha_)[0]]
+    np.testing.assert_allclose(est.mse_path_, ref.mse_path_ * 2.0 ** (2 * b), rtol=1e-8)
+    np.testing.assert_allclose(est.coef_, ref.coef_ * 2.0 ** (b - a), rtol=1e-8)
+    np.testing.assert_allclose(est.intercept_, ref.intercept_ * 2.0 ** b, rtol=1e-8)
+
+
+def test_paths_and_cv_refuse_scales_too_far_apart(small_problem):
+    X, y = small_problem
+    X, y = X * 1e-100, y * 1e50   # coefficients ~1e150: their squares overflow
+    with pytest.raises(ValueError, match="too far apart"):
+        lasso_path(X, y, alphas=3)
+    with pytest.raises(ValueError, match="too far apart"):
+        LassoCV(alphas=3, cv=3).fit(X, y)
+
+
 # -- 4. boolean-mask folds ----------------------------------------------------
 
 def test_boolean_mask_folds_match_index_folds():

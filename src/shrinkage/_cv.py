@@ -24,7 +24,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
-from ._enet import alpha_grids, cv_design, fold_mse_path, seed_from, solve_enet
+from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
+                    solve_enet)
 from ._folds import check_cv_folds
 from ._path import enet_path, lasso_path
 from ._validation import (
@@ -265,6 +266,17 @@ class ElasticNetCV(LinearModel):
             n_alphas = alphas if isinstance(alphas, int) else alphas.size
             design, full, X_rows = cv_design(X, y, sw, self.fit_intercept, precompute,
                                              folds, n_alphas, map_)
+            # Extreme scales: cross-validate X / c and y / c (exact, c a
+            # power of two): the same coefficients at alpha / c^2, errors
+            # and gaps c^2 times smaller.
+            c = common_scale(design, design.center_targets(y.reshape(-1, 1))[1], name)
+            if c != 1.0:
+                X = X / c  # dense or sparse, same format
+                y = y / c
+                design, full, X_rows = cv_design(X, y, sw, self.fit_intercept,
+                                                 precompute, folds, n_alphas, map_)
+                if not isinstance(alphas, int):
+                    alphas = alphas / c / c
             grids = self._alpha_grids(design, full, y, alphas, l1_ratios, pf, positive)
 
             def run(t):
@@ -283,8 +295,11 @@ class ElasticNetCV(LinearModel):
                 pool.shutdown()
         self._select(np.reshape(mses, (len(l1_ratios), len(folds), -1)), grids,
                      l1_ratios, isinstance(alphas, int))
-
         alpha = self.alpha_ if self.selection_rule == "min" else self.alpha_1se_
+        if c != 1.0:
+            self.alpha_, self.alpha_1se_ = self.alpha_ * c * c, self.alpha_1se_ * c * c
+            self.alphas_ = self.alphas_ * c * c
+            self.mse_path_ = self.mse_path_ * c * c
         sol = solve_enet(
             design, y.reshape(-1, 1), alpha=alpha, l1_ratio=self.l1_ratio_,
             penalty_factor=pf, positive=positive, tol=float(self.tol),
@@ -293,8 +308,8 @@ class ElasticNetCV(LinearModel):
             gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
         self.coef_ = sol.coef[0]
-        self.intercept_ = float(sol.intercept[0])
-        self.dual_gap_ = float(sol.dual_gap[0])
+        self.intercept_ = float(sol.intercept[0]) * c
+        self.dual_gap_ = float(sol.dual_gap[0]) * c * c
         self.n_iter_ = int(sol.n_iter[0])
         if not self._has_l1_ratio:
             del self.l1_ratio_

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from ._enet import alpha_grids, make_design, seed_from, solve_paths
+from ._enet import alpha_grids, common_scale, make_design, seed_from, solve_paths
 from ._exceptions import convergence_warning
 from ._validation import (
     check_alpha_grid,
@@ -246,14 +246,27 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     precompute = check_precompute(precompute, p, sparse=sp.issparse(X))
     design = make_design(X, sw, fit_intercept, precompute, n_solves)
     _, Yc = design.center_targets(Y)
+    Xy = _check_Xy(Xy, p, n_targets)
+    # Extreme scales: solve for X / c and y / c (exact, c a power of two),
+    # the same coefficients at alpha / c^2; the gaps are c^2 times theirs.
+    c = common_scale(design, Yc, func_name)
+    if c != 1.0:
+        X = X / c  # dense or CSC
+        design = make_design(X, sw, fit_intercept, precompute, n_solves)
+        Yc = Yc / c
+        if Xy is not None:
+            Xy = Xy / c / c
 
     if grid is None:
         if l1_ratio == 0:
             raise ValueError(
                 "Automatic alpha grid generation is not supported for l1_ratio=0. "
                 "Please supply a grid by providing the 'alphas' argument.")
-        grid = alpha_grids(design, Yc, [l1_ratio], eps=eps, n_alphas=n_grid, pf=pf,
-                           positive=positive, correlations=_check_Xy(Xy, p, n_targets))[0]
+        kernel_grid = alpha_grids(design, Yc, [l1_ratio], eps=eps, n_alphas=n_grid,
+                                  pf=pf, positive=positive, correlations=Xy)[0]
+        grid = kernel_grid * c * c
+    else:
+        kernel_grid = grid / c / c
 
     random = selection == "random"
     seed = seed_from(random_state) if random else 1
@@ -267,7 +280,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         W0 = W0.reshape(n_targets, p)
 
     per_target, gaps, iters, n_failed = solve_paths(
-        design, Yc, grid, W0, l1_ratio=float(l1_ratio), pf=pf,
+        design, Yc, kernel_grid, W0, l1_ratio=float(l1_ratio), pf=pf,
         positive=bool(positive), tol=float(tol), max_iter=max_iter,
         random=random, seed=seed, strong_rules=strong_rules)
     if n_failed:
@@ -276,6 +289,8 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
             f"converge within max_iter={max_iter} passes. Increase max_iter, "
             "loosen tol, or standardize the features.",
             convergence_warning(), stacklevel=3)
+    if c != 1.0:
+        gaps = gaps * c * c
     # one target's (n_features, n_alphas) array as the solver wrote it
     # (Fortran order), without a copy
     coefs = np.stack(per_target) if multi_output else per_target[0]

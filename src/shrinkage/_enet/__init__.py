@@ -10,7 +10,8 @@ exported here; nothing else in the package imports the kernels.
 - :mod:`.solve`: the policy of a solve: :func:`~.solve.choose_method`
   (naive or covariance updates), :func:`~.solve.kernel_penalties` (alpha,
   l1_ratio and penalty factors to the kernels' penalties, the one place
-  this is done), :func:`seed_from` and :func:`solve_enet` (single fits).
+  this is done), :func:`seed_from`, :func:`solve_enet` (single fits) and
+  :func:`common_scale` (the exact rescaling of extreme data for paths and CV).
 - :mod:`.path`: the path driver (warm starts, strong rules, KKT checks):
   :func:`solve_paths`, :func:`path_on_rows` and :func:`alpha_grids`
   (scikit-learn's automatic grid from lambda_max).
@@ -30,7 +31,7 @@ Cholesky factor and Newton steps); ``_gap`` (the duality gap);
 from .cv import cv_design, fold_mse_path
 from .design import make_design
 from .path import alpha_grids, path_on_rows, solve_paths
-from .solve import seed_from, solve_enet
+from .solve import common_scale, seed_from, solve_enet
 
-__all__ = ["alpha_grids", "cv_design", "fold_mse_path", "make_design",
+__all__ = ["alpha_grids", "common_scale", "cv_design", "fold_mse_path", "make_design",
            "path_on_rows", "seed_from", "solve_enet", "solve_paths"]

@@ -427,7 +427,7 @@ cdef (double, int) _naive_solve(
     else:
         # From zero, one full pass builds the first active set (its dot
         # products are the correlations the certificate would need).
-        G.gap = tol + 1.0
+        G.gap = INFINITY  # (tol + 1.0 == tol once tol >= 2^53: |y| ~ 1e9)
         G.dual_norm = 0.0
         gap_current = False
         if stats:

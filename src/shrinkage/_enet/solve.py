@@ -133,6 +133,41 @@ def _design_scale(design):
     return float(2.0 ** np.round(np.log2(top)))
 
 
+def common_scale(design, yc, estimator_name):
+    """1.0, or a power of two ``c`` for which ``X / c`` and ``yc / c`` have
+    squared norms and correlations inside float64's range, when the data's
+    scales would leave it (:func:`_design_scale`, :func:`_target_scale`).
+
+    Dividing ``X`` and ``y`` by the same ``c`` keeps the problem an elastic
+    net with the same ``l1_ratio`` and the same coefficients, at
+    ``alpha / c^2`` (the objective divided by ``c^2``): how the paths and
+    the CV estimators, which share one grid of alphas over many solves,
+    rescale. ``c`` is the geometric middle of ``max |x_ij|`` and
+    ``max |yc_i|``, so either may be tiny or huge; a single fit rescales
+    ``X`` and ``y`` apart instead (:func:`solve_enet`); ``X / c`` is kept
+    below 1e100 (tiny coefficients may then underflow, harmlessly). Raises
+    ValueError when ``max|y| / max|x|`` exceeds 1e140: the coefficients, of
+    that size near alpha = 0, would have squares (in the ridge penalty and
+    the certificate) beyond float64's range whatever ``c`` is.
+    """
+    if not design.has_rows or (_design_scale(design) == 1.0
+                               and _target_scale(yc) == 1.0):
+        return 1.0
+    x_top, y_top = design.abs_max(), float(np.max(np.abs(yc)))
+    logs = [np.log2(t) for t in (x_top, y_top) if 0.0 < t < np.inf]
+    if len(logs) == 2 and logs[1] - logs[0] > np.log2(1e140):
+        raise ValueError(
+            f"{estimator_name}: the scales of X (max |x| = {x_top:.3g}) and y "
+            f"(max |y - mean| = {y_top:.3g}) are too far apart for float64: the "
+            "coefficients and the duality gap would overflow; rescale X or y first.")
+    if not logs:
+        return 1.0
+    log_c = np.mean(logs)
+    if 0.0 < x_top < np.inf:
+        log_c = max(log_c, np.log2(x_top) - np.log2(1e100))
+    return float(2.0 ** np.round(log_c))
+
+
 def _not_converged_message(estimator_name, max_iter, gap, tol_abs, yy, alpha, n, k,
                            n_targets):
     return (
