@@ -155,7 +155,7 @@ class RidgeProblem:
         return np.ones(self.n, self.dtype) if self.sw is None else self.sw
 
     def _build_primal(self):
-        n, p, T = self.n, self.p, self.T
+        p, T = self.p, self.T
         dtype = self.dtype
         if not self.sparse:
             G = np.empty((p, p), dtype, order="F")
