@@ -250,7 +250,7 @@ def gram_primal(const floating[:, :] X, bint c_order, const floating[::1, :] Y,
     cdef double[::1] b_arr = np.zeros(max(T, 1))
     cdef double *a = &a_arr[0]
     cdef double *b = &b_arr[0]
-    cdef Py_ssize_t nb = primal_block_rows(n, p)
+    cdef Py_ssize_t nb = primal_block_rows(n, p, sizeof(floating))
     cdef floating[::1] buf_arr = None
     cdef floating[::1] ybuf_arr = np.empty(max(nb * (T + 1), 1), dtype=_dtype(<floating>0))
     cdef floating[::1] qa_arr = None
@@ -399,7 +399,7 @@ def kernel_dual(const floating[:, :] X, bint c_order, const floating[::1] sw,
     cdef const floating *s = &sw[0] if sw.shape[0] > 0 else NULL
     cdef floating *Kp = &K[0, 0]
     cdef floating *mp = &m[0]
-    cdef Py_ssize_t pb = dual_block_cols(n, p), j0, k, i, j
+    cdef Py_ssize_t pb = dual_block_cols(n, p, sizeof(floating)), j0, k, i, j
     cdef floating[::1] buf_arr = None
     cdef double[::1] delta_arr = None
     cdef double[::1] u_arr = np.zeros(n)

@@ -5,9 +5,12 @@
 
 from cython cimport floating
 
-cdef Py_ssize_t primal_block_rows(Py_ssize_t n, Py_ssize_t p) noexcept nogil
-cdef Py_ssize_t gemm_block_rows(Py_ssize_t n, Py_ssize_t p) noexcept nogil
-cdef Py_ssize_t dual_block_cols(Py_ssize_t n, Py_ssize_t p) noexcept nogil
+cdef Py_ssize_t primal_block_rows(Py_ssize_t n, Py_ssize_t p,
+                                  Py_ssize_t itemsize) noexcept nogil
+cdef Py_ssize_t gemm_block_rows(Py_ssize_t n, Py_ssize_t p,
+                                Py_ssize_t itemsize) noexcept nogil
+cdef Py_ssize_t dual_block_cols(Py_ssize_t n, Py_ssize_t p,
+                                Py_ssize_t itemsize) noexcept nogil
 
 cdef void copy_rows(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                     Py_ssize_t i0, Py_ssize_t nb, const floating *c,

@@ -29,7 +29,8 @@ from shrinkage._ridge_engine._linalg cimport gemm
 # primal Gram (a rank-`rows` update of the p x p Gram per block), larger for
 # the kernel, whose n x n accumulator is re-read once per block. The
 # row-blocked products with a p x k matrix use taller blocks (see
-# gemm_block_rows).
+# gemm_block_rows). Sizes are in bytes: a float32 block holds twice the
+# elements of a float64 one (``itemsize`` is sizeof the element).
 cdef enum:
     PRIMAL_BLOCK_BYTES = 1 << 19
     DUAL_BLOCK_BYTES = 1 << 23
@@ -51,25 +52,31 @@ cdef inline Py_ssize_t _clip(Py_ssize_t v, Py_ssize_t lo, Py_ssize_t hi) noexcep
     return v
 
 
-cdef Py_ssize_t primal_block_rows(Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+cdef Py_ssize_t primal_block_rows(Py_ssize_t n, Py_ssize_t p,
+                                  Py_ssize_t itemsize) noexcept nogil:
     """Rows per scratch block for the row-blocked passes."""
-    return _clip(PRIMAL_BLOCK_BYTES // (8 * (p if p > 0 else 1)), MIN_PRIMAL_ROWS, n if n > 0 else 1)
+    return _clip(PRIMAL_BLOCK_BYTES // (itemsize * (p if p > 0 else 1)), MIN_PRIMAL_ROWS,
+                 n if n > 0 else 1)
 
 
-cdef Py_ssize_t gemm_block_rows(Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+cdef Py_ssize_t gemm_block_rows(Py_ssize_t n, Py_ssize_t p,
+                                Py_ssize_t itemsize) noexcept nogil:
     """Rows per block for the row-blocked products with a p x k matrix
     (``x_dot_centred``, ``loo_primal_pass``): tall enough (256 to 1024
     rows, a block of at most 16 MB beyond 256 rows) that re-reading the
     right-hand matrix once per block costs little next to the block's
     2 * rows * p * k flops (measured: 2x faster than 64-row blocks at
     p = 2000)."""
-    cdef Py_ssize_t rows = _clip(GEMM_BLOCK_BYTES // (8 * (p if p > 0 else 1)), 256, 1024)
+    cdef Py_ssize_t rows = _clip(GEMM_BLOCK_BYTES // (itemsize * (p if p > 0 else 1)),
+                                 256, 1024)
     return rows if rows < n else (n if n > 0 else 1)
 
 
-cdef Py_ssize_t dual_block_cols(Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+cdef Py_ssize_t dual_block_cols(Py_ssize_t n, Py_ssize_t p,
+                                Py_ssize_t itemsize) noexcept nogil:
     """Columns per scratch block for the column-blocked passes."""
-    return _clip(DUAL_BLOCK_BYTES // (8 * (n if n > 0 else 1)), MIN_DUAL_COLS, p if p > 0 else 1)
+    return _clip(DUAL_BLOCK_BYTES // (itemsize * (n if n > 0 else 1)), MIN_DUAL_COLS,
+                 p if p > 0 else 1)
 
 
 # --------------------------------------------------------------------------
@@ -269,7 +276,7 @@ def xt_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
     cdef const floating *Up = &U[0, 0]
     cdef floating *Op = &out[0, 0]
     cdef const floating *mp = &m[0]
-    cdef Py_ssize_t pb = dual_block_cols(n, p), j0, k
+    cdef Py_ssize_t pb = dual_block_cols(n, p, sizeof(floating)), j0, k
     cdef floating[::1] buf_arr
     cdef floating *buf = NULL
     cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, pb_
@@ -318,7 +325,7 @@ def x_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
     cdef const floating *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
     cdef floating *Op = &out[0, 0]
     cdef const floating *mp = &m[0]
-    cdef Py_ssize_t nb = gemm_block_rows(n, p), i0, k
+    cdef Py_ssize_t nb = gemm_block_rows(n, p, sizeof(floating)), i0, k
     cdef floating[::1] buf_arr = np.empty(nb * p, dtype=_dtype(<floating>0))
     cdef floating *buf = &buf_arr[0]
     cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, nb_
@@ -366,7 +373,7 @@ def loo_primal_pass(const floating[:, :] X, bint c_order, const floating[::1] m,
     cdef const floating *Rp = &R[0, 0] if AT > 0 else NULL
     cdef floating *Lp = &lev[0, 0]
     cdef floating *Fp = &fit[0, 0] if AT > 0 else NULL
-    cdef Py_ssize_t nb = gemm_block_rows(n, p), i0, k, t
+    cdef Py_ssize_t nb = gemm_block_rows(n, p, sizeof(floating)), i0, k, t
     cdef floating[::1] buf_arr = np.empty(nb * p, dtype=_dtype(<floating>0))
     cdef floating[::1] z_arr = np.empty(nb * p, dtype=_dtype(<floating>0))
     cdef floating *buf = &buf_arr[0]
