@@ -86,8 +86,9 @@ def _dtype_of(value):
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
 @pytest.mark.parametrize("name, factory, attrs, two_targets", CASES, ids=[c[0] for c in CASES])
 def test_dtypes_follow_scikit_learn(name, factory, attrs, two_targets, sparse):
-    if sparse and name in ("ridge-svd", "ridgecv-loo-svd", "linreg-positive", "ridge-positive"):
-        pytest.skip("scikit-learn has no sparse route for this solver")
+    if sparse and name in ("ridge-svd", "linreg-positive"):
+        pytest.skip("scikit-learn rejects sparse X here (svd with an intercept; "
+                    "positive least squares)")
     X0, y0, sw0 = _data(two_targets=two_targets)
     for kx, ky, ks in DTYPES:
         X, y = _cast(kx, X0), _cast(ky, y0)
@@ -276,11 +277,9 @@ def test_sparse_float32_fit_allocates_float32(name, fit):
     n x p blocks): in float32 those buffers must be float32. A float64
     copy of X would add 8 bytes per stored entry, more than the margin
     between the float32 peak and 0.8 times the float64 fit's peak for the
-    fits whose peak is the format conversion (ridge, ridge_path,
-    LinearRegression); for the others the check still proves that the big
+    fits whose peak is the format conversion (Ridge, positive Ridge,
+    ridge_path, LinearRegression); for the others the check still proves that the big
     buffers are float32."""
-    if name == "ridge-positive":
-        pytest.skip("positive=True on sparse X goes through the Gram like Ridge")
     rng = np.random.default_rng(0)
     n, p = 40000, 30
     peaks = {}
@@ -298,6 +297,6 @@ def test_sparse_float32_fit_allocates_float32(name, fit):
         assert peaks[np.float32] < 8 * X.nnz, (name, peaks)
         return
     assert peaks[np.float32] < 0.8 * peaks[np.float64], (name, peaks)
-    if name in ("ridge", "linreg", "ridge_path"):
+    if name in ("ridge", "ridge-positive", "linreg", "ridge_path"):
         # the format conversion (8 bytes per entry in float32) and O(p^2)
         assert peaks[np.float32] < 10 * X.nnz, (name, peaks)

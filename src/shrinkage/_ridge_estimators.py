@@ -61,7 +61,7 @@ def _float32_design(X):
     if sp.issparse(X):
         arr = X
     elif isinstance(X, np.ndarray):
-        arr = X
+        arr = np.asarray(X)        # a plain view of subclasses (np.matrix, memmap)
     else:
         dtypes = getattr(X, "dtypes", None)   # a DataFrame of float32 columns
         if dtypes is None or not hasattr(X, "__array__"):

@@ -95,7 +95,10 @@ cdef void copy_rows(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
     cdef Py_ssize_t i, j
     cdef const floating *src
     cdef floating *dst
-    cdef double v, w, t, cj
+    # element arithmetic in the data's precision (vectorises), the row sums
+    # t and acc in double
+    cdef floating v, w, cj
+    cdef double t
     if c_order:
         for i in range(nb):
             src = X + (i0 + i) * p
@@ -107,7 +110,7 @@ cdef void copy_rows(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                     dst[j] = v
                 if acc != NULL:
                     for j in range(p):
-                        acc[j] += w * dst[j]
+                        acc[j] += <double>w * dst[j]
             else:
                 for j in range(p):
                     dst[j] = src[j] - c[j]
@@ -124,7 +127,7 @@ cdef void copy_rows(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                 for i in range(nb):
                     v = sq[i0 + i] * (src[i] - cj)
                     dst[i] = v
-                    t += sq[i0 + i] * v
+                    t += <double>sq[i0 + i] * v
             else:
                 for i in range(nb):
                     v = src[i] - cj
@@ -145,7 +148,7 @@ cdef void copy_cols(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
     cdef Py_ssize_t i, j
     cdef const floating *src
     cdef floating *dst
-    cdef double mj
+    cdef floating mj
     if c_order:
         for i in range(n):
             src = X + i * p + j0
