@@ -214,6 +214,43 @@ def test_loo_values_and_scores_agree():
     assert abs(m32.best_score_ - m64.best_score_) < TOL32 * abs(m64.best_score_)
 
 
+@pytest.mark.parametrize("shape", [(400, 10), (20, 50)], ids=["primal", "dual"])
+@pytest.mark.parametrize("offset", [1e2, 1e4])
+def test_large_offsets_cost_float32_no_digits(shape, offset):
+    """Centring inside the kernels (shifted sums, exactly centred blocks)
+    keeps float32 fits of data offset far from zero as accurate as of
+    centred data: the float32 and float64 fits of the same float32 data
+    agree to a few ulps (X^T X - n m m^T in float32 would lose
+    2 log10(offset) digits, all of them at 1e4)."""
+    rng = np.random.default_rng(1)
+    X = (rng.standard_normal(shape) + offset * rng.uniform(0.5, 1.0, shape[1]))
+    X = X.astype(np.float32)
+    y = (X[:, :3].astype(np.float64) @ [1.0, -1.0, 2.0]
+         + rng.standard_normal(shape[0])).astype(np.float32)
+    for est in (shrinkage.Ridge(alpha=1.0), shrinkage.Ridge(alpha=1.0, solver="svd"),
+                shrinkage.RidgeCV(alphas=np.logspace(-2, 2, 5)), shrinkage.LinearRegression()):
+        a = type(est)(**est.get_params()).fit(X, y)
+        b = type(est)(**est.get_params()).fit(X.astype(np.float64), y.astype(np.float64))
+        assert _rel(a.coef_, b.coef_) < 50 * EPS32, est
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_kfold_folds_that_are_not_complements(sparse):
+    """Time-series folds refit each fold's own system: float32 there too."""
+    from sklearn.model_selection import TimeSeriesSplit
+    rng = np.random.default_rng(0)
+    X = (rng.standard_normal((60, 5)) + 3.0).astype(np.float32)
+    y = X @ rng.standard_normal(5) + rng.standard_normal(60)
+    Xin = sp.csr_matrix(X) if sparse else X
+    Xref = sp.csr_matrix(X.astype(np.float64)) if sparse else X.astype(np.float64)
+    alphas = np.logspace(-2, 2, 9)
+    a = shrinkage.RidgeCV(alphas=alphas, cv=TimeSeriesSplit(3)).fit(Xin, y)
+    b = shrinkage.RidgeCV(alphas=alphas, cv=TimeSeriesSplit(3)).fit(Xref, y)
+    assert a.coef_.dtype == np.float32 and a.alpha_ == b.alpha_
+    assert _rel(a.coef_, b.coef_) < TOL32
+    assert abs(a.best_score_ - b.best_score_) < TOL32
+
+
 def test_float32_matches_scikit_learn_float32():
     X, y, sw = _data(200, 8, seed=2)
     X32, y32 = X.astype(np.float32), y.astype(np.float32)
