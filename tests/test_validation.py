@@ -453,10 +453,16 @@ def _as_variants(X, y, tmp_path):
     ]
 
 
+# estimators that keep float32 X in float32, as scikit-learn does
+FLOAT32_KEPT = ("Ridge", "RidgeCV", "LinearRegression")
+
+
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_accepts_input_types(name, data, tmp_path):
     X, y = data
     for vid, Xv, yv, Xref, yref in _as_variants(X, y, tmp_path):
+        if vid == "float32" and name in FLOAT32_KEPT:
+            continue   # solved in float32: tests/test_ridge_float32.py
         coef, intercept = _fit_coef(name, Xv, yv)
         ref_coef, ref_intercept = _fit_coef(name, np.ascontiguousarray(Xref), yref)
         # Same numbers in, same solver: the same answer up to the order of

@@ -6,6 +6,12 @@ scikit-learn's names, shapes and conventions (Ridge's objective is not rescaled 
 samples, nor are the sample weights)::
 
     sum_i s_i (y_i - x_i.w - b)^2 + alpha ||w||^2          (b unpenalised)
+
+Precision follows scikit-learn: float32 ``X`` (dense or sparse) is kept
+float32, never copied to float64, and gives float32 ``coef_``,
+``intercept_``, predictions and per-sample CV values (``cv_results_``),
+whatever the dtype of ``y`` and the sample weights; any other ``X`` gives
+float64. Selected alphas and CV scores are float64.
 """
 
 import numbers
@@ -29,9 +35,12 @@ from ._scoring import accepts_sample_weight, resolve_scoring, score_predictions
 from ._validation import (
     check_alpha_grid,
     check_bool,
+    check_finite_X,
     check_sample_weight,
     check_scalar,
+    check_X,
     check_X_y,
+    check_y,
 )
 
 __all__ = ["Ridge", "RidgeCV", "LinearRegression", "ridge_path"]
@@ -43,6 +52,58 @@ _RIDGE_SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga",
 # ----------------------------------------------------------------------
 # shared validation helpers
 # ----------------------------------------------------------------------
+
+def _float32_design(X):
+    """X as a float32 ndarray or sparse matrix when it is 2-D float32 data
+    with at least one row and column (kept float32, scikit-learn's rule),
+    else None: everything else goes through ``check_X`` (float64, and its
+    error messages)."""
+    if sp.issparse(X):
+        arr = X
+    elif isinstance(X, np.ndarray):
+        arr = np.asarray(X)        # a plain view of subclasses (np.matrix, memmap)
+    else:
+        dtypes = getattr(X, "dtypes", None)   # a DataFrame of float32 columns
+        if dtypes is None or not hasattr(X, "__array__"):
+            return None
+        try:
+            if not all(np.dtype(d) == np.float32 for d in dtypes):
+                return None
+        except TypeError:                      # pandas extension dtypes
+            return None
+        arr = np.asarray(X)
+    if arr.dtype != np.float32 or arr.ndim != 2 or min(arr.shape) < 1:
+        return None
+    return arr
+
+
+def _check_design(X, *, estimator, ensure_finite):
+    """``check_X`` that keeps float32 X float32 (no float64 copy)."""
+    arr = _float32_design(X)
+    if arr is None:
+        return check_X(X, estimator=estimator, accept_sparse=_SPARSE_FORMATS,
+                       ensure_finite=ensure_finite)
+    if sp.issparse(arr):
+        arr = arr.asformat(arr.format if arr.format in _SPARSE_FORMATS else "csr")
+    elif not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+        arr = np.asfortranarray(arr)           # one float32 copy, as check_X
+    if ensure_finite:
+        check_finite_X(arr)
+    return arr
+
+
+def _check_X_y(X, y, *, estimator, ensure_finite):
+    """``check_X_y`` for the Ridge family: float32 X stays float32."""
+    if _float32_design(X) is None:
+        return check_X_y(X, y, estimator=estimator, accept_sparse=_SPARSE_FORMATS,
+                         ensure_finite=ensure_finite)
+    if y is None:
+        raise ValueError(
+            f"{estimator} requires y to be passed, but the target y is None."
+        )
+    X = _check_design(X, estimator=estimator, ensure_finite=ensure_finite)
+    return X, check_y(y, X.shape[0], estimator=estimator)
+
 
 def _ridge_weights(sample_weight, n_samples):
     """Weights as used by Ridge (not rescaled): None or float64 (n,).
@@ -109,24 +170,44 @@ class _MultiOutputTags:
     def _accepts_sparse(self):
         return True
 
+    def _check_predict_input(self, X):
+        # float32 X predicts in float32 with a float32 model (float64 with a
+        # float64 one), as in scikit-learn: no float64 copy of X
+        if _float32_design(X) is None:
+            return super()._check_predict_input(X)
+        self._check_is_fitted()
+        self._check_feature_names(X)
+        Xv = _check_design(X, estimator=type(self).__name__, ensure_finite=True)
+        if Xv.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {Xv.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+        return Xv
+
 
 def _set_linear_attrs(est, W, b, was_1d, ravel_single):
     """coef_/intercept_ with scikit-learn's shapes.
 
-    ``W`` is (p, T), ``b`` (T,). ``ravel_single``: Ridge-style (coef_ 1-D
-    whenever there is one target) vs LinearRegression-style (1-D only for
-    1-D y).
+    ``W`` is (p, T), ``b`` (T,), both in the problem's precision, which
+    the attributes keep (a single intercept is a Python float in float64, a
+    NumPy float32 scalar in float32). ``ravel_single``: Ridge-style (coef_
+    1-D whenever there is one target) vs LinearRegression-style (1-D only
+    for 1-D y).
     """
     T = W.shape[1]
     if was_1d:
         est.coef_ = np.ascontiguousarray(W[:, 0])
-        est.intercept_ = float(b[0]) if est.fit_intercept else 0.0
+        if not est.fit_intercept:
+            est.intercept_ = 0.0
+        else:
+            est.intercept_ = float(b[0]) if b.dtype == np.float64 else b[0]
         return
     coef = np.ascontiguousarray(W.T)
     if ravel_single and T == 1:
         coef = coef[0]
     est.coef_ = coef
-    est.intercept_ = np.array(b, dtype=np.float64) if est.fit_intercept else 0.0
+    est.intercept_ = np.array(b, dtype=b.dtype) if est.fit_intercept else 0.0
 
 
 # ----------------------------------------------------------------------
@@ -251,7 +332,11 @@ class Ridge(_MultiOutputTags, LinearModel):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; sparse input is never densified.
+            Training data; sparse input is never densified. float32 ``X``
+            (dense or sparse) is solved in float32 without a float64 copy,
+            as in scikit-learn: the fitted attributes are float32, accurate
+            to about 1e-7 times the condition number of the system solved
+            (1e-16 in float64).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets; several targets share one factorisation.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -269,8 +354,8 @@ class Ridge(_MultiOutputTags, LinearModel):
         # NaN/inf in dense X are detected from the Gram/kernel diagonal
         # (saves a pass over X; the 'svd' route scans X before copying it);
         # sparse X is scanned here (only its stored values)
-        X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
-                         ensure_finite=sp.issparse(X))
+        X, y = _check_X_y(X, y, estimator=name,
+                          ensure_finite=sp.issparse(X))
         n = X.shape[0]
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
@@ -309,6 +394,8 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        float32 ``X`` gives float32 coefficients and intercepts (solved in
+        float32, no float64 copy of ``X``); any other dtype gives float64.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
     alphas : array-like of shape (n_alphas,)
         Non-negative regularisation strengths, in any order (kept).
@@ -341,8 +428,8 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     """
     check_bool(fit_intercept, "fit_intercept")
     alphas = check_alpha_grid(alphas)
-    X, y = check_X_y(X, y, estimator="ridge_path", accept_sparse=_SPARSE_FORMATS,
-                     ensure_finite=sp.issparse(X))
+    X, y = _check_X_y(X, y, estimator="ridge_path",
+                      ensure_finite=sp.issparse(X))
     sw = _ridge_weights(sample_weight, X.shape[0])
     Y, was_1d = _targets(y)
     prob = RidgeProblem(X, Y, sw, fit_intercept, finite_checked=False)
@@ -473,7 +560,11 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data; sparse input is never densified.
+            Training data; sparse input is never densified. float32 ``X``
+            (dense or sparse) is solved in float32 without a float64 copy,
+            as in scikit-learn: the fitted attributes are float32, accurate
+            to about 1e-7 times the condition number of the system solved
+            (1e-16 in float64).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -496,8 +587,8 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         name = type(self).__name__
         alphas, scoring = self._validate_params()
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
-                         ensure_finite=sp.issparse(X))
+        X, y = _check_X_y(X, y, estimator=name,
+                          ensure_finite=sp.issparse(X))
         n, p = X.shape
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
@@ -523,17 +614,19 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         prob = RidgeProblem(X, Y, sw, self.fit_intercept, side=side,
                             finite_checked=False)
         errors, coef_fn = leave_one_out(prob, alphas, svd=self.gcv_mode == "svd")
-        # errors: (n, A, T) on the original scale
+        # errors: (n, A, T) on the original scale, in the problem's precision.
+        # The scores that choose alpha are summed over samples in float64,
+        # so float32 data are not also compared through float32 sums.
         if scoring is None:
             values = errors * errors
             if sw is not None:
                 values *= sw[:, None, None]
             if per_target:
-                scores = -values.mean(axis=0)                # (A, T)
+                scores = -values.mean(axis=0, dtype=np.float64)        # (A, T)
             else:
-                scores = -values.mean(axis=(0, 2))           # (A,)
+                scores = -values.mean(axis=(0, 2), dtype=np.float64)   # (A,)
         else:
-            values = Y[:, None, :] - errors                  # predictions
+            values = Y[:, None, :] - errors                  # predictions (float64 y)
             y_score = y if was_1d else Y
             scores = np.array([
                 score_predictions(scoring, values[:, a, :], y_score, sw, per_target)
@@ -543,7 +636,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             alpha_best = alphas[best]
             self.alpha_ = alpha_best
             self.best_score_ = scores[best, np.arange(T)]
-            W = np.empty((p, T))
+            W = np.empty((p, T), prob.dtype)
             for a in np.unique(best):
                 cols = np.flatnonzero(best == a)
                 W[:, cols] = coef_fn(a)[:, cols]
@@ -557,7 +650,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
                 self.best_score_ = float(scores[a])
             W = coef_fn(a)
         if self.store_cv_results:
-            vals = values.transpose(0, 2, 1)                 # (n, T, A)
+            vals = values.transpose(0, 2, 1).astype(errors.dtype, copy=False)  # (n, T, A)
             self.cv_results_ = np.ascontiguousarray(vals[:, 0, :] if was_1d else vals)
         elif hasattr(self, "cv_results_"):
             del self.cv_results_
@@ -662,7 +755,10 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+            Training data. float32 ``X`` (dense or sparse) is solved in
+            float32 without a float64 copy, as in scikit-learn: the fitted
+            attributes are float32, accurate to about 1e-7 times the
+            condition number of the system solved (1e-16 in float64).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -679,8 +775,8 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         positive = check_bool(self.positive, "positive")
         check_scalar(self.tol, "tol", low=0.0)
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
-                         ensure_finite=sp.issparse(X))
+        X, y = _check_X_y(X, y, estimator=name,
+                          ensure_finite=sp.issparse(X))
         n, p = X.shape
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
@@ -694,6 +790,11 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         elif sp.issparse(X):
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
             W = ols_eigen(prob, float(self.tol))
+            if not self.fit_intercept:
+                # scikit-learn solves this case by lsqr, which returns
+                # float64 even for float32 X: its dtype is mirrored (the
+                # solve itself stays in float32, X is not copied)
+                W = W.astype(np.float64)
         else:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
             W, self.rank_, self.singular_ = ols_dense(prob, float(self.tol))

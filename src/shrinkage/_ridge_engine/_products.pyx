@@ -1,36 +1,47 @@
 """Dense building blocks of the Ridge kernels: block copies and centred products.
 
-Float64 data in C or Fortran order are referenced in place: the caller's
-``X`` is never copied whole or modified. Centring (for an unpenalised
-intercept) and sample weights are applied to small blocks copied into a
-scratch buffer (``copy_rows``/``copy_cols``, declared in ``_products.pxd``
-for the Gram and kernel builders of ``_gram``), and the products are
-accumulated by BLAS on those blocks:
+Float32 or float64 data (Cython fused type ``floating``: every kernel exists
+in both precisions, BLAS ``s*`` or ``d*``) in C or Fortran order are
+referenced in place: the caller's ``X`` is never copied whole or modified.
+Centring (for an unpenalised intercept) and sample weights are applied to
+small blocks copied into a scratch buffer (``copy_rows``/``copy_cols``,
+declared in ``_products.pxd`` for the Gram and kernel builders of
+``_gram``), and the products are accumulated by BLAS on those blocks:
 
-* ``(X - 1 m^T)^T U`` by ``dgemm`` on column blocks (``xt_dot_centred``);
-* ``S^(1/2) (X - 1 m^T) W`` by ``dgemm`` on row blocks (``x_dot_centred``);
+* ``(X - 1 m^T)^T U`` by ``gemm`` on column blocks (``xt_dot_centred``);
+* ``S^(1/2) (X - 1 m^T) W`` by ``gemm`` on row blocks (``x_dot_centred``);
 * the leave-one-out pass: leverages and fitted values of many ridge fits
   from ``S^(1/2) (X - 1 m^T) V``, one pass over X (``loo_primal_pass``).
 
-All loops and BLAS calls (``scipy.linalg.cython_blas``) run without the GIL.
+Sums over the rows of a block (the centring sums ``acc`` and ``delta``) are
+accumulated in double in both precisions. All loops and BLAS calls
+(``scipy.linalg.cython_blas``) run without the GIL.
 """
 
 import numpy as np
 
+from cython cimport floating
 from libc.string cimport memcpy
-from scipy.linalg.cython_blas cimport dgemm
+
+from shrinkage._ridge_engine._linalg cimport gemm
 
 # Bytes of the scratch block: sized to stay in a core's L2 cache for the
 # primal Gram (a rank-`rows` update of the p x p Gram per block), larger for
 # the kernel, whose n x n accumulator is re-read once per block. The
 # row-blocked products with a p x k matrix use taller blocks (see
-# gemm_block_rows).
+# gemm_block_rows). Sizes are in bytes: a float32 block holds twice the
+# elements of a float64 one (``itemsize`` is sizeof the element).
 cdef enum:
     PRIMAL_BLOCK_BYTES = 1 << 19
     DUAL_BLOCK_BYTES = 1 << 23
     GEMM_BLOCK_BYTES = 1 << 24
     MIN_PRIMAL_ROWS = 64
     MIN_DUAL_COLS = 32
+
+
+cdef inline object _dtype(floating x):
+    """NumPy dtype of the fused type's specialisation (x only selects it)."""
+    return np.float32 if floating is float else np.float64
 
 
 cdef inline Py_ssize_t _clip(Py_ssize_t v, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
@@ -41,34 +52,40 @@ cdef inline Py_ssize_t _clip(Py_ssize_t v, Py_ssize_t lo, Py_ssize_t hi) noexcep
     return v
 
 
-cdef Py_ssize_t primal_block_rows(Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+cdef Py_ssize_t primal_block_rows(Py_ssize_t n, Py_ssize_t p,
+                                  Py_ssize_t itemsize) noexcept nogil:
     """Rows per scratch block for the row-blocked passes."""
-    return _clip(PRIMAL_BLOCK_BYTES // (8 * (p if p > 0 else 1)), MIN_PRIMAL_ROWS, n if n > 0 else 1)
+    return _clip(PRIMAL_BLOCK_BYTES // (itemsize * (p if p > 0 else 1)), MIN_PRIMAL_ROWS,
+                 n if n > 0 else 1)
 
 
-cdef Py_ssize_t gemm_block_rows(Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+cdef Py_ssize_t gemm_block_rows(Py_ssize_t n, Py_ssize_t p,
+                                Py_ssize_t itemsize) noexcept nogil:
     """Rows per block for the row-blocked products with a p x k matrix
     (``x_dot_centred``, ``loo_primal_pass``): tall enough (256 to 1024
     rows, a block of at most 16 MB beyond 256 rows) that re-reading the
     right-hand matrix once per block costs little next to the block's
     2 * rows * p * k flops (measured: 2x faster than 64-row blocks at
     p = 2000)."""
-    cdef Py_ssize_t rows = _clip(GEMM_BLOCK_BYTES // (8 * (p if p > 0 else 1)), 256, 1024)
+    cdef Py_ssize_t rows = _clip(GEMM_BLOCK_BYTES // (itemsize * (p if p > 0 else 1)),
+                                 256, 1024)
     return rows if rows < n else (n if n > 0 else 1)
 
 
-cdef Py_ssize_t dual_block_cols(Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+cdef Py_ssize_t dual_block_cols(Py_ssize_t n, Py_ssize_t p,
+                                Py_ssize_t itemsize) noexcept nogil:
     """Columns per scratch block for the column-blocked passes."""
-    return _clip(DUAL_BLOCK_BYTES // (8 * (n if n > 0 else 1)), MIN_DUAL_COLS, p if p > 0 else 1)
+    return _clip(DUAL_BLOCK_BYTES // (itemsize * (n if n > 0 else 1)), MIN_DUAL_COLS,
+                 p if p > 0 else 1)
 
 
 # --------------------------------------------------------------------------
 # block copies
 # --------------------------------------------------------------------------
 
-cdef void copy_rows(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
-                     Py_ssize_t i0, Py_ssize_t nb, const double *c,
-                     const double *sq, double *buf, double *acc) noexcept nogil:
+cdef void copy_rows(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
+                     Py_ssize_t i0, Py_ssize_t nb, const floating *c,
+                     const floating *sq, floating *buf, double *acc) noexcept nogil:
     """buf <- sq * (X[i0:i0+nb] - c); acc += sum over the rows of sq * buf.
 
     ``buf`` follows the layout of X: p x nb column-major (leading dim p) for
@@ -76,9 +93,12 @@ cdef void copy_rows(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
     ``sq`` (square roots of the weights) and ``acc`` may be NULL.
     """
     cdef Py_ssize_t i, j
-    cdef const double *src
-    cdef double *dst
-    cdef double v, w, t, cj
+    cdef const floating *src
+    cdef floating *dst
+    # element arithmetic in the data's precision (vectorises), the row sums
+    # t and acc in double
+    cdef floating v, w, cj
+    cdef double t
     if c_order:
         for i in range(nb):
             src = X + (i0 + i) * p
@@ -90,7 +110,7 @@ cdef void copy_rows(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                     dst[j] = v
                 if acc != NULL:
                     for j in range(p):
-                        acc[j] += w * dst[j]
+                        acc[j] += <double>w * dst[j]
             else:
                 for j in range(p):
                     dst[j] = src[j] - c[j]
@@ -107,7 +127,7 @@ cdef void copy_rows(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                 for i in range(nb):
                     v = sq[i0 + i] * (src[i] - cj)
                     dst[i] = v
-                    t += sq[i0 + i] * v
+                    t += <double>sq[i0 + i] * v
             else:
                 for i in range(nb):
                     v = src[i] - cj
@@ -117,18 +137,18 @@ cdef void copy_rows(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                 acc[j] += t
 
 
-cdef void copy_cols(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
-                     Py_ssize_t j0, Py_ssize_t pb, const double *m,
-                     double *buf) noexcept nogil:
+cdef void copy_cols(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
+                     Py_ssize_t j0, Py_ssize_t pb, const floating *m,
+                     floating *buf) noexcept nogil:
     """buf <- X[:, j0:j0+pb] - m[j0:j0+pb] (m may be NULL: plain copy).
 
     Layout: pb x n column-major (leading dim pb) for C-ordered X, n x pb
     column-major (leading dim n) for Fortran-ordered X.
     """
     cdef Py_ssize_t i, j
-    cdef const double *src
-    cdef double *dst
-    cdef double mj
+    cdef const floating *src
+    cdef floating *dst
+    cdef floating mj
     if c_order:
         for i in range(n):
             src = X + i * p + j0
@@ -137,7 +157,7 @@ cdef void copy_cols(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                 for j in range(pb):
                     dst[j] = src[j] - m[j0 + j]
             else:
-                memcpy(dst, src, pb * sizeof(double))
+                memcpy(dst, src, pb * sizeof(floating))
     else:
         for j in range(pb):
             src = X + (j0 + j) * n
@@ -147,13 +167,13 @@ cdef void copy_cols(const double *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                 dst[i] = src[i] - mj
 
 
-cdef void weighted_col_means(const double *X, bint c_order, Py_ssize_t n,
+cdef void weighted_col_means(const floating *X, bint c_order, Py_ssize_t n,
                               Py_ssize_t p, Py_ssize_t j0, Py_ssize_t pb,
-                              const double *s, double s_sum,
-                              double *m) noexcept nogil:
+                              const floating *s, double s_sum,
+                              floating *m) noexcept nogil:
     """m[j0:j0+pb] <- weighted means of those columns of X (all rows)."""
     cdef Py_ssize_t i, j
-    cdef const double *src
+    cdef const floating *src
     cdef double t, w
     if c_order:
         for j in range(pb):
@@ -180,8 +200,8 @@ cdef void weighted_col_means(const double *X, bint c_order, Py_ssize_t n,
             m[j0 + j] = t / s_sum
 
 
-cdef void recentre_cols(double *buf, bint c_order, Py_ssize_t n,
-                         Py_ssize_t pb, const double *s, double s_sum,
+cdef void recentre_cols(floating *buf, bint c_order, Py_ssize_t n,
+                         Py_ssize_t pb, const floating *s, double s_sum,
                          double *delta) noexcept nogil:
     """Second pass of the two-pass mean: remove the residual weighted mean.
 
@@ -193,8 +213,8 @@ cdef void recentre_cols(double *buf, bint c_order, Py_ssize_t n,
     the correction, which the caller adds to the means.
     """
     cdef Py_ssize_t i, j
-    cdef double *row
-    cdef double *col
+    cdef floating *row
+    cdef floating *col
     cdef double t, w
     if c_order:
         for i in range(n):
@@ -226,7 +246,7 @@ cdef void recentre_cols(double *buf, bint c_order, Py_ssize_t n,
                 col[i] -= t
 
 
-cdef void symmetrize_upper(double *A, Py_ssize_t n) noexcept nogil:
+cdef void symmetrize_upper(floating *A, Py_ssize_t n) noexcept nogil:
     """Copy the upper triangle of the column-major n x n A to its lower one
     (in 64 x 64 tiles, so both the read and the write stay in cache)."""
     cdef Py_ssize_t i, j, ib, jb = 0, ie, je, i_start
@@ -248,37 +268,37 @@ cdef void symmetrize_upper(double *A, Py_ssize_t n) noexcept nogil:
 # products with the centred design
 # --------------------------------------------------------------------------
 
-def xt_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,
-                   bint center, const double[::1, :] U, double[::1, :] out):
+def xt_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
+                   bint center, const floating[::1, :] U, floating[::1, :] out):
     """``out = (X - 1 m^T)^T U`` for U (n, k), out (p, k), both Fortran.
 
     Centred column block by block, so large offsets in X cost no accuracy.
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], kk = U.shape[1]
-    cdef const double *Xp = &X[0, 0]
-    cdef const double *Up = &U[0, 0]
-    cdef double *Op = &out[0, 0]
-    cdef const double *mp = &m[0]
-    cdef Py_ssize_t pb = dual_block_cols(n, p), j0, k
-    cdef double[::1] buf_arr
-    cdef double *buf = NULL
+    cdef const floating *Xp = &X[0, 0]
+    cdef const floating *Up = &U[0, 0]
+    cdef floating *Op = &out[0, 0]
+    cdef const floating *mp = &m[0]
+    cdef Py_ssize_t pb = dual_block_cols(n, p, sizeof(floating)), j0, k
+    cdef floating[::1] buf_arr
+    cdef floating *buf = NULL
     cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, pb_
-    cdef double one = 1.0, zero = 0.0
+    cdef floating one = 1.0, zero = 0.0
     cdef char tn = b'N'
     cdef char tt = b'T'
     if kk == 0:
         return
     if center:
-        buf_arr = np.empty(n * pb)
+        buf_arr = np.empty(n * pb, dtype=_dtype(<floating>0))
         buf = &buf_arr[0]
     with nogil:
         if not center:
             if c_order:
-                dgemm(&tn, &tn, &p_, &k_, &n_, &one, <double *>Xp, &p_,
-                      <double *>Up, &n_, &zero, Op, &p_)
+                gemm(&tn, &tn, &p_, &k_, &n_, &one, <floating *>Xp, &p_,
+                     <floating *>Up, &n_, &zero, Op, &p_)
             else:
-                dgemm(&tt, &tn, &p_, &k_, &n_, &one, <double *>Xp, &n_,
-                      <double *>Up, &n_, &zero, Op, &p_)
+                gemm(&tt, &tn, &p_, &k_, &n_, &one, <floating *>Xp, &n_,
+                     <floating *>Up, &n_, &zero, Op, &p_)
         else:
             j0 = 0
             while j0 < p:
@@ -286,33 +306,33 @@ def xt_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,
                 pb_ = <int>k
                 copy_cols(Xp, c_order, n, p, j0, k, mp, buf)
                 if c_order:
-                    dgemm(&tn, &tn, &pb_, &k_, &n_, &one, buf, &pb_,
-                          <double *>Up, &n_, &zero, Op + j0, &p_)
+                    gemm(&tn, &tn, &pb_, &k_, &n_, &one, buf, &pb_,
+                         <floating *>Up, &n_, &zero, Op + j0, &p_)
                 else:
-                    dgemm(&tt, &tn, &pb_, &k_, &n_, &one, buf, &n_,
-                          <double *>Up, &n_, &zero, Op + j0, &p_)
+                    gemm(&tt, &tn, &pb_, &k_, &n_, &one, buf, &n_,
+                         <floating *>Up, &n_, &zero, Op + j0, &p_)
                 j0 += k
 
 
-def x_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,
-                  const double[::1] sqrt_sw, const double[::1, :] W,
-                  double[::1, :] out):
+def x_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
+                  const floating[::1] sqrt_sw, const floating[::1, :] W,
+                  floating[::1, :] out):
     """``out = S^(1/2) (X - 1 m^T) W`` for W (p, k), out (n, k), both Fortran.
 
     Row block by row block through the scratch buffer (``sqrt_sw`` empty
     means unit weights).
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1], kk = W.shape[1]
-    cdef const double *Xp = &X[0, 0]
-    cdef const double *Wp = &W[0, 0]
-    cdef const double *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
-    cdef double *Op = &out[0, 0]
-    cdef const double *mp = &m[0]
-    cdef Py_ssize_t nb = gemm_block_rows(n, p), i0, k
-    cdef double[::1] buf_arr = np.empty(nb * p)
-    cdef double *buf = &buf_arr[0]
+    cdef const floating *Xp = &X[0, 0]
+    cdef const floating *Wp = &W[0, 0]
+    cdef const floating *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
+    cdef floating *Op = &out[0, 0]
+    cdef const floating *mp = &m[0]
+    cdef Py_ssize_t nb = gemm_block_rows(n, p, sizeof(floating)), i0, k
+    cdef floating[::1] buf_arr = np.empty(nb * p, dtype=_dtype(<floating>0))
+    cdef floating *buf = &buf_arr[0]
     cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, nb_
-    cdef double one = 1.0, zero = 0.0
+    cdef floating one = 1.0, zero = 0.0
     cdef char tn = b'N'
     cdef char tt = b'T'
     if kk == 0:
@@ -324,18 +344,18 @@ def x_dot_centred(const double[:, :] X, bint c_order, const double[::1] m,
             nb_ = <int>k
             copy_rows(Xp, c_order, n, p, i0, k, mp, sq, buf, NULL)
             if c_order:
-                dgemm(&tt, &tn, &nb_, &k_, &p_, &one, buf, &p_,
-                      <double *>Wp, &p_, &zero, Op + i0, &n_)
+                gemm(&tt, &tn, &nb_, &k_, &p_, &one, buf, &p_,
+                     <floating *>Wp, &p_, &zero, Op + i0, &n_)
             else:
-                dgemm(&tn, &tn, &nb_, &k_, &p_, &one, buf, &nb_,
-                      <double *>Wp, &p_, &zero, Op + i0, &n_)
+                gemm(&tn, &tn, &nb_, &k_, &p_, &one, buf, &nb_,
+                     <floating *>Wp, &p_, &zero, Op + i0, &n_)
             i0 += k
 
 
-def loo_primal_pass(const double[:, :] X, bint c_order, const double[::1] m,
-                    const double[::1] sqrt_sw, const double[::1, :] V,
-                    const double[::1, :] D, const double[::1, :] R,
-                    double[::1, :] lev, double[::1, :] fit):
+def loo_primal_pass(const floating[:, :] X, bint c_order, const floating[::1] m,
+                    const floating[::1] sqrt_sw, const floating[::1, :] V,
+                    const floating[::1, :] D, const floating[::1, :] R,
+                    floating[::1, :] lev, floating[::1, :] fit):
     """Leverages and fitted values of many ridge fits, one pass over X.
 
     With ``Z = S^(1/2) (X - 1 m^T) V`` (n, p) formed block by block and never
@@ -348,21 +368,21 @@ def loo_primal_pass(const double[:, :] X, bint c_order, const double[::1] m,
     """
     cdef Py_ssize_t n = X.shape[0], p = X.shape[1]
     cdef Py_ssize_t A = D.shape[1], AT = R.shape[1]
-    cdef const double *Xp = &X[0, 0]
-    cdef const double *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
-    cdef const double *mp = &m[0]
-    cdef const double *Vp = &V[0, 0]
-    cdef const double *Dp = &D[0, 0]
-    cdef const double *Rp = &R[0, 0] if AT > 0 else NULL
-    cdef double *Lp = &lev[0, 0]
-    cdef double *Fp = &fit[0, 0] if AT > 0 else NULL
-    cdef Py_ssize_t nb = gemm_block_rows(n, p), i0, k, t
-    cdef double[::1] buf_arr = np.empty(nb * p)
-    cdef double[::1] z_arr = np.empty(nb * p)
-    cdef double *buf = &buf_arr[0]
-    cdef double *Z = &z_arr[0]
+    cdef const floating *Xp = &X[0, 0]
+    cdef const floating *sq = &sqrt_sw[0] if sqrt_sw.shape[0] > 0 else NULL
+    cdef const floating *mp = &m[0]
+    cdef const floating *Vp = &V[0, 0]
+    cdef const floating *Dp = &D[0, 0]
+    cdef const floating *Rp = &R[0, 0] if AT > 0 else NULL
+    cdef floating *Lp = &lev[0, 0]
+    cdef floating *Fp = &fit[0, 0] if AT > 0 else NULL
+    cdef Py_ssize_t nb = gemm_block_rows(n, p, sizeof(floating)), i0, k, t
+    cdef floating[::1] buf_arr = np.empty(nb * p, dtype=_dtype(<floating>0))
+    cdef floating[::1] z_arr = np.empty(nb * p, dtype=_dtype(<floating>0))
+    cdef floating *buf = &buf_arr[0]
+    cdef floating *Z = &z_arr[0]
     cdef int n_ = <int>n, p_ = <int>p, A_ = <int>A, AT_ = <int>AT, nb_
-    cdef double one = 1.0, zero = 0.0
+    cdef floating one = 1.0, zero = 0.0
     cdef char tn = b'N'
     cdef char tt = b'T'
     with nogil:
@@ -372,17 +392,17 @@ def loo_primal_pass(const double[:, :] X, bint c_order, const double[::1] m,
             nb_ = <int>k
             copy_rows(Xp, c_order, n, p, i0, k, mp, sq, buf, NULL)
             if c_order:
-                dgemm(&tt, &tn, &nb_, &p_, &p_, &one, buf, &p_,
-                      <double *>Vp, &p_, &zero, Z, &nb_)
+                gemm(&tt, &tn, &nb_, &p_, &p_, &one, buf, &p_,
+                     <floating *>Vp, &p_, &zero, Z, &nb_)
             else:
-                dgemm(&tn, &tn, &nb_, &p_, &p_, &one, buf, &nb_,
-                      <double *>Vp, &p_, &zero, Z, &nb_)
+                gemm(&tn, &tn, &nb_, &p_, &p_, &one, buf, &nb_,
+                     <floating *>Vp, &p_, &zero, Z, &nb_)
             if AT > 0:
-                dgemm(&tn, &tn, &nb_, &AT_, &p_, &one, Z, &nb_,
-                      <double *>Rp, &p_, &zero, Fp + i0, &n_)
+                gemm(&tn, &tn, &nb_, &AT_, &p_, &one, Z, &nb_,
+                     <floating *>Rp, &p_, &zero, Fp + i0, &n_)
             for t in range(k * p):
                 Z[t] = Z[t] * Z[t]
-            dgemm(&tn, &tn, &nb_, &A_, &p_, &one, Z, &nb_,
-                  <double *>Dp, &p_, &zero, Lp + i0, &n_)
+            gemm(&tn, &tn, &nb_, &A_, &p_, &one, Z, &nb_,
+                 <floating *>Dp, &p_, &zero, Lp + i0, &n_)
             i0 += k
 

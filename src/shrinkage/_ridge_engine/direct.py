@@ -7,6 +7,11 @@ NNLS on the Cholesky factor (``nnls_solve``); ordinary least squares by the
 Gram or kernel when well conditioned, else LAPACK's ``gelsd``
 (``ols_dense``), or by the eigendecomposition for sparse ``X``
 (``ols_eigen``). Estimators call LAPACK only through these.
+
+Each solve runs in the problem's precision (``prob.dtype``: float32 for
+float32 ``X``), with the thresholds that decide a route scaled to it
+(``_RCOND_MIN``, ``_OLS_GRAM_MIN_RATIO``). Non-negative ridge decides its
+active set in float64 whatever the precision (``nnls_solve``).
 """
 
 import warnings
@@ -23,10 +28,10 @@ __all__ = ["nnls_solve", "ols_dense", "ols_eigen", "solve_ridge"]
 # A Cholesky factorisation whose reciprocal condition number (1-norm, dpocon)
 # falls below this is not trusted: the solve is redone by SVD (dense) or by
 # the eigendecomposition (sparse), with a LinAlgWarning. At this rcond the
-# Cholesky solution could have lost ~12 of its 16 digits.
+# Cholesky solution could have lost ~12 of its 16 digits. In float32 (7
+# digits) the same trust is rcond >= 1e-4: ~4 digits may be lost, 3 kept.
 RCOND_MIN = 1e-12
-
-_EPS = np.finfo(np.float64).eps
+_RCOND_MIN = {np.dtype(np.float64): RCOND_MIN, np.dtype(np.float32): 1e-4}
 
 
 # ----------------------------------------------------------------------
@@ -54,14 +59,15 @@ def _cholesky_groups(A, B, alphas, u=None):
     kappa = 0.0
     if u is not None:
         kappa = max(float(np.trace(A)) / A.shape[0], np.finfo(np.float64).tiny)
-    work = np.empty(A.shape, order="F")
+    work = np.empty(A.shape, A.dtype, order="F")
+    rcond_min = _RCOND_MIN[A.dtype]
     groups = _groups(alphas)
-    out = None if groups[0][1] is None else np.empty(B.shape, order="F")
+    out = None if groups[0][1] is None else np.empty(B.shape, B.dtype, order="F")
     worst = np.inf
     for alpha, idx in groups:
         rhs = np.array(B if idx is None else B[:, idx], order="F")
         info, rcond = _gram.cholesky_solve(A, alpha, rhs, work, u, kappa)
-        if info != 0 or rcond < RCOND_MIN:
+        if info != 0 or rcond < rcond_min:
             return None, (info, rcond, alpha)
         if idx is None:
             out = rhs
@@ -133,8 +139,8 @@ def _svd_solve(prob, alphas):
         U, s, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False,
                                     lapack_driver="gesvd")
     UtY = U.T @ Yc
-    W = np.empty((prob.p, prob.T))
-    cut = s[0] * max(prob.n, prob.p) * _EPS if s.size else 0.0
+    W = np.empty((prob.p, prob.T), prob.dtype)
+    cut = s[0] * max(prob.n, prob.p) * np.finfo(prob.dtype).eps if s.size else 0.0
     for alpha, idx in _groups(alphas):
         if alpha > 0:
             f = np.where(s > 1e-15, s / (s * s + alpha), 0.0)
@@ -151,7 +157,7 @@ def _svd_solve(prob, alphas):
 def _eigen_solve(prob, alphas):
     """Ridge through the eigendecomposition of the built system."""
     eig = eigen_system(prob)
-    W = np.empty((prob.p, prob.T))
+    W = np.empty((prob.p, prob.T), prob.dtype)
     for alpha, idx in _groups(alphas):
         cols = slice(None) if idx is None else idx
         W[:, cols] = eig.coefs(np.array([alpha]), targets=idx)[0]
@@ -170,33 +176,44 @@ def nnls_solve(prob, alphas):
     target is a p x p NNLS problem (Lawson & Hanson's active set method,
     scipy.optimize.nnls). A singular Gram falls back to NNLS on the
     centred, weighted design (a dense copy).
+
+    In float32 the Gram and ``q`` are built in float32 (the pass over X),
+    but the p x p factorisation and the active-set iterations run in
+    float64 on them: which constraints bind is decided by comparisons of
+    small gradient entries, which float32 rounding could flip back and forth
+    (an active set that never settles); the coefficients are returned in
+    float32.
     """
     import scipy.optimize  # only positive ridge needs it: keep it off `import shrinkage`
 
     prob.build()
     p, T = prob.p, prob.T
+    G = np.asarray(prob.G, dtype=np.float64, order="F")   # no copy for float64
+    Q = np.asarray(prob.Q, dtype=np.float64, order="F")
     W = np.empty((p, T))
     work = np.empty((p, p), order="F")
     no_rhs = np.empty((p, 0), order="F")
     dense_copy = None
     for t in range(T):
         alpha = float(alphas[t])
-        info, rcond = _gram.cholesky_solve(prob.G, alpha, no_rhs, work)
-        if info == 0 and rcond >= RCOND_MIN:
+        info, rcond = _gram.cholesky_solve(G, alpha, no_rhs, work)
+        if info == 0 and rcond >= _RCOND_MIN[prob.dtype]:
             R = np.triu(work)
-            rhs = scipy.linalg.solve_triangular(R, prob.Q[:, t], trans="T",
+            rhs = scipy.linalg.solve_triangular(R, Q[:, t], trans="T",
                                                 check_finite=False)
             W[:, t] = scipy.optimize.nnls(R, rhs, maxiter=max(50 * p, 1000))[0]
             continue
         if dense_copy is None:
-            dense_copy = prob.centred_copy()
+            # singular Gram (rare): scipy's nnls works in float64, so this
+            # fallback holds a float64 copy of the centred design
+            dense_copy = [np.asarray(M, dtype=np.float64) for M in prob.centred_copy()]
         Xc, Yc = dense_copy
         A, b = Xc, Yc[:, t]
         if alpha > 0:
             A = np.vstack([Xc, np.sqrt(alpha) * np.eye(p)])
             b = np.concatenate([b, np.zeros(p)])
         W[:, t] = scipy.optimize.nnls(A, b, maxiter=max(50 * p, 1000))[0]
-    return W
+    return W.astype(prob.dtype, copy=False)
 
 
 # ----------------------------------------------------------------------
@@ -207,14 +224,16 @@ def nnls_solve(prob, alphas):
 # singular value of the centred design is at least this fraction of the
 # largest: its error, ~ eps * cond(X)^2, then stays below ~1e-8 relative.
 # Otherwise (ill-conditioned or rank-deficient X) LAPACK's gelsd runs on a
-# centred copy, as in scikit-learn.
-_OLS_GRAM_MIN_RATIO = 1e-4
+# centred copy, as in scikit-learn. The ratio keeps half of the working
+# precision's digits: 1e-4 ~ eps**(1/4) in float64; in float32 that is 2e-2
+# (error ~ 6e-8 * 2500 ~ 1.5e-4 relative, 3-4 of 7 digits).
+_OLS_GRAM_MIN_RATIO = {np.dtype(np.float64): 1e-4, np.dtype(np.float32): 2e-2}
 
 
 def _eigvalsh(A):
-    """Eigenvalues (ascending) of symmetric A (A kept)."""
-    work = np.array(A, order="F", dtype=np.float64)
-    E = np.empty(work.shape[0])
+    """Eigenvalues (ascending) of symmetric A (A kept), in A's precision."""
+    work = np.array(A, order="F", dtype=np.float32 if A.dtype == np.float32 else np.float64)
+    E = np.empty(work.shape[0], work.dtype)
     if _gram.eigh(work, E, False) != 0:  # pragma: no cover
         E = scipy.linalg.eigvalsh(A, check_finite=False)
     return E
@@ -223,33 +242,35 @@ def _eigvalsh(A):
 def ols_dense(prob, tol):
     """OLS on dense X: Gram route when well conditioned, else gelsd."""
     prob.build()
+    min_ratio = max(tol, _OLS_GRAM_MIN_RATIO[prob.dtype])
+    rcond_min = _RCOND_MIN[prob.dtype]
     if prob.side == "primal":
         E = _eigvalsh(prob.G)
         sv = np.sqrt(np.clip(E[::-1], 0.0, None))
-        if sv.size and sv[-1] > max(tol, _OLS_GRAM_MIN_RATIO) * sv[0]:
+        if sv.size and sv[-1] > min_ratio * sv[0]:
             work = np.empty_like(prob.G, order="F")
             B = np.array(prob.Q, order="F")
             info, rcond = _gram.cholesky_solve(prob.G, 0.0, B, work)
-            if info == 0 and rcond >= RCOND_MIN:
+            if info == 0 and rcond >= rcond_min:
                 return B, prob.p, sv
     else:
-        sq = prob.sqrt_sw if prob.sw is not None else np.ones(prob.n)
+        sq = prob.sqrt_sw if prob.sw is not None else np.ones(prob.n, prob.dtype)
         if prob.fit_intercept:
             Kd, v = deflated_kernel(prob.K, sq)
         else:
             Kd, v = prob.K, None
         E = _eigvalsh(Kd)
         sv = np.sqrt(np.clip(E[::-1], 0.0, None))
-        if sv.size and sv[-1] > max(tol, _OLS_GRAM_MIN_RATIO) * sv[0]:
+        if sv.size and sv[-1] > min_ratio * sv[0]:
             work = np.empty_like(Kd, order="F")
             Yt = prob.Yt
             if v is not None:
                 Yt = reflect(v, Yt)[1:]
             B = np.array(Yt, order="F")
             info, rcond = _gram.cholesky_solve(np.asfortranarray(Kd), 0.0, B, work)
-            if info == 0 and rcond >= RCOND_MIN:
+            if info == 0 and rcond >= rcond_min:
                 if v is not None:
-                    C = reflect(v, np.vstack([np.zeros((1, prob.T)), B]))
+                    C = reflect(v, np.vstack([np.zeros((1, prob.T), prob.dtype), B]))
                     sv = np.append(sv, 0.0)
                 else:
                     C = B

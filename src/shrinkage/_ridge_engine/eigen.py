@@ -6,6 +6,10 @@ solution of every alpha, ``w(alpha) = V diag(1 / (e + alpha)) V^T X~^T y~``,
 and the exact leave-one-out residuals of every alpha from the same
 decomposition (``loo_errors``; ``leave_one_out`` also offers the SVD of the
 centred design).
+
+Everything runs in the problem's precision (float32 for float32 ``X``, the
+LAPACK ``ssyevd`` of ``_gram.eigh``); the noise level below which an
+eigenvalue counts as zero is that precision's.
 """
 
 import numpy as np
@@ -28,12 +32,12 @@ __all__ = [
     "symmetric_eigh",
 ]
 
-_EPS = np.finfo(np.float64).eps
 
 def symmetric_eigh(A):
-    """Eigenvalues (ascending) and eigenvectors of symmetric A (A kept)."""
-    V = np.array(A, order="F", dtype=np.float64)
-    E = np.empty(V.shape[0])
+    """Eigenvalues (ascending) and eigenvectors of symmetric A (A kept),
+    in A's precision (float32 or float64)."""
+    V = np.array(A, order="F", dtype=_real_dtype(A))
+    E = np.empty(V.shape[0], V.dtype)
     info = _gram.eigh(V, E)
     if info != 0:  # pragma: no cover - LAPACK's divide and conquer failed
         E, V = scipy.linalg.eigh(A, driver="evr", check_finite=False)
@@ -41,12 +45,17 @@ def symmetric_eigh(A):
     return E, V
 
 
+def _real_dtype(A):
+    """float32 for float32 arrays, float64 for anything else."""
+    return np.float32 if A.dtype == np.float32 else np.float64
+
+
 def _householder_vector(u):
     """Householder vector ``v`` with ``H u = -sign(u_0) e_0`` for unit ``u``.
 
     ``H = I - 2 v v^T / (v^T v)`` is symmetric and orthogonal.
     """
-    v = np.array(u, dtype=np.float64)
+    v = np.array(u, dtype=_real_dtype(u))
     v[0] += 1.0 if v[0] >= 0 else -1.0
     return v
 
@@ -90,7 +99,7 @@ def dual_eigh(K, sq, fit_intercept):
         return symmetric_eigh(K)
     Kd, v = deflated_kernel(K, sq)
     E, Qd = symmetric_eigh(Kd)
-    Qfull = np.zeros((K.shape[0], Qd.shape[1]))
+    Qfull = np.zeros((K.shape[0], Qd.shape[1]), Qd.dtype)
     Qfull[1:, :] = Qd
     return E, np.asfortranarray(reflect(v, Qfull))
 
@@ -98,19 +107,20 @@ def dual_eigh(K, sq, fit_intercept):
 def numerical_spectrum(E):
     """Eigenvalues (ascending) with the numerical null space set to zero.
 
-    Eigenvalues below the noise level ``n_dim * eps * e_max * 10`` are
-    treated as exact zeros (their components of the solution are zero in
-    exact arithmetic), which gives the minimum-norm least-squares solution at
+    Eigenvalues below the noise level ``n_dim * eps * e_max * 10`` (``eps``
+    of the eigenvalues' precision) are treated as exact zeros (their
+    components of the solution are zero in exact arithmetic), which gives the minimum-norm least-squares solution at
     alpha = 0. Returns the eigenvalues and the mask of the null ones.
     """
     e_max = E[-1] if E.size else 0.0
-    floor = max(e_max, 0.0) * E.size * _EPS * 10
+    floor = max(e_max, 0.0) * E.size * np.finfo(E.dtype).eps * 10
     return np.where(E > floor, E, 0.0), E <= floor
 
 
 def inverse_factors(values, null, alphas):
-    """``D[k, a] = 1 / (e_k + alpha_a)``, zero on the null space ``null``."""
-    alphas = np.asarray(alphas, dtype=np.float64)
+    """``D[k, a] = 1 / (e_k + alpha_a)``, zero on the null space ``null``,
+    in the eigenvalues' precision."""
+    alphas = np.asarray(alphas, dtype=values.dtype)
     e = values[:, None]
     with np.errstate(divide="ignore"):
         D = 1.0 / (e + alphas[None, :])
@@ -137,7 +147,7 @@ class EigenSystem:
             self.vectors = V
             self.proj = V.T @ prob.Q
         else:
-            sq = prob.sqrt_sw if prob.sw is not None else np.ones(prob.n)
+            sq = prob.sqrt_sw if prob.sw is not None else np.ones(prob.n, prob.dtype)
             E, Q = dual_eigh(prob.K, sq, prob.fit_intercept)
             self.vectors = Q
             self.proj = Q.T @ prob.Yt
@@ -175,7 +185,7 @@ def ridge_path_coefs(prob, alphas):
     if prob.fit_intercept:
         b = prob.y_mean[None, :] - np.einsum("p,apt->at", prob.x_mean, W)
     else:
-        b = np.zeros((len(alphas), prob.T))
+        b = np.zeros((len(alphas), prob.T), prob.dtype)
     return W, b
 
 
@@ -211,7 +221,7 @@ def loo_errors(eig, alphas):
         ``c`` (n, n_alphas, n_targets) with ``w = X~^T c``.
     """
     prob = eig.prob
-    alphas = np.asarray(alphas, dtype=np.float64)
+    alphas = np.asarray(alphas, dtype=prob.dtype)
     if prob.side == "primal":
         return _loo_primal(eig, alphas), None
     return _loo_dual(eig, alphas)
@@ -223,7 +233,7 @@ def _loo_primal(eig, alphas):
     A = alphas.size
     s = prob.sw
     Yc = prob.Y - prob.y_mean
-    out = np.empty((n, A, T))
+    out = np.empty((n, A, T), prob.dtype)
     chunk = max(1, _LOO_BUDGET // max(n * (T + 1), 1))
     V = eig.vectors
     Z = prob.centred_dot(V) if prob.sparse else None   # (X - 1 m^T) V
@@ -236,10 +246,10 @@ def _loo_primal(eig, alphas):
             lev = (Z * Z) @ D
             fit = Z @ R
         else:
-            lev = np.empty((n, k), order="F")
-            fit = np.empty((n, k * T), order="F")
-            _products.loo_primal_pass(prob.X, prob.c_order, prob.x_mean, np.empty(0),
-                                V, D, R, lev, fit)
+            lev = np.empty((n, k), prob.dtype, order="F")
+            fit = np.empty((n, k * T), prob.dtype, order="F")
+            _products.loo_primal_pass(prob.X, prob.c_order, prob.x_mean,
+                                      np.empty(0, prob.dtype), V, D, R, lev, fit)
         # weighted leverage of the augmented (intercept) design
         if prob.fit_intercept:
             lev += 1.0 / prob.s_sum
@@ -288,6 +298,7 @@ def _loo_svd(prob, alphas):
     Xc, Yc = prob.centred_copy()
     U, s, Vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
     UtY = U.T @ Yc
+    alphas = np.asarray(alphas, dtype=prob.dtype)
     n, T = prob.n, prob.T
     A = len(alphas)
     s2 = s * s
@@ -295,7 +306,7 @@ def _loo_svd(prob, alphas):
     lev = (U * U) @ f                                         # (n, A)
     sw = prob.sw
     if prob.fit_intercept:
-        lev += (np.ones(n) if sw is None else sw)[:, None] / prob.s_sum
+        lev += (np.ones(n, prob.dtype) if sw is None else sw)[:, None] / prob.s_sum
     fitted = (U @ (f[:, :, None] * UtY[:, None, :]).reshape(len(s), A * T)).reshape(n, A, T)
     e_scaled = (Yc[:, None, :] - fitted) / (1.0 - lev)[:, :, None]
     shrink = s[:, None] / (s2[:, None] + alphas[None, :])    # (r, A)

@@ -61,23 +61,24 @@ def _shifted_sums(X, Y, sw, cx, cy, center):
     """Raw sums about fixed shifts: G, Q, a, b, S (see gram_primal)."""
     n, p = X.shape
     T = Y.shape[1]
+    dtype = X.dtype
     if not sp.issparse(X):
-        G = np.empty((p, p), order="F")
-        Q = np.empty((p, T), order="F")
+        G = np.empty((p, p), dtype, order="F")
+        Q = np.empty((p, T), dtype, order="F")
         cx, cy = np.array(cx), np.array(cy)
         S, a, b, _ = _gram.gram_primal(X, True, np.asfortranarray(Y),
-                                       np.empty(0) if sw is None else np.sqrt(sw),
+                                       np.empty(0, dtype) if sw is None else np.sqrt(sw),
                                        center, False, cx, cy, G, Q, False)
         G = np.triu(G)
         G = G + np.triu(G, 1).T
         return G, np.asarray(Q), a, b, S
-    s = np.ones(n) if sw is None else sw
+    s = np.ones(n, dtype) if sw is None else sw
     Xs = X if sw is None else sp.csr_matrix(X.multiply(s[:, None]))
     G = dense(X.T @ Xs)
     Q = np.asarray(X.T @ (s[:, None] * Y))
-    S = float(s.sum())
+    S = float(s.sum(dtype=np.float64))
     if not center:
-        return G, Q, np.zeros(p), np.zeros(T), S
+        return G, Q, np.zeros(p, dtype), np.zeros(T, dtype), S
     colsum = np.asarray(Xs.sum(axis=0)).ravel()          # X^T s
     ysum = s @ Y
     G = G - np.outer(cx, colsum) - np.outer(colsum, cx) + S * np.outer(cx, cx)
@@ -105,18 +106,20 @@ def _fold_predictions_primal(prob, train, test, alphas):
         a, b = -ah, -bh        # sums over the training rows (full sums are 0)
         G -= np.outer(a, a) / S_t
         Q -= np.outer(a, b) / S_t
-        m_t = m + a / S_t
-        ybar_t = ybar + b / S_t
+        # a, b are float64 sums: the fold's means in the problem's precision
+        m_t = np.asarray(m + a / S_t, dtype=prob.dtype)
+        ybar_t = np.asarray(ybar + b / S_t, dtype=prob.dtype)
     else:
-        m_t, ybar_t = np.zeros(prob.p), np.zeros(prob.T)
+        m_t, ybar_t = np.zeros(prob.p, prob.dtype), np.zeros(prob.T, prob.dtype)
     E, V = symmetric_eigh(G)
     D = inverse_factors(*numerical_spectrum(E), alphas)
     P = V.T @ Q
     if sp.issparse(Xh):
         Z = np.asarray(Xh @ V) - m_t @ V
     else:
-        Z = np.empty((Xh.shape[0], prob.p), order="F")
-        _products.x_dot_centred(Xh, True, m_t, np.empty(0), np.asfortranarray(V), Z)
+        Z = np.empty((Xh.shape[0], prob.p), prob.dtype, order="F")
+        _products.x_dot_centred(Xh, True, m_t, np.empty(0, prob.dtype),
+                                np.asfortranarray(V), Z)
     A, T = len(alphas), prob.T
     R = (D[:, :, None] * P[:, None, :]).reshape(prob.p, A * T)
     return ybar_t + (Z @ R).reshape(len(test), A, T)
@@ -129,7 +132,7 @@ def _fold_predictions_dual(prob, K_raw, train, test, alphas):
     fold's kernel is re-centred at the training means exactly.
     """
     Y = prob.Y
-    s = np.ones(prob.n) if prob.sw is None else prob.sw
+    s = np.ones(prob.n, prob.dtype) if prob.sw is None else prob.sw
     s_t = s[train]
     K_tt = K_raw[np.ix_(train, train)]
     K_ht = K_raw[np.ix_(test, train)]
@@ -142,7 +145,7 @@ def _fold_predictions_dual(prob, K_raw, train, test, alphas):
         K_ht = K_ht - u_h[:, None] - u_t[None, :] + dd
         ybar_t = s_t @ Y[train] / S_t
     else:
-        ybar_t = np.zeros(prob.T)
+        ybar_t = np.zeros(prob.T, prob.dtype)
     sq = np.sqrt(s_t)
     Kt = sq[:, None] * K_tt * sq[None, :]
     Yt = sq[:, None] * (Y[train] - ybar_t)
@@ -167,6 +170,6 @@ def _refit_predictions(prob, train, test, alphas):
     if sp.issparse(Xh):
         Z = np.asarray(Xh @ W) - fold.x_mean @ W
     else:
-        Z = np.empty((Xh.shape[0], A * T), order="F")
-        _products.x_dot_centred(Xh, True, fold.x_mean, np.empty(0), W, Z)
+        Z = np.empty((Xh.shape[0], A * T), fold.dtype, order="F")
+        _products.x_dot_centred(Xh, True, fold.x_mean, np.empty(0, fold.dtype), W, Z)
     return fold.y_mean + Z.reshape(len(test), A, T)

@@ -13,6 +13,11 @@ intercept is then ``ybar - m.w``. Dense ``X`` is centred block by block
 inside the kernels (no copy of ``X``, no loss of digits with large offsets);
 sparse ``X`` is centred implicitly through rank-one corrections of the
 sparse products, so it is never densified.
+
+Precision: float32 ``X`` is kept float32 (never copied to float64); the
+problem then works in float32 throughout, as scikit-learn does (targets and
+weights are cast to it, the kernels run their single-precision BLAS/LAPACK
+specialisation). Every other input is float64 (see :func:`working_dtype`).
 """
 
 import math
@@ -23,11 +28,22 @@ import scipy.sparse as sp
 from .._validation import check_finite_X
 from . import _gram, _products
 
-__all__ = ["RidgeProblem", "dense"]
+__all__ = ["RidgeProblem", "dense", "working_dtype"]
+
+
+def working_dtype(X):
+    """The precision a ridge problem on ``X`` is solved in: scikit-learn's rule.
+
+    float32 when ``X`` (dense or sparse) is float32, float64 otherwise (the
+    dtype of ``y`` and of the sample weights does not matter: they are cast
+    to it). Fitted coefficients, intercepts, predictions and per-sample CV
+    values take this dtype; selection scores and alphas stay float64.
+    """
+    return np.dtype(np.float32) if X.dtype == np.float32 else np.dtype(np.float64)
 
 
 def _layout(X):
-    """Dense X as a C- or F-contiguous float64 array and its order flag."""
+    """Dense X as a C- or F-contiguous array (its dtype kept) and its order flag."""
     if X.flags.c_contiguous:
         return X, True
     if X.flags.f_contiguous:
@@ -40,8 +56,9 @@ class RidgeProblem:
 
     Parameters
     ----------
-    X : ndarray or scipy.sparse matrix of shape (n, p), float64
-    Y : ndarray of shape (n, n_targets), float64
+    X : ndarray or scipy.sparse matrix of shape (n, p), float32 or float64
+        Its dtype is the problem's (``dtype``); other arrays are cast to it.
+    Y : ndarray of shape (n, n_targets)
     sample_weight : ndarray of shape (n,) or None
         Non-negative weights, used as given (scikit-learn's Ridge scaling:
         no rescaling).
@@ -65,11 +82,13 @@ class RidgeProblem:
         else:
             self.X, self.c_order = _layout(X)
         self.n, self.p = X.shape
-        self.Y = np.asfortranarray(Y)
+        self.dtype = dtype = working_dtype(X)
+        self.Y = np.asfortranarray(Y, dtype=dtype)
         self.T = self.Y.shape[1]
         self.fit_intercept = bool(fit_intercept)
-        self.sw = sample_weight
-        self.sqrt_sw = np.empty(0) if sample_weight is None else np.sqrt(sample_weight)
+        self.sw = None if sample_weight is None else np.asarray(sample_weight, dtype=dtype)
+        self.sqrt_sw = (np.empty(0, dtype) if sample_weight is None
+                        else np.sqrt(self.sw))
         if side is None:
             side = "primal" if self.n >= self.p else "dual"
         self.side = side
@@ -95,7 +114,9 @@ class RidgeProblem:
         or, if asked for before, computed here by one pass.
         """
         if self._x_mean is None and self.kernel_in_place:
-            self._x_mean = np.asarray(self.X.mean(axis=0))
+            # accumulated in float64 whatever the precision of X
+            self._x_mean = np.asarray(self.X.mean(axis=0, dtype=np.float64),
+                                      dtype=self.dtype)
         return self._x_mean
 
     @x_mean.setter
@@ -125,21 +146,22 @@ class RidgeProblem:
         if not math.isfinite(float(np.trace(M)) + means):
             check_finite_X(self.X)   # raises the NaN / infinity message
             raise ValueError(
-                "X has entries so large that X^T X overflows float64: rescale "
+                f"X has entries so large that X^T X overflows {self.dtype}: rescale "
                 "the features (e.g. StandardScaler) before fitting."
             )
         self.finite_checked = True
 
     def _weights_or_ones(self):
-        return np.ones(self.n) if self.sw is None else self.sw
+        return np.ones(self.n, self.dtype) if self.sw is None else self.sw
 
     def _build_primal(self):
-        n, p, T = self.n, self.p, self.T
+        p, T = self.p, self.T
+        dtype = self.dtype
         if not self.sparse:
-            G = np.empty((p, p), order="F")
-            Q = np.empty((p, T), order="F")
-            cx = np.zeros(p)
-            cy = np.zeros(T)
+            G = np.empty((p, p), dtype, order="F")
+            Q = np.empty((p, T), dtype, order="F")
+            cx = np.zeros(p, dtype)
+            cy = np.zeros(T, dtype)
             s_sum, _, _, _ = _gram.gram_primal(
                 self.X, self.c_order, self.Y, self.sqrt_sw, self.fit_intercept,
                 True, cx, cy, G, Q, True)
@@ -148,7 +170,7 @@ class RidgeProblem:
             return
         X = self.X
         s = self._weights_or_ones()
-        s_sum = float(s.sum())
+        s_sum = float(s.sum(dtype=np.float64))
         Xs = X if self.sw is None else sp.csr_matrix(X.multiply(s[:, None]))
         G = np.asfortranarray(dense(X.T @ Xs))
         Q = np.asfortranarray(np.asarray(X.T @ (s[:, None] * self.Y)))
@@ -162,7 +184,7 @@ class RidgeProblem:
             G -= s_sum * np.outer(m, m)
             Q -= s_sum * np.outer(m, ybar)
         else:
-            m, ybar = np.zeros(p), np.zeros(T)
+            m, ybar = np.zeros(p, dtype), np.zeros(T, dtype)
         self.G, self.Q, self.s_sum = G, Q, s_sum
         self.x_mean, self.y_mean = m, ybar
 
@@ -177,12 +199,13 @@ class RidgeProblem:
     def _build_dual(self, keep_raw=False):
         n, p = self.n, self.p
         s = self._weights_or_ones()
-        s_sum = float(s.sum())
+        s_sum = float(s.sum(dtype=np.float64))
+        dtype = self.dtype
         if not self.sparse:
-            K = np.empty((n, n), order="F")
-            m = np.empty(p)
+            K = np.empty((n, n), dtype, order="F")
+            m = np.empty(p, dtype)
             _, self.kernel_in_place = _gram.kernel_dual(
-                self.X, self.c_order, np.empty(0) if self.sw is None else self.sw,
+                self.X, self.c_order, np.empty(0, dtype) if self.sw is None else self.sw,
                 self.fit_intercept, m, K)
         else:
             X = self.X
@@ -194,14 +217,14 @@ class RidgeProblem:
                 K -= Xm[None, :]
                 K += m @ m
             else:
-                m = np.zeros(p)
+                m = np.zeros(p, dtype)
         self.K, self.x_mean = K, (None if self.kernel_in_place else m)
         self._verify_finite()        # before any arithmetic on K
         raw = np.array(K, order="F") if keep_raw else None
         if self.fit_intercept:
             ybar = s @ self.Y / s_sum
         else:
-            ybar = np.zeros(self.T)
+            ybar = np.zeros(self.T, dtype)
         if self.sw is not None:
             zero = np.flatnonzero(self.sw == 0)
             if zero.size:
@@ -227,17 +250,19 @@ class RidgeProblem:
             if self.fit_intercept:
                 W -= np.outer(self.x_mean, U.sum(axis=0))
             return W
-        out = np.empty((self.p, U.shape[1]), order="F")
+        dtype = self.dtype
+        out = np.empty((self.p, U.shape[1]), dtype, order="F")
         if self.kernel_in_place:
             # offsets were found small against the spread (the kernel's own
             # check): X^T U - m (1^T U) loses no more than the kernel did.
             # One pass gives X^T [U, 1], hence also the means if still unknown.
             k = U.shape[1]
-            U1 = np.empty((self.n, k + 1), order="F")
+            U1 = np.empty((self.n, k + 1), dtype, order="F")
             U1[:, :k] = U
             U1[:, k] = 1.0
-            out1 = np.empty((self.p, k + 1), order="F")
-            _products.xt_dot_centred(self.X, self.c_order, np.zeros(self.p), False, U1, out1)
+            out1 = np.empty((self.p, k + 1), dtype, order="F")
+            _products.xt_dot_centred(self.X, self.c_order, np.zeros(self.p, dtype), False,
+                                     U1, out1)
             if self._x_mean is None:
                 self._x_mean = out1[:, k] / self.n
             out = np.asfortranarray(out1[:, :k])
@@ -254,26 +279,29 @@ class RidgeProblem:
             if weighted and self.sw is not None:
                 out *= self.sqrt_sw[:, None]
             return out
-        out = np.empty((self.n, W.shape[1]), order="F")
+        out = np.empty((self.n, W.shape[1]), self.dtype, order="F")
         _products.x_dot_centred(self.X, self.c_order, self.x_mean,
-                                self.sqrt_sw if weighted else np.empty(0), W, out)
+                                self.sqrt_sw if weighted else np.empty(0, self.dtype),
+                                W, out)
         return out
 
     def centred_copy(self):
         """Dense ``X~`` and ``y~`` (copies) for the SVD / least-squares paths.
 
-        Also sets the means when the system was not built.
+        Also sets the means when the system was not built. The copies are
+        in the problem's precision (float32 for float32 ``X``, as the SVD
+        and least-squares routes of scikit-learn).
         """
         if not self.finite_checked:
             check_finite_X(self.X)
             self.finite_checked = True
-        X = self.X.toarray() if self.sparse else np.array(self.X, dtype=np.float64)
-        Y = np.array(self.Y, dtype=np.float64)
+        X = self.X.toarray() if self.sparse else np.array(self.X, dtype=self.dtype)
+        Y = np.array(self.Y, dtype=self.dtype)
         s = self._weights_or_ones()
-        s_sum = float(s.sum())
+        s_sum = float(s.sum(dtype=np.float64))
         means = []
         for A in (X, Y):
-            mean = np.zeros(A.shape[1])
+            mean = np.zeros(A.shape[1], self.dtype)
             if self.fit_intercept:
                 # two-pass weighted centring: the second pass removes the
                 # rounding error of the first (it matters with large offsets)
@@ -294,13 +322,13 @@ class RidgeProblem:
         """Unit vector ``S^(1/2) 1 / ||S^(1/2) 1||`` (None without intercept)."""
         if not self.fit_intercept:
             return None
-        sq = self.sqrt_sw if self.sw is not None else np.ones(self.n)
+        sq = self.sqrt_sw if self.sw is not None else np.ones(self.n, self.dtype)
         return sq / np.linalg.norm(sq)
 
     def intercept(self, W):
         """``ybar - m.W`` per target; W is (p, n_targets)."""
         if not self.fit_intercept:
-            return np.zeros(W.shape[1])
+            return np.zeros(W.shape[1], self.dtype)
         return self.y_mean - self.x_mean @ W
 
 
