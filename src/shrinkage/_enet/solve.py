@@ -76,7 +76,8 @@ def kernel_penalties(alphas, l1_ratio, penalty_factor, n_samples, n_features, x_
     """
     pf = (np.ones(n_features) if penalty_factor is None
           else np.ascontiguousarray(penalty_factor, dtype=np.float64))
-    alphas = np.asarray(alphas, dtype=np.float64)
+    if type(alphas) is not float:  # a float's products round the same either way
+        alphas = np.asarray(alphas, dtype=np.float64)
     if x_scale != 1.0:
         return (alphas / x_scale * l1_ratio * n_samples,
                 alphas / x_scale / x_scale * (1.0 - l1_ratio) * n_samples, pf)
@@ -105,7 +106,7 @@ def _target_scale(yc):
     """1.0, or the power of two nearest max|yc| (an exact rescaling) when
     ||yc||^2, or the squared correlations |x^T r|^2 of the certificate,
     could leave float64's range."""
-    top = float(np.max(np.abs(yc))) if yc.size else 0.0
+    top = max(float(yc.max()), -float(yc.min())) if yc.size else 0.0
     if top > 1e50 or 0.0 < top < 1e-50:
         return float(2.0 ** np.round(np.log2(top)))
     return 1.0
@@ -155,13 +156,15 @@ def _not_converged_message(estimator_name, max_iter, gap, tol_abs, yy, alpha, n,
 
 def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                tol, max_iter, selection, random_state, coef_init=None,
-               screen=True, estimator_name="ElasticNet", gram_q=None):
+               screen=True, estimator_name="ElasticNet", gram_q=None, n_jobs=1):
     """Fit the elastic net for each column of ``Y`` on a prepared design.
 
     Parameters follow scikit-learn's ElasticNet; ``Y`` is (n, n_targets),
     ``coef_init`` (n_targets, p) or None, ``penalty_factor`` (p,) or None.
     ``gram_q``: for a single target on a Gram design, ``(Xc^T S yc,
     yc^T S yc)`` when the caller knows them (saves a pass over X).
+    ``n_jobs``: threads over the targets (a count >= 1); each target's
+    result is the same for every ``n_jobs`` and equals its own fit's.
     Emits a ConvergenceWarning for targets whose gap did not reach ``tol``
     (or is not finite).
 
@@ -172,7 +175,7 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     kwargs = dict(alpha=alpha, l1_ratio=l1_ratio, penalty_factor=penalty_factor,
                   positive=positive, tol=tol, max_iter=max_iter,
                   selection=selection, random_state=random_state,
-                  screen=screen, estimator_name=estimator_name)
+                  screen=screen, estimator_name=estimator_name, n_jobs=n_jobs)
     # The scale is decided once per call: a solve with the statistics ready
     # does not change them.
     stats_ready = design.stats_ready
@@ -259,8 +262,10 @@ def _solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
 def _target_chunks(n_targets, n_jobs):
     """``(start, stop)`` ranges splitting the targets over ``n_jobs`` threads."""
     n_chunks = max(1, min(int(n_jobs), n_targets))
-    bounds = np.linspace(0, n_targets, n_chunks + 1).round().astype(int)
-    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    if n_chunks == 1:
+        return [(0, n_targets)]
+    bounds = [round(i * n_targets / n_chunks) for i in range(n_chunks + 1)]
+    return [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
 def _run_threads(design, solve, chunks):
