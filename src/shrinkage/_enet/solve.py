@@ -102,11 +102,17 @@ def active_gram_for(design):
     return _gram.ActiveGram(design.n_samples, design.n_features)
 
 
-def _target_scale(yc):
-    """1.0, or the power of two nearest max|yc| (an exact rescaling) when
-    ||yc||^2, or the squared correlations |x^T r|^2 of the certificate,
-    could leave float64's range."""
-    top = max(float(yc.max()), -float(yc.min())) if yc.size else 0.0
+def _abs_max(Yc):
+    """``max |Yc[:, k]|`` per column (exact; no temporary of Yc's size)."""
+    if not Yc.shape[0]:
+        return np.zeros(Yc.shape[1])
+    return np.maximum(Yc.max(axis=0), -Yc.min(axis=0))
+
+
+def _target_scale(top):
+    """1.0, or the power of two nearest ``top = max|yc|`` (an exact
+    rescaling) when ||yc||^2, or the squared correlations |x^T r|^2 of the
+    certificate, could leave float64's range."""
     if top > 1e50 or 0.0 < top < 1e-50:
         return float(2.0 ** np.round(np.log2(top)))
     return 1.0
@@ -311,6 +317,7 @@ class _TargetSolves:
         residual = np.empty(n) if naive else None
         q = None if naive else np.empty(p)
         lazy_stats = P["lazy_stats"]
+        tops = _abs_max(Yc[:, start:stop])  # of targets start, start + 1, ...
 
         for k in range(start, stop):
             yc = Yc[:, k]
@@ -318,7 +325,7 @@ class _TargetSolves:
             # Targets near the ends of float64 would overflow ||y||^2: solve the
             # problem for y / c instead, which is exact (y = c y', w = c w' turns
             # the objective into c^2 times the one with l1 / c and the same l2).
-            scale = _target_scale(yc)
+            scale = _target_scale(float(tops[k - start]))
             l1k = l1 / scale
             if not math.isfinite(l1k):  # alpha * n overflows, alpha / scale does not
                 l1k = alpha / x_scale / scale * l1_ratio * n
