@@ -244,3 +244,27 @@ def test_predict_plain_array_still_checks():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert model.predict(X[::2]).shape == (25,)  # strided: the checked route
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_sparse_targets_equal_their_own_fits(n_jobs):
+    sparse = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(11)
+    X = sparse.random(80, 40, density=0.2, format="csc", random_state=3)
+    Y = np.asarray(X @ rng.standard_normal((40, 5))) + rng.standard_normal((80, 5))
+    multi = sh.Lasso(alpha=0.01, tol=1e-8, n_jobs=n_jobs).fit(X, Y)
+    for k in range(5):
+        _same_fit(sh.Lasso(alpha=0.01, tol=1e-8).fit(X, Y[:, k]), multi, k)
+
+
+@pytest.mark.filterwarnings("ignore::shrinkage.ConvergenceWarning")  # one alpha for all scales
+@pytest.mark.parametrize("n_jobs", [1, 3])
+def test_extreme_scales_targets_equal_their_own_fits(n_jobs):
+    """Targets rescaled internally (|y| near float64's ends) and a design
+    rescaled for its column norms keep the per-target identity."""
+    X, Y = _problem(60, 6, 4, seed=9)
+    Y = Y * np.array([1.0, 1e160, 1e-160, 3.0])
+    for Xs in (X, X * 1e170):
+        multi = sh.Lasso(alpha=0.01, n_jobs=n_jobs).fit(Xs, Y)
+        for k in range(4):
+            _same_fit(sh.Lasso(alpha=0.01).fit(Xs, Y[:, k]), multi, k)

@@ -57,11 +57,6 @@ class ManyFits:
     n_iter: object = None
 
 
-def _copy_of(estimator):
-    """An unfitted estimator with ``estimator``'s parameters."""
-    return type(estimator)(**estimator.get_params(deep=False))
-
-
 def _stack(values, name):
     shapes = {np.shape(v) for v in values}
     if len(shapes) > 1:
@@ -139,10 +134,11 @@ def fit_many(estimator, problems, *, sample_weights=None, n_jobs=1):
                 f"{len(problems)} problems; pass one per problem (None for unit weights).")
     n_threads = min(check_n_jobs(n_jobs), len(problems))
     fitted = [None] * len(problems)
+    cls, params = type(estimator), estimator.get_params(deep=False)
 
     def fit_range(start, stop):
-        model = _copy_of(estimator)
         for i in range(start, stop):
+            model = cls(**params)  # unfitted: no warm start from another problem
             X, y = problems[i]
             sw = sample_weights[i]
             try:
@@ -152,7 +148,6 @@ def fit_many(estimator, problems, *, sample_weights=None, n_jobs=1):
                 raise
             fitted[i] = (model.coef_, model.intercept_,
                          getattr(model, "dual_gap_", None), getattr(model, "n_iter_", None))
-            model = _copy_of(estimator)  # no warm start from the previous problem
 
     bounds = np.linspace(0, len(problems), n_threads + 1).round().astype(int)
     if n_threads == 1:
