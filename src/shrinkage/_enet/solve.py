@@ -102,11 +102,12 @@ def active_gram_for(design):
     return _gram.ActiveGram(design.n_samples, design.n_features)
 
 
-def _abs_max(Yc):
-    """``max |Yc[:, k]|`` per column (exact; no temporary of Yc's size)."""
-    if not Yc.shape[0]:
-        return np.zeros(Yc.shape[1])
-    return np.maximum(Yc.max(axis=0), -Yc.min(axis=0))
+def _sq_norm_in_range(yy, n):
+    """Whether ``yy = ||yc||^2`` (unit weights, n entries) proves ``max|yc|``
+    within (1e-50, 1e50), where :func:`_target_scale` is 1: from ``max^2 <=
+    yy <= n max^2``, with margins far beyond rounding in yy. (A zero yy
+    proves nothing: squares underflow.)"""
+    return n * 1e-98 < yy < 1e98
 
 
 def _target_scale(top):
@@ -317,21 +318,36 @@ class _TargetSolves:
         residual = np.empty(n) if naive else None
         q = None if naive else np.empty(p)
         lazy_stats = P["lazy_stats"]
-        tops = _abs_max(Yc[:, start:stop])  # of targets start, start + 1, ...
+        unweighted = not design.sw.size
 
         for k in range(start, stop):
             yc = Yc[:, k]
-            w = np.ascontiguousarray(coef[k])
+            w = coef[k]  # a contiguous row: the solve writes the result in place
             # Targets near the ends of float64 would overflow ||y||^2: solve the
             # problem for y / c instead, which is exact (y = c y', w = c w' turns
             # the objective into c^2 times the one with l1 / c and the same l2).
-            scale = _target_scale(float(tops[k - start]))
+            # Covariance updates take yc^T S yc and q = Xc^T S yc first (from
+            # compiled code, which cannot overflow into a warning): with unit
+            # weights, max|yc|^2 <= yy <= n max|yc|^2 mostly proves c = 1.
+            yy = None
+            if not naive:
+                if gram_q is not None:
+                    q[:] = gram_q[0]
+                    yy = float(gram_q[1])
+                else:
+                    yy = design.gram_correlations(yc, q)
+            if yy is not None and unweighted and _sq_norm_in_range(yy, n):
+                scale = 1.0
+            else:
+                scale = _target_scale(max(float(yc.max()), -float(yc.min())) if n else 0.0)
             l1k = l1 / scale
             if not math.isfinite(l1k):  # alpha * n overflows, alpha / scale does not
                 l1k = alpha / x_scale / scale * l1_ratio * n
             if scale != 1.0:
                 yc = yc / scale
                 w /= scale
+                if not naive:
+                    yy = design.gram_correlations(yc, q)
             if naive:
                 yy = design.weighted_sq_norm(yc)
                 stats = 0
@@ -351,11 +367,6 @@ class _TargetSolves:
             else:
                 if k > start:
                     design.cache.forget_solves()
-                if gram_q is not None and scale == 1.0:
-                    q[:] = gram_q[0]
-                    yy = float(gram_q[1])
-                else:
-                    yy = design.gram_correlations(yc, q)
                 gap, it = design.gram_solve(
                     q, yy, pf, w, correlations, candidates, l1k, l2, positive,
                     tol * yy, max_iter, random, seed)
@@ -367,7 +378,6 @@ class _TargetSolves:
                 yy *= scale * scale
             else:
                 self.gaps[k] = gap / n
-            coef[k] = w
             self.n_iters[k] = it
             if converged and not math.isfinite(self.gaps[k]):
                 self.messages[k] = (
