@@ -110,10 +110,11 @@ def _sq_norm_in_range(yy, n):
     return n * 1e-98 < yy < 1e98
 
 
-def _target_scale(top):
-    """1.0, or the power of two nearest ``top = max|yc|`` (an exact
-    rescaling) when ||yc||^2, or the squared correlations |x^T r|^2 of the
-    certificate, could leave float64's range."""
+def _target_scale(yc):
+    """1.0, or the power of two nearest max|yc| (an exact rescaling) when
+    ||yc||^2, or the squared correlations |x^T r|^2 of the certificate,
+    could leave float64's range."""
+    top = max(float(yc.max()), -float(yc.min())) if yc.size else 0.0  # max|yc|, exactly
     if top > 1e50 or 0.0 < top < 1e-50:
         return float(2.0 ** np.round(np.log2(top)))
     return 1.0
@@ -339,7 +340,7 @@ class _TargetSolves:
             if yy is not None and unweighted and _sq_norm_in_range(yy, n):
                 scale = 1.0
             else:
-                scale = _target_scale(max(float(yc.max()), -float(yc.min())) if n else 0.0)
+                scale = _target_scale(yc)
             l1k = l1 / scale
             if not math.isfinite(l1k):  # alpha * n overflows, alpha / scale does not
                 l1k = alpha / x_scale / scale * l1_ratio * n
