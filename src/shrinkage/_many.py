@@ -102,6 +102,13 @@ def fit_many(estimator, problems, *, sample_weights=None, n_jobs=1):
         For an invalid problem (with a note naming its index), estimator
         parameters, ``sample_weights`` of the wrong length, or ``n_jobs``.
 
+    Notes
+    -----
+    Threads overlap only the compiled solves (which release the GIL); the
+    Python set-up of each fit holds it, so for problems that solve in
+    microseconds ``n_jobs`` gains little, and for larger ones it scales
+    with the cores.
+
     Examples
     --------
     >>> import numpy as np
