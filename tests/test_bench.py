@@ -519,3 +519,16 @@ def test_budget_stops_the_walk_and_thins_the_rounds():
     times = protocol.time_alternating([("slow", lambda: slow(None))], repeats=5, min_time=0.0,
                                       single_estimates={"slow": 0.01}, budget=0.025)
     assert len(times["slow"]) == 2
+
+
+def test_small_problems_bench_smoke():
+    """bench/small.py (issue 19's tasks) runs on tiny sizes and both
+    libraries solve the same problems (coefficients agree to the default
+    tolerance's precision); no timing is asserted."""
+    pytest.importorskip("threadpoolctl")
+    small = _load("small")
+    rows = small.main(["--smoke", "--targets", "3", "--designs", "4"])
+    assert set(rows) == set(small.TASKS)
+    for task, (t_shrinkage, t_sklearn, diff) in rows.items():
+        assert t_shrinkage > 0 and t_sklearn > 0, task
+        assert diff < 1e-2, (task, diff)

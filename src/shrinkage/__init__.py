@@ -7,6 +7,7 @@ A compiled (Cython + C) core behind a scikit-learn compatible API: swap
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
 from ._exceptions import ConvergenceWarning, NotFittedError
+from ._many import ManyFits, fit_many
 from ._operators import soft_threshold
 from ._ridge_estimators import LinearRegression, Ridge, RidgeCV, ridge_path
 from ._path import enet_path, lasso_path
@@ -22,6 +23,7 @@ __all__ = [
     "Lasso",
     "LassoCV",
     "LinearRegression",
+    "ManyFits",
     "NotFittedError",
     "RelaxedLasso",
     "RelaxedLassoCV",
@@ -29,6 +31,7 @@ __all__ = [
     "RidgeCV",
     "alpha_from_prior",
     "enet_path",
+    "fit_many",
     "lasso_path",
     "prior_scale_from_alpha",
     "ridge_path",

@@ -21,6 +21,7 @@ from ._validation import (
     check_selection,
     check_X_y,
 )
+from ._many import check_n_jobs
 
 __all__ = ["ElasticNet", "Lasso"]
 
@@ -73,6 +74,12 @@ class ElasticNet(LinearModel):
         Per-feature multipliers ``f_j >= 0`` of the penalty (0 leaves a
         feature unpenalised), as glmnet's ``penalty.factor`` but not
         rescaled.
+    n_jobs : int or None, default=1
+        Threads over the targets of a multi-target ``fit`` (not in
+        scikit-learn, whose ``ElasticNet`` has no such parameter): ``None``
+        or 1 for none, -1 for one per CPU. Each target's result is the same
+        for every ``n_jobs`` and equals that of fitting it alone; per-design
+        work (column statistics, the Gram) is shared.
 
     Attributes
     ----------
@@ -105,7 +112,7 @@ class ElasticNet(LinearModel):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
                  precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
                  warm_start=False, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None):
+                 selection="cyclic", penalty_factor=None, n_jobs=1):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -118,6 +125,7 @@ class ElasticNet(LinearModel):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.n_jobs = n_jobs
 
     def _effective_l1_ratio(self):
         return self.l1_ratio if self._l1_ratio_fixed is None else self._l1_ratio_fixed
@@ -132,6 +140,7 @@ class ElasticNet(LinearModel):
         for flag in ("fit_intercept", "positive", "warm_start", "copy_X"):
             check_bool(getattr(self, flag), flag)
         check_selection(self.selection)
+        n_jobs = check_n_jobs(self.n_jobs)
         if self.alpha == 0:
             warnings.warn(
                 f"{name} with alpha=0 is ordinary least squares, which coordinate "
@@ -139,7 +148,7 @@ class ElasticNet(LinearModel):
                 UserWarning,
                 stacklevel=3,
             )
-        return l1_ratio
+        return l1_ratio, n_jobs
 
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model by coordinate descent.
@@ -164,7 +173,7 @@ class ElasticNet(LinearModel):
             Fitted estimator.
         """
         name = type(self).__name__
-        l1_ratio = self._validate_params()
+        l1_ratio, n_jobs = self._validate_params()
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc",))
         n, p = X.shape
@@ -189,7 +198,7 @@ class ElasticNet(LinearModel):
             penalty_factor=pf, positive=bool(self.positive), tol=float(self.tol),
             max_iter=int(self.max_iter), selection=self.selection,
             random_state=self.random_state, coef_init=coef_init,
-            estimator_name=name)
+            estimator_name=name, n_jobs=min(n_jobs, Y.shape[1]))
 
         self._record_input(X_raw, X)
         if y.ndim == 1:
@@ -265,7 +274,7 @@ class Lasso(ElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
                  copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
                  positive=False, random_state=None, selection="cyclic",
-                 penalty_factor=None):
+                 penalty_factor=None, n_jobs=1):
         # No super().__init__: the Lasso has no l1_ratio parameter to store.
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -278,3 +287,4 @@ class Lasso(ElasticNet):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.n_jobs = n_jobs

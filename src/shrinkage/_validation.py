@@ -6,6 +6,7 @@ here modifies the caller's arrays: conversions copy only when the dtype or
 layout must change.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -104,7 +105,7 @@ def _check_finite(arr, name):
     data = arr.data if _is_sparse(arr) else arr
     # A finite sum proves every entry finite without a boolean temporary;
     # only a non-finite sum (NaN/inf, or overflow) needs the full check.
-    if np.isfinite(np.sum(data)):
+    if math.isfinite(data.sum()):
         return
     if not np.isfinite(data).all():
         if np.isnan(data).any():
@@ -425,7 +426,7 @@ def check_scalar(value, name, *, kind=numbers.Real, low=None, high=None,
         kind_name = "an integer" if kind is numbers.Integral else "a real number"
         raise TypeError(f"{name} must be {kind_name}, got {value!r} of type "
                         f"{type(value).__name__}.")
-    if isinstance(value, numbers.Real) and np.isnan(value):
+    if value != value:  # NaN (of any real type)
         raise ValueError(f"{name} must not be NaN.")
     too_low = low is not None and (value < low if include_low else value <= low)
     too_high = high is not None and (value > high if include_high else value >= high)

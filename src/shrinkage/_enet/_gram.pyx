@@ -373,6 +373,13 @@ cdef class GramCache:
         self.n_columns = self.p
         self.full = True
 
+    def forget_solves(self):
+        """Drop what earlier solves left besides the Gram columns (the Newton
+        factor, their pass count): the next solve runs as on a fresh cache,
+        so each target of a fit is solved exactly as it would be alone."""
+        self.factor = SupportFactor(self.p)
+        self.passes_before = 0
+
     def to_array(self):
         """A copy of the full Gram (p, p); every column must be cached."""
         if not self.full:

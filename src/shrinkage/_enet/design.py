@@ -13,6 +13,8 @@ how the data are laid out and which kernel reads them:
 :func:`make_design` builds the first two for every caller.
 """
 
+import copy
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -61,20 +63,29 @@ class Design:
         self.sq_norms = np.empty(n_features)
         self.stats_ready = True
 
-    def ensure_stats(self):
-        """Compute column means and centred norms if not done yet."""
+    def ensure_stats(self, again=False):
+        """Compute column means and centred norms if not done yet (or
+        ``again``)."""
 
     def center_targets(self, Y):
-        """Weighted target means and centred targets, one column per target."""
-        if self.fit_intercept:
-            if self.sw.size:
-                y_mean = self.sw @ Y / self.n_samples
-            else:
-                y_mean = Y.sum(axis=0) / self.n_samples
+        """Weighted target means and centred targets, one column per target.
+
+        Each column's mean is rounded as that column's alone would be (a
+        column-major sum is a contiguous sum per column; weighted means are
+        taken column by column, as one matrix-vector product rounds columns
+        differently): a target's fit does not depend on the others."""
+        if not self.fit_intercept:
+            return np.zeros(Y.shape[1]), np.array(Y, order="F")
+        Y = np.asfortranarray(Y)
+        if not self.sw.size:
+            y_mean = Y.sum(axis=0) / self.n_samples
+        elif Y.shape[1] == 1:
+            y_mean = self.sw @ Y / self.n_samples
         else:
-            y_mean = np.zeros(Y.shape[1])
-        Yc = np.asfortranarray(Y - y_mean)
-        return y_mean, Yc
+            sw = self.sw
+            y_mean = np.array([(sw @ Y[:, k:k + 1])[0] for k in range(Y.shape[1])])
+            y_mean /= self.n_samples
+        return y_mean, np.asfortranarray(Y - y_mean)
 
     def weighted_sq_norm(self, v):
         """``v^T S v``."""
@@ -109,12 +120,36 @@ class Design:
 
     def gram_solve(self, q, yy, pf, w, correlations, candidates, l1, l2,
                    positive, tol_abs, max_iter, random, seed,
-                   correlations_current=False):
-        """One covariance-update solve (arguments as ``_covariance.enet_gram``)."""
+                   correlations_current=False, cache=None):
+        """One covariance-update solve (arguments as ``_covariance.enet_gram``;
+        ``cache``: one of :meth:`solver_cache`, default the design's)."""
         return _covariance.enet_gram(
-            self.cache, q, yy, self.sq_norms, pf, w, correlations, candidates,
-            l1, l2, positive, tol_abs, max_iter, random, seed,
-            correlations_current=correlations_current)
+            self.cache if cache is None else cache, q, yy, self.sq_norms, pf, w,
+            correlations, candidates, l1, l2, positive, tol_abs, max_iter,
+            random, seed, correlations_current=correlations_current)
+
+    def _new_cache(self, *args):
+        """The design's Gram cache, remembering how it was made."""
+        self._cache_args = args
+        return _gram.GramCache(*args)
+
+    def for_thread(self):
+        """A shallow copy for solves in another thread: the same data and
+        statistics, with arrays of its own for the statistics (lazy solves
+        rewrite them) and a Gram cache of its own (the full Gram copied, or
+        the same columns computed on demand; Newton state of its own)."""
+        twin = copy.copy(self)
+        twin.x_mean = self.x_mean.copy()
+        twin.sq_norms = self.sq_norms.copy()
+        if self.cache is not None:
+            args = list(self._cache_args)
+            args[5] = twin.x_mean  # the cache reads the means
+            twin.cache = _gram.GramCache(*args)
+            try:
+                twin.cache.adopt(self.cache.to_array())
+            except ValueError:  # not complete: columns are computed on demand
+                pass
+        return twin
 
 
 class DenseDesign(Design):
@@ -144,15 +179,15 @@ class DenseDesign(Design):
         if not (lazy_stats and method == "naive"):
             self.ensure_stats()
         if method == "gram":
-            self.cache = _gram.GramCache(self.X_flat, n, p, self.c_order,
-                                             self.sw, self.x_mean, self.sq_norms)
+            self.cache = self._new_cache(self.X_flat, n, p, self.c_order,
+                                         self.sw, self.x_mean, self.sq_norms)
             if gram is not None:
                 self.adopt_gram(np.ascontiguousarray(gram, dtype=np.float64))
             elif n >= p and fill_gram:
                 self.cache.fill_all()
 
-    def ensure_stats(self):
-        if not self.stats_ready:
+    def ensure_stats(self, again=False):
+        if again or not self.stats_ready:
             _columns.column_stats(self.X_flat, self.n_samples, self.n_features,
                                    self.c_order, self.sw, self.fit_intercept,
                                    self.x_mean, self.sq_norms)
@@ -270,8 +305,8 @@ class FoldGramDesign(Design):
         super().__init__(n_samples, p, parent.fit_intercept, None)
         self.x_mean = x_mean
         self.sq_norms = np.ascontiguousarray(np.diag(gram))
-        self.cache = _gram.GramCache(parent.X_flat, parent.n_samples, p,
-                                         parent.c_order, parent.sw, x_mean)
+        self.cache = self._new_cache(parent.X_flat, parent.n_samples, p,
+                                     parent.c_order, parent.sw, x_mean)
         self.cache.adopt(gram)
 
 

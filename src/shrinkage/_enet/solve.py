@@ -6,6 +6,7 @@ and covariance updates, and shapes the results. The kernels (behind the
 designs' methods, :mod:`shrinkage._enet.design`) hold the loops, no policy.
 """
 
+import math
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -75,7 +76,8 @@ def kernel_penalties(alphas, l1_ratio, penalty_factor, n_samples, n_features, x_
     """
     pf = (np.ones(n_features) if penalty_factor is None
           else np.ascontiguousarray(penalty_factor, dtype=np.float64))
-    alphas = np.asarray(alphas, dtype=np.float64)
+    if type(alphas) is not float:  # a float's products round the same either way
+        alphas = np.asarray(alphas, dtype=np.float64)
     if x_scale != 1.0:
         return (alphas / x_scale * l1_ratio * n_samples,
                 alphas / x_scale / x_scale * (1.0 - l1_ratio) * n_samples, pf)
@@ -100,11 +102,19 @@ def active_gram_for(design):
     return _gram.ActiveGram(design.n_samples, design.n_features)
 
 
+def _sq_norm_in_range(yy, n):
+    """Whether ``yy = ||yc||^2`` (unit weights, n entries) proves ``max|yc|``
+    within (1e-50, 1e50), where :func:`_target_scale` is 1: from ``max^2 <=
+    yy <= n max^2``, with margins far beyond rounding in yy. (A zero yy
+    proves nothing: squares underflow.)"""
+    return n * 1e-98 < yy < 1e98
+
+
 def _target_scale(yc):
     """1.0, or the power of two nearest max|yc| (an exact rescaling) when
     ||yc||^2, or the squared correlations |x^T r|^2 of the certificate,
     could leave float64's range."""
-    top = float(np.max(np.abs(yc))) if yc.size else 0.0
+    top = max(float(yc.max()), -float(yc.min())) if yc.size else 0.0  # max|yc|, exactly
     if top > 1e50 or 0.0 < top < 1e-50:
         return float(2.0 ** np.round(np.log2(top)))
     return 1.0
@@ -116,15 +126,20 @@ def _design_scale(design):
     from |x| ~ 1e154 and lose digits to underflow below ~1e-154; the
     certificate squares products x^T r). Decided from the column statistics,
     known once a solve has run, so well-scaled data pays nothing; only
-    columns whose centred norm is zero (constant, or underflowed) are read."""
+    columns whose centred norm is zero (constant, or underflowed) are read.
+    Scalar reductions only on the common path: a single fit of a small
+    problem costs microseconds, and this runs once per fit."""
     h, n = design.sq_norms, design.n_samples
     if not h.size or not design.has_rows:
         return 1.0  # a CV fold's Gram: its parent's scale was checked
-    with np.errstate(all="ignore"):
-        size = max(float(np.sqrt(np.max(h) / n)), float(np.max(np.abs(design.x_mean))))
-        flat = h == 0.0
-        if flat.any() and not size > 1e50:
-            size = max(size, design.abs_max(flat))
+    # sqrt(max(h) / n) (NaN when h holds a NaN or only negative values, a
+    # user Gram's: NaN then stays the size), or the largest |mean|
+    top_h, low_h = float(h.max()), float(h.min())
+    size = max(math.sqrt(top_h / n) if top_h >= 0.0 else math.nan,
+               float(np.abs(design.x_mean).max()))
+    flat = low_h == 0.0 or (low_h < 0.0 and bool((h == 0.0).any()))
+    if flat and not size > 1e50:
+        size = max(size, design.abs_max(h == 0.0))
     if size == 0.0 or 1e-50 < size < 1e50:
         return 1.0
     top = design.abs_max()
@@ -184,13 +199,15 @@ def _not_converged_message(estimator_name, max_iter, gap, tol_abs, yy, alpha, n,
 
 def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                tol, max_iter, selection, random_state, coef_init=None,
-               screen=True, estimator_name="ElasticNet", gram_q=None):
+               screen=True, estimator_name="ElasticNet", gram_q=None, n_jobs=1):
     """Fit the elastic net for each column of ``Y`` on a prepared design.
 
     Parameters follow scikit-learn's ElasticNet; ``Y`` is (n, n_targets),
     ``coef_init`` (n_targets, p) or None, ``penalty_factor`` (p,) or None.
     ``gram_q``: for a single target on a Gram design, ``(Xc^T S yc,
     yc^T S yc)`` when the caller knows them (saves a pass over X).
+    ``n_jobs``: threads over the targets (a count >= 1); each target's
+    result is the same for every ``n_jobs`` and equals its own fit's.
     Emits a ConvergenceWarning for targets whose gap did not reach ``tol``
     (or is not finite).
 
@@ -201,15 +218,22 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     kwargs = dict(alpha=alpha, l1_ratio=l1_ratio, penalty_factor=penalty_factor,
                   positive=positive, tol=tol, max_iter=max_iter,
                   selection=selection, random_state=random_state,
-                  screen=screen, estimator_name=estimator_name)
-    if design.stats_ready and _design_scale(design) != 1.0:
-        sol = _solve_scaled(design, Y, coef_init, **kwargs)
+                  screen=screen, estimator_name=estimator_name, n_jobs=n_jobs)
+    # The scale is decided once per call: a solve with the statistics ready
+    # does not change them.
+    stats_ready = design.stats_ready
+    scale = _design_scale(design) if stats_ready else 1.0
+    if scale != 1.0:
+        sol = _solve_scaled(design, Y, coef_init, scale, **kwargs)
     else:
         sol = _solve_enet(design, Y, coef_init=coef_init, gram_q=gram_q, **kwargs)
-        if _design_scale(design) != 1.0:
+        scale = 1.0 if stats_ready else _design_scale(design)
+        if scale != 1.0:
             # the first solve computed the statistics (lazily): they overflow
-            sol = _solve_scaled(design, Y, coef_init, **kwargs)
-    if not (np.all(np.isfinite(sol.coef)) and np.all(np.isfinite(sol.intercept))):
+            sol = _solve_scaled(design, Y, coef_init, scale, **kwargs)
+    # a finite sum proves every value finite (one reduction, no temporary)
+    if not (math.isfinite(float(sol.coef.sum())) and math.isfinite(float(sol.intercept.sum()))) \
+            and not (np.all(np.isfinite(sol.coef)) and np.all(np.isfinite(sol.intercept))):
         raise ValueError(
             f"{estimator_name}: the coefficients overflow float64: the scales "
             "of X and y are too far apart (|y| / |X| beyond ~1e300) for "
@@ -219,9 +243,8 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     return sol
 
 
-def _solve_scaled(design, Y, coef_init, **kwargs):
-    """:func:`solve_enet` on ``X / c``, results mapped back to ``X``."""
-    scale = _design_scale(design)
+def _solve_scaled(design, Y, coef_init, scale, **kwargs):
+    """:func:`solve_enet` on ``X / scale``, results mapped back to ``X``."""
     sol = _solve_enet(design.scaled(scale), Y,
                       coef_init=None if coef_init is None else coef_init * scale,
                       x_scale=scale, **kwargs)
@@ -232,9 +255,15 @@ def _solve_scaled(design, Y, coef_init, **kwargs):
 def _solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
                 tol, max_iter, selection, random_state, coef_init=None,
                 screen=True, estimator_name="ElasticNet", gram_q=None,
-                x_scale=1.0):
+                x_scale=1.0, n_jobs=1):
     """The body of :func:`solve_enet`; ``x_scale`` is the ``c`` of a design
-    holding ``X / c`` (the penalties are mapped, coefficients stay ``c w``)."""
+    holding ``X / c`` (the penalties are mapped, coefficients stay ``c w``).
+
+    Each target is solved as it would be alone (fresh Newton state; the
+    Gram columns and column statistics are shared), so a target's result
+    does not depend on the others, nor on ``n_jobs``: the targets are split
+    into that many contiguous chunks solved in threads (the kernels release
+    the GIL)."""
     n, p = design.n_samples, design.n_features
     n_targets = Y.shape[1]
     l1, l2, pf = kernel_penalties(alpha, l1_ratio, penalty_factor, n, p, x_scale)
@@ -247,65 +276,151 @@ def _solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
         coef[:] = coef_init
     gaps = np.empty(n_targets)
     n_iters = np.zeros(n_targets, dtype=np.intp)
-    candidates = np.arange(p, dtype=np.intc)
-    correlations = np.empty(p)
-    naive = design.method == "naive"
-    residual = np.empty(n) if naive else None
-    q = None if naive else np.empty(p)
-    active_gram = active_gram_for(design) if naive else None
-    messages = []
-
-    for k in range(n_targets):
-        yc = Yc[:, k]
-        w = np.ascontiguousarray(coef[k])
-        # Targets near the ends of float64 would overflow ||y||^2: solve the
-        # problem for y / c instead, which is exact (y = c y', w = c w' turns
-        # the objective into c^2 times the one with l1 / c and the same l2).
-        scale = _target_scale(yc)
-        l1k = l1 / scale
-        if not np.isfinite(l1k):  # alpha * n overflows, alpha / scale does not
-            l1k = alpha / x_scale / scale * l1_ratio * n
-        if scale != 1.0:
-            yc = yc / scale
-            w /= scale
-        if naive:
-            yy = design.weighted_sq_norm(yc)
-            stats = 0
-            if not design.stats_ready:
-                if random or w.any():
-                    design.ensure_stats()
-                else:
-                    stats = 1 if design.fit_intercept else 2
-            gap, it = design.naive_solve(
-                yc, pf, w, residual, correlations, candidates, l1k, l2,
-                positive, tol * yy, max_iter, random, seed, screen, stats,
-                active_gram)
-            design.stats_ready = True
-        else:
-            if gram_q is not None and n_targets == 1 and scale == 1.0:
-                q[:] = gram_q[0]
-                yy = float(gram_q[1])
-            else:
-                yy = design.gram_correlations(yc, q)
-            gap, it = design.gram_solve(
-                q, yy, pf, w, correlations, candidates, l1k, l2, positive,
-                tol * yy, max_iter, random, seed)
-        converged = gap <= tol * yy  # in y / scale's units; NaN never certifies
-        w *= scale
-        gaps[k] = gap / n * scale * scale if scale != 1.0 else gap / n
-        gap *= scale * scale
-        yy *= scale * scale
-        coef[k] = w
-        n_iters[k] = it
-        if converged and not np.isfinite(gaps[k]):
-            messages.append(
-                f"{estimator_name}: converged, but the duality gap in the units "
-                "of y overflows float64 (the objective itself does: |y| and "
-                "|X w| near 1e154 or more); dual_gap_ is inf"
-                + (f" (target {k})." if n_targets > 1 else "."))
-        if not converged:
-            messages.append(_not_converged_message(
-                estimator_name, max_iter, gap, tol * yy, yy, alpha, n, k, n_targets))
-    intercept = y_mean - coef @ design.x_mean if design.fit_intercept else np.zeros(n_targets)
+    messages = [None] * n_targets
+    solve = _TargetSolves(design, Yc, coef, gaps, n_iters, messages, dict(
+        alpha=alpha, l1_ratio=l1_ratio, x_scale=x_scale, l1=l1, l2=l2, pf=pf,
+        positive=positive, tol=tol, max_iter=max_iter, random=random, seed=seed,
+        screen=screen, estimator_name=estimator_name, lazy_stats=not design.stats_ready,
+        gram_q=gram_q if n_targets == 1 else None))
+    chunks = _target_chunks(n_targets, n_jobs)
+    if len(chunks) == 1:
+        solve(*chunks[0])
+    else:
+        _run_threads(design, solve, chunks)
+    if not design.fit_intercept:
+        intercept = np.zeros(n_targets)
+    elif n_targets == 1:
+        intercept = y_mean - coef @ design.x_mean
+    else:
+        # row by row, each as (1, p) @ (p,): a single fit's rounding (a
+        # matrix-vector product rounds rows differently)
+        x_mean = design.x_mean
+        intercept = np.array([(coef[k:k + 1] @ x_mean)[0] for k in range(n_targets)])
+        intercept = y_mean - intercept
     return EnetSolution(coef=coef, intercept=intercept, dual_gap=gaps,
-                        n_iter=n_iters, method=design.method, warnings=messages)
+                        n_iter=n_iters, method=design.method,
+                        warnings=[m for m in messages if m is not None])
+
+
+def _target_chunks(n_targets, n_jobs):
+    """``(start, stop)`` ranges splitting the targets over ``n_jobs`` threads."""
+    n_chunks = max(1, min(int(n_jobs), n_targets))
+    if n_chunks == 1:
+        return [(0, n_targets)]
+    bounds = [round(i * n_targets / n_chunks) for i in range(n_chunks + 1)]
+    return [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def _run_threads(design, solve, chunks):
+    """Run ``solve(start, stop, design)`` over ``chunks`` in threads, each on
+    its own copy of the design (:meth:`Design.for_thread`: solver state and
+    lazily computed statistics of its own); the first exception wins."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not design.stats_ready:
+        # the design's own statistics come from a solve, as a single fit's
+        start, stop = chunks[0]
+        solve(start, start + 1)
+        chunks = [(start + 1, stop)] + chunks[1:]
+    designs = [design.for_thread() for _ in chunks]
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        futures = [pool.submit(solve, a, b, d) for (a, b), d in zip(chunks, designs)]
+        for future in futures:
+            future.result()
+
+
+class _TargetSolves:
+    """Solves targets ``start <= k < stop`` of one fit, writing the rows of
+    the shared outputs; one call per thread, each with its own scratch."""
+
+    def __init__(self, design, Yc, coef, gaps, n_iters, messages, params):
+        self.design, self.Yc, self.coef = design, Yc, coef
+        self.gaps, self.n_iters, self.messages = gaps, n_iters, messages
+        self.params = params
+
+    def __call__(self, start, stop, design=None):
+        design = self.design if design is None else design
+        Yc, coef = self.Yc, self.coef
+        P = self.params
+        alpha, l1_ratio, x_scale = P["alpha"], P["l1_ratio"], P["x_scale"]
+        l1, l2, pf, positive, tol = P["l1"], P["l2"], P["pf"], P["positive"], P["tol"]
+        max_iter, random, seed, screen = P["max_iter"], P["random"], P["seed"], P["screen"]
+        gram_q, name = P["gram_q"], P["estimator_name"]
+        n, p = design.n_samples, design.n_features
+        n_targets = Yc.shape[1]
+        candidates = np.arange(p, dtype=np.intc)
+        correlations = np.empty(p)
+        naive = design.method == "naive"
+        residual = np.empty(n) if naive else None
+        q = None if naive else np.empty(p)
+        lazy_stats = P["lazy_stats"]
+        unweighted = not design.sw.size
+
+        for k in range(start, stop):
+            yc = Yc[:, k]
+            w = coef[k]  # a contiguous row: the solve writes the result in place
+            # Targets near the ends of float64 would overflow ||y||^2: solve the
+            # problem for y / c instead, which is exact (y = c y', w = c w' turns
+            # the objective into c^2 times the one with l1 / c and the same l2).
+            # Covariance updates take yc^T S yc and q = Xc^T S yc first (from
+            # compiled code, which cannot overflow into a warning): with unit
+            # weights, max|yc|^2 <= yy <= n max|yc|^2 mostly proves c = 1.
+            yy = None
+            if not naive:
+                if gram_q is not None:
+                    q[:] = gram_q[0]
+                    yy = float(gram_q[1])
+                else:
+                    yy = design.gram_correlations(yc, q)
+            if yy is not None and unweighted and _sq_norm_in_range(yy, n):
+                scale = 1.0
+            else:
+                scale = _target_scale(yc)
+            l1k = l1 / scale
+            if not math.isfinite(l1k):  # alpha * n overflows, alpha / scale does not
+                l1k = alpha / x_scale / scale * l1_ratio * n
+            if scale != 1.0:
+                yc = yc / scale
+                w /= scale
+                if not naive:
+                    yy = design.gram_correlations(yc, q)
+            if naive:
+                yy = design.weighted_sq_norm(yc)
+                stats = 0
+                if lazy_stats:
+                    # as a single fit would: the statistics in the first
+                    # pass of a cold solve (the same values for every
+                    # target, rounded as that pass rounds them), else first
+                    if random or w.any():
+                        design.ensure_stats(again=design.stats_ready)
+                    else:
+                        stats = 1 if design.fit_intercept else 2
+                gap, it = design.naive_solve(
+                    yc, pf, w, residual, correlations, candidates, l1k, l2,
+                    positive, tol * yy, max_iter, random, seed, screen, stats,
+                    active_gram_for(design))
+                design.stats_ready = True
+            else:
+                if k > start:
+                    design.cache.forget_solves()
+                gap, it = design.gram_solve(
+                    q, yy, pf, w, correlations, candidates, l1k, l2, positive,
+                    tol * yy, max_iter, random, seed)
+            converged = gap <= tol * yy  # in y / scale's units; NaN never certifies
+            if scale != 1.0:
+                w *= scale
+                self.gaps[k] = gap / n * scale * scale
+                gap *= scale * scale
+                yy *= scale * scale
+            else:
+                self.gaps[k] = gap / n
+            self.n_iters[k] = it
+            if converged and not math.isfinite(self.gaps[k]):
+                self.messages[k] = (
+                    f"{name}: converged, but the duality gap in the units "
+                    "of y overflows float64 (the objective itself does: |y| and "
+                    "|X w| near 1e154 or more); dual_gap_ is inf"
+                    + (f" (target {k})." if n_targets > 1 else "."))
+            elif not converged:
+                self.messages[k] = _not_converged_message(
+                    name, max_iter, gap, tol * yy, yy, alpha, n, k, n_targets)
