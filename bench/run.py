@@ -127,6 +127,26 @@ def candidates_for(infos, setup, progress):
     return candidates
 
 
+def measure_noting_failures(candidates, setup, args, progress):
+    """:func:`protocol.measure` with ``args``' repeats, min-time and budget.
+
+    Returns ``(reference, results, failures)``, ``failures`` being the
+    progress messages that report a solver failing.
+    """
+    from .protocol import measure
+
+    failures = []
+
+    def note_progress(msg):
+        if "failed" in msg:
+            failures.append(msg)
+        progress(msg)
+
+    reference, results = measure(candidates, setup.evaluate, repeats=args.repeats,
+                                 min_time=args.min_time, budget=args.budget, progress=note_progress)
+    return reference, results, failures
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.repeats is None:
@@ -148,7 +168,7 @@ def main(argv=None):
 def _run(args):
     from . import problems as P
     from . import report, solvers as S, tasks as T
-    from .protocol import TARGET, measure
+    from .protocol import TARGET
 
     progress = _Progress()
     wanted = None if args.solvers is None else {s.strip() for s in args.solvers.split(",") if s.strip()}
@@ -216,16 +236,7 @@ def _run(args):
             progress("no solver for this task")
             progress.prefix = ""
             continue
-        failures = []
-
-        def note_progress(msg, _failures=failures):
-            if "failed" in msg:
-                _failures.append(msg)
-            progress(msg)
-
-        reference, results = measure(candidates, setup.evaluate, repeats=args.repeats,
-                                     min_time=args.min_time, budget=args.budget,
-                                     progress=note_progress)
+        reference, results, failures = measure_noting_failures(candidates, setup, args, progress)
         for msg in failures:
             task_notes.append(f"{current.label} / {task}: {msg}")
         new_rows = report.rows_from(current, setup, results)

@@ -152,7 +152,7 @@ def _list(args):
 
 def _run(args):
     from .. import report, run as R, solvers as S
-    from ..protocol import TARGET, measure
+    from ..protocol import TARGET
     from . import generator as G
 
     specs = select(args)
@@ -188,15 +188,7 @@ def _run(args):
             setup = setup_for(spec, problem, n_jobs=args.threads)
             progress(setup.description)
             candidates = R.candidates_for(infos, setup, progress)
-            failures = []
-
-            def note(msg, _failures=failures):
-                if "failed" in msg:
-                    _failures.append(msg)
-                progress(msg)
-
-            _, results = measure(candidates, setup.evaluate, repeats=args.repeats,
-                                 min_time=args.min_time, budget=args.budget, progress=note)
+            _, results, failures = R.measure_noting_failures(candidates, setup, args, progress)
         except Exception as exc:  # one broken problem must not lose the others
             record["notes"].append(f"{spec.id}: {type(exc).__name__}: {exc}")
             progress(f"failed: {type(exc).__name__}: {exc}")
