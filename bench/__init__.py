@@ -8,6 +8,8 @@ Run it as a script: ``python bench/run.py --quick``. The modules:
 - :mod:`tasks`    -- what is solved on a problem (single alpha, path, CV, Ridge, RidgeCV);
 - :mod:`report`   -- machine information, the markdown table and the chart;
 - :mod:`run`      -- the command line.
+- :mod:`distribution` -- a wide seeded problem distribution run through the same
+  protocol (``python bench/distribution/run.py --size smoke``; issue 20).
 
 Nothing here imports NumPy at package import time, so ``run.py`` can pin
 the BLAS/OpenMP thread counts through environment variables first.

@@ -98,6 +98,55 @@ class _Progress:
               file=self.stream or sys.stderr, flush=True)
 
 
+def candidates_for(infos, setup, progress):
+    """The protocol's :class:`protocol.Candidate` of every solver in ``infos`` that has ``setup.task``.
+
+    A solver whose adapter raises (the library lacks the estimator, or the
+    input is not supported) is skipped with a progress note.
+    """
+    from . import solvers as S
+    from .protocol import Candidate
+
+    task = setup.task
+    candidates = []
+    for inf in infos:
+        factory = inf.adapters.get(task)
+        if factory is None:
+            continue
+        try:
+            fit = factory(setup)
+        except S.Unavailable as exc:
+            progress(f"{inf.name}: skipped ({exc})")
+            continue
+        except Exception as exc:
+            progress(f"{inf.name}: skipped ({type(exc).__name__}: {exc})")
+            continue
+        candidates.append(Candidate(inf.name, fit, default_tol=inf.default_tol,
+                                    tight_tol=inf.tight_tol, tunable=task not in inf.direct,
+                                    reference=inf.reference))
+    return candidates
+
+
+def measure_noting_failures(candidates, setup, args, progress):
+    """:func:`protocol.measure` with ``args``' repeats, min-time and budget.
+
+    Returns ``(reference, results, failures)``, ``failures`` being the
+    progress messages that report a solver failing.
+    """
+    from .protocol import measure
+
+    failures = []
+
+    def note_progress(msg):
+        if "failed" in msg:
+            failures.append(msg)
+        progress(msg)
+
+    reference, results = measure(candidates, setup.evaluate, repeats=args.repeats,
+                                 min_time=args.min_time, budget=args.budget, progress=note_progress)
+    return reference, results, failures
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.repeats is None:
@@ -119,7 +168,7 @@ def main(argv=None):
 def _run(args):
     from . import problems as P
     from . import report, solvers as S, tasks as T
-    from .protocol import TARGET, Candidate, measure
+    from .protocol import TARGET
 
     progress = _Progress()
     wanted = None if args.solvers is None else {s.strip() for s in args.solvers.split(",") if s.strip()}
@@ -182,36 +231,12 @@ def _run(args):
             continue
         progress.prefix = f"{current.label} / {task}: "
         progress(setup.description)
-        candidates = []
-        for inf in infos:
-            factory = inf.adapters.get(task)
-            if factory is None:
-                continue
-            try:
-                fit = factory(setup)
-            except S.Unavailable as exc:
-                progress(f"{inf.name}: skipped ({exc})")
-                continue
-            except Exception as exc:
-                progress(f"{inf.name}: skipped ({type(exc).__name__}: {exc})")
-                continue
-            candidates.append(Candidate(inf.name, fit, default_tol=inf.default_tol,
-                                        tight_tol=inf.tight_tol, tunable=task not in inf.direct,
-                                        reference=inf.reference))
+        candidates = candidates_for(infos, setup, progress)
         if not candidates:
             progress("no solver for this task")
             progress.prefix = ""
             continue
-        failures = []
-
-        def note_progress(msg, _failures=failures):
-            if "failed" in msg:
-                _failures.append(msg)
-            progress(msg)
-
-        reference, results = measure(candidates, setup.evaluate, repeats=args.repeats,
-                                     min_time=args.min_time, budget=args.budget,
-                                     progress=note_progress)
+        reference, results, failures = measure_noting_failures(candidates, setup, args, progress)
         for msg in failures:
             task_notes.append(f"{current.label} / {task}: {msg}")
         new_rows = report.rows_from(current, setup, results)
@@ -277,21 +302,23 @@ def _write_results(base, info, table, notes, rows, chart_note, args):
         lines += ["## Chart", "", f"![speed-up vs scikit-learn]({base.with_suffix('.png').name})", ""]
     base.with_suffix(".md").write_text("\n".join(lines))
 
-    def clean(x):
-        if isinstance(x, float) and x != x:
-            return None
-        if isinstance(x, float) and x in (float("inf"), float("-inf")):
-            return "inf" if x > 0 else "-inf"
-        if isinstance(x, (list, tuple)):
-            return [clean(v) for v in x]
-        if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
-        if hasattr(x, "item"):
-            return clean(x.item())
-        return x
-
-    record = {"machine": info, "notes": notes, "rows": [clean(dict(r)) for r in rows]}
+    record = {"machine": info, "notes": notes, "rows": [json_clean(dict(r)) for r in rows]}
     base.with_suffix(".json").write_text(json.dumps(record, indent=1))
+
+
+def json_clean(x):
+    """``x`` with NaN as null, infinities as "inf"/"-inf" and NumPy scalars as Python ones."""
+    if isinstance(x, float) and x != x:
+        return None
+    if isinstance(x, float) and x in (float("inf"), float("-inf")):
+        return "inf" if x > 0 else "-inf"
+    if isinstance(x, (list, tuple)):
+        return [json_clean(v) for v in x]
+    if isinstance(x, dict):
+        return {k: json_clean(v) for k, v in x.items()}
+    if hasattr(x, "item"):
+        return json_clean(x.item())
+    return x
 
 
 def _argv_for_record(args):

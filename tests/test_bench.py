@@ -532,3 +532,207 @@ def test_small_problems_bench_smoke():
     for task, (t_shrinkage, t_sklearn, diff) in rows.items():
         assert t_shrinkage > 0 and t_sklearn > 0, task
         assert diff < 1e-2, (task, diff)
+
+
+# --------------------------------------------------------------------------
+# the problem distribution (bench/distribution/, issue 20)
+
+from dataclasses import replace as _replace  # noqa: E402
+
+generator = _load("distribution.generator")
+summary = _load("distribution.summary")
+dist_run = _load("distribution.run")
+
+
+def _tiny(spec, n=60, p=12):
+    return generator.with_shape(spec, n, p)
+
+
+def _one_per_structure(size="default"):
+    first = {}
+    for s in generator.draw(size):
+        first.setdefault(s.structure, s)
+    return first
+
+
+def _same_arrays(a, b):
+    if sp.issparse(a.X):
+        assert sp.issparse(b.X) and a.X.format == b.X.format == "csc"
+        assert a.X.shape == b.X.shape and (a.X != b.X).nnz == 0
+    else:
+        assert a.X.flags.f_contiguous
+        np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.y, b.y)
+
+
+def test_distribution_draw_is_deterministic_and_named_stably():
+    a, b = generator.draw("default"), generator.draw("default")
+    assert a == b
+    assert len({s.id for s in a}) == len(a)  # ids are unique
+    other = generator.draw("default", master_seed=generator.MASTER_SEED + 1)
+    assert [s.id for s in other] != [s.id for s in a]
+    # spec i does not depend on how many were drawn
+    assert generator.draw("default", count=7, real=False) == a[:7]
+    s = a[1]
+    assert s.name.startswith(s.design) and f"{s.n}x{s.p}" in s.name and s.id == f"{s.name}@{s.seed}"
+
+
+@pytest.mark.parametrize("structure", generator.STRUCTURES + ("real",))
+def test_distribution_problems_are_deterministic(structure):
+    spec = _one_per_structure()[structure]
+    if structure != "real":
+        spec = _tiny(spec)
+    a, b = generator.make_problem(spec), generator.make_problem(spec)
+    _same_arrays(a, b)
+    assert a.shape == (spec.n, spec.p) and a.y.shape == (spec.n,)
+    assert a.name == spec.id and np.all(np.isfinite(a.y))
+    if structure != "real":
+        other = generator.make_problem(_replace(spec, seed=spec.seed + 1))
+        assert not np.array_equal(other.y, a.y)
+        k = np.count_nonzero(a.coef_true)
+        assert k == max(1, min(spec.p, round(spec.support * spec.p)))
+
+
+def test_distribution_covers_every_structure_task_and_range():
+    specs = generator.draw("default")
+    combos = {(s.structure, s.task) for s in specs}
+    for st in generator.STRUCTURES:
+        for task in generator.TASK_KINDS:
+            assert (st, task) in combos
+    assert {s.task for s in specs if s.structure == "real"} == set(generator.TASK_KINDS)
+    assert {s.scaling for s in specs if s.structure != "sparse" and s.structure != "real"} == set(
+        generator.SCALINGS)
+    assert {s.eps for s in specs if s.task == "path"} == set(generator.EPSILONS)
+    assert len({s.alpha_frac for s in specs if s.kind == "single"}) >= 3
+    assert len({s.rho for s in specs if s.structure == "ar1"}) >= 2
+    assert len({s.snr for s in specs if s.structure != "real"}) == len(generator.SNRS)
+    assert len({s.support for s in specs if s.structure != "real"}) == len(generator.SUPPORTS)
+    ratios = [s.n / s.p for s in specs]
+    assert min(ratios) < 1 / 20 and max(ratios) > 200  # p >> n and n >> p
+    conf = generator.SIZES["default"]
+    for s in specs:
+        if s.structure not in ("sparse", "real"):
+            assert s.n * s.p <= 1.01 * conf["cells"][s.kind]
+        assert s.n >= conf["n_range"][0] and s.p >= generator.MIN_FEATURES
+    for size in ("smoke", "full"):  # every structure in every size
+        assert {s.structure for s in generator.draw(size)} >= set(generator.STRUCTURES)
+
+
+def test_distribution_structures_are_what_they_say():
+    base = _one_per_structure()
+    n = 4000
+    ar1 = generator.make_problem(_replace(_tiny(base["ar1"], n, 6), rho=0.9,
+                                                   scaling="standardised"))
+    C = np.corrcoef(ar1.X, rowvar=False)
+    assert abs(np.mean(np.diag(C, 1)) - 0.9) < 0.03 and abs(np.mean(np.diag(C, 2)) - 0.81) < 0.04
+    block = generator.make_problem(_replace(_tiny(base["block"], n, 10), rho=0.8, block=5,
+                                                     scaling="standardised"))
+    C = np.corrcoef(block.X, rowvar=False)
+    assert abs(C[0, 1:5].mean() - 0.8) < 0.04 and abs(C[0, 5:].mean()) < 0.06
+    low = generator.make_problem(_replace(_tiny(base["lowrank"], 300, 40), rank=3,
+                                                   scaling="standardised"))
+    sv = np.linalg.svd(low.X, compute_uv=False)
+    assert (sv[:3] ** 2).sum() > 0.95 * (sv ** 2).sum()
+    ind = _replace(_tiny(base["independent"], 500, 8))
+    std = generator.make_problem(_replace(ind, scaling="standardised")).X
+    np.testing.assert_allclose(std.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(std.std(axis=0), 1, atol=1e-12)
+    unc = generator.make_problem(_replace(ind, scaling="uncentred")).X
+    assert np.abs(unc.mean(axis=0)).max() > 1.0
+    uns = generator.make_problem(_replace(ind, scaling="unscaled")).X
+    assert uns.std(axis=0).max() / uns.std(axis=0).min() > 10
+    sparse = generator.make_problem(_replace(_tiny(base["sparse"], 400, 50), density=0.05))
+    assert sparse.X.format == "csc" and 0.03 < sparse.X.nnz / (400 * 50) < 0.06
+    assert sparse.X.min() >= 0
+
+
+@pytest.mark.parametrize("task", ["lasso", "enet", "path", "cv"])
+def test_distribution_setup_matches_the_spec(task):
+    spec = next(s for s in generator.draw("smoke", real=False) if s.task == task)
+    problem = generator.make_problem(spec)
+    setup = dist_run.setup_for(spec, problem)
+    X, y = problem.X, problem.y
+    if task in ("lasso", "enet"):
+        assert setup.alpha == pytest.approx(
+            spec.alpha_frac * protocol.lambda_max(X, y, l1_ratio=setup.l1_ratio))
+        assert setup.l1_ratio == (1.0 if task == "lasso" else spec.l1_ratio)
+    else:
+        assert len(setup.alphas) == spec.n_alphas
+        assert setup.alphas[-1] / setup.alphas[0] == pytest.approx(spec.eps)
+    if task == "cv":
+        assert len(setup.cv) == tasks.N_FOLDS and setup.fit_intercept
+
+
+def _row(problem, solver, kind, speedup, dspeedup, subopt, dsubopt, tried, reached=True):
+    spec = dict(name=problem, description=f"{problem} desc", kind=kind)
+    return dict(problem=problem, solver=solver, task=kind, speedup=speedup,
+                default_speedup=dspeedup, subopt=subopt, default_subopt=dsubopt, reached=reached,
+                default_tol=1e-4, default_time=0.01, tried=tried, spec=spec)
+
+
+def test_distribution_summary_quantiles_worst_and_worse_subopt():
+    rows = []
+    for i, v in enumerate([4.0, 1.0, 2.0, 8.0, 16.0]):
+        rows.append(_row(f"p{i}", "sklearn", "single", 1.0, 1.0, 1e-8, 1e-7, [[1e-4, 1e-7, 0.1]]))
+        rows.append(_row(f"p{i}", "shrinkage", "single", v, v / 2, 1e-9, 1e-8, [[1e-4, 1e-8, 0.1]]))
+    # p5: shrinkage stops worse than sklearn at the same tol (1e-4 and 1e-3)
+    rows.append(_row("p5", "sklearn", "path", 1.0, 1.0, 1e-8, 1e-7, [[1e-3, 1e-5, 0.1],
+                                                                     [1e-4, 1e-7, 0.1]]))
+    rows.append(_row("p5", "shrinkage", "path", 3.0, 3.0, 1e-9, 1e-5, [[1e-3, 1e-3, 0.1],
+                                                                       [1e-4, 1e-5, 0.1]]))
+    q = summary.quantiles(summary.speedups(rows, "speedup", "single"))
+    assert q["n"] == 5 and q["min"] == 1.0 and q["median"] == 4.0 and q["max"] == 16.0
+    assert summary.speedups(rows, "default_speedup", "path") == [3.0]
+    worst = summary.format_worst(rows, n=2)
+    assert worst.index("`p1`") < worst.index("`p2`") and "`p0`" not in worst
+    found = summary.worse_at_same_tol(rows)
+    assert [r["problem"] for r, _, _ in found] == ["p5"]
+    assert [t for t, _, _ in found[0][2]] == [1e-3, 1e-4]
+    assert "`p5`" in summary.format_worse(found)
+    # not "worse": both at the reference's precision, or within 10 %
+    assert not summary._worse(1e-14, 1e-16) and not summary._worse(1.05e-6, 1e-6)
+    assert summary._worse("inf", 1e-8) and not summary._worse("inf", "inf")
+    a, b = summary.fit_cost_model([(0, 1.0), (10, 2.0), (20, 3.0)])
+    assert a == pytest.approx(1.0) and b == pytest.approx(0.1)
+
+
+def test_distribution_smoke_run_writes_json_and_report(tmp_path, capsys):
+    argv = ["--size", "smoke", "--count", "3", "--no-real", "--repeats", "1", "--min-time", "0",
+            "--budget", "1", "--out", str(tmp_path), "--no-chart"]
+    assert dist_run.main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# shrinkage over the problem distribution")
+    [js] = tmp_path.glob("dist-smoke-*.json")
+    [md] = tmp_path.glob("dist-smoke-*.md")
+    record = json.loads(js.read_text())
+    ids = [s["id"] for s in record["specs"]]
+    assert ids == [s.id for s in generator.draw("smoke", count=3, real=False)]
+    assert len(record["walls"]) == 3
+    by_solver = {}
+    for r in record["rows"]:
+        by_solver.setdefault(r["solver"], []).append(r)
+        assert r["spec"]["id"] == r["problem"] and r["spec"]["id"] in ids
+    assert {r["problem"] for r in by_solver["sklearn"]} == set(ids)
+    assert {r["problem"] for r in by_solver["shrinkage"]} == set(ids)
+    for r in by_solver["sklearn"]:
+        assert r["speedup"] == pytest.approx(1.0) and r["subopt"] <= protocol.TARGET
+    for r in by_solver["shrinkage"]:
+        assert r["default_tol"] == 1e-4 and r["tried"]
+    text = md.read_text()
+    for heading in ("## Speed-ups of shrinkage over scikit-learn", "worst problems at equal precision",
+                    "worse suboptimality than scikit-learn's at the same tol", "| single |"):
+        assert heading in text
+    # the report can be redrawn from the record alone, chart included
+    if importlib.util.find_spec("matplotlib") is not None:
+        assert dist_run.main(["--size", "smoke", "--report", str(js)]) == 0
+        assert js.with_suffix(".png").stat().st_size > 1000
+
+
+def test_distribution_list_and_selection(capsys):
+    assert dist_run.main(["--size", "smoke", "--list", "--kind", "path"]) == 0
+    out = capsys.readouterr().out
+    lines = [ln for ln in out.splitlines() if "@" in ln]
+    assert lines and all("_path-eps" in ln for ln in lines)
+    assert "estimated" in out
+    with pytest.raises(SystemExit):
+        dist_run.main(["--size", "smoke", "--only", "no-such-problem*"])
