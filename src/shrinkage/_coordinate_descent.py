@@ -77,8 +77,10 @@ class ElasticNet(LinearModel):
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-    intercept_ : float or ndarray of shape (n_targets,)
-    dual_gap_ : float or ndarray of shape (n_targets,)
+        ``(n_features,)`` also for ``y`` of shape ``(n_samples, 1)``, as in
+        scikit-learn (``predict`` then returns shape ``(n_samples,)``).
+    intercept_ : numpy.float64 or ndarray of shape (n_targets,)
+    dual_gap_ : numpy.float64 or ndarray of shape (n_targets,)
         Final duality gap of the objective above.
     n_iter_ : int or list of int
         Coordinate passes made.
@@ -196,6 +198,13 @@ class ElasticNet(LinearModel):
             self.coef_ = sol.coef[0]
             self.intercept_ = float(sol.intercept[0])
             self.dual_gap_ = float(sol.dual_gap[0])
+            self.n_iter_ = int(sol.n_iter[0])
+        elif Y.shape[1] == 1:
+            # y of shape (n, 1): scikit-learn's shapes, coef_ (p,) and
+            # intercept_ (1,), so that predict returns (n,).
+            self.coef_ = sol.coef[0]
+            self.intercept_ = np.array(sol.intercept)
+            self.dual_gap_ = np.float64(sol.dual_gap[0])
             self.n_iter_ = int(sol.n_iter[0])
         else:
             self.coef_ = sol.coef

@@ -1,0 +1,48 @@
+"""Drop-in behaviour of issue #21, from the user's side: the snippet a
+scikit-learn user runs after swapping the import, with scikit-learn's
+behaviour (the installed version) as the expectation."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+sklearn = pytest.importorskip("sklearn")
+import sklearn.linear_model as sk  # noqa: E402
+
+import shrinkage  # noqa: E402
+
+SHAPE_ESTIMATORS = ["Lasso", "ElasticNet", "Ridge", "LinearRegression",
+                    "LassoCV", "ElasticNetCV", "RidgeCV"]
+
+
+def _data(n=40, p=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = X @ np.linspace(1.0, -1.0, p) + 0.3 * rng.standard_normal(n)
+    return X, y
+
+
+def _quiet_fit(est, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return est.fit(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# 1. y of shape (n, 1)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", SHAPE_ESTIMATORS)
+def test_column_vector_y_shapes_match_sklearn(name):
+    X, y = _data()
+    Y = y[:, None]
+    ours = _quiet_fit(getattr(shrinkage, name)(), X, Y)
+    theirs = _quiet_fit(getattr(sk, name)(), X, Y)
+    assert ours.coef_.shape == theirs.coef_.shape
+    assert np.shape(ours.intercept_) == np.shape(theirs.intercept_)
+    assert ours.predict(X).shape == theirs.predict(X).shape
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-3, atol=1e-3)
+    for attr in ("dual_gap_", "n_iter_"):
+        if hasattr(theirs, attr):
+            assert np.shape(getattr(ours, attr)) == np.shape(getattr(theirs, attr)), attr
