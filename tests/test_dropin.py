@@ -46,3 +46,40 @@ def test_column_vector_y_shapes_match_sklearn(name):
     for attr in ("dual_gap_", "n_iter_"):
         if hasattr(theirs, attr):
             assert np.shape(getattr(ours, attr)) == np.shape(getattr(theirs, attr)), attr
+
+
+# ---------------------------------------------------------------------------
+# 3. infinite hyper-parameters; numpy scalar attributes
+# ---------------------------------------------------------------------------
+
+INF_PARAMS = [("Lasso", "alpha"), ("Lasso", "tol"), ("ElasticNet", "alpha"),
+              ("ElasticNet", "tol"), ("Ridge", "alpha"), ("Ridge", "tol"),
+              ("LinearRegression", "tol"), ("LassoCV", "tol"), ("LassoCV", "eps"),
+              ("ElasticNetCV", "tol"), ("ElasticNetCV", "eps")]
+
+
+@pytest.mark.parametrize("name, param", INF_PARAMS)
+def test_infinite_hyperparameters_raise_like_sklearn(name, param):
+    X, y = _data()
+    with pytest.raises(ValueError, match=r"\[0\.0, inf\)|\(0\.0, inf\)"):
+        getattr(sk, name)(**{param: np.inf}).fit(X, y)
+    with pytest.raises(ValueError, match=rf"{param} must be in [\[(]0\.0, inf\), got inf"):
+        getattr(shrinkage, name)(**{param: np.inf}).fit(X, y)
+
+
+SCALAR_ESTIMATORS = [("Lasso", {}), ("ElasticNet", {}), ("Ridge", {}),
+                     ("LinearRegression", {}), ("LassoCV", {}), ("ElasticNetCV", {}),
+                     ("RidgeCV", {}), ("RidgeCV", {"cv": 3})]
+
+
+@pytest.mark.parametrize("name, params", SCALAR_ESTIMATORS)
+def test_scalar_attributes_have_sklearn_types(name, params):
+    X, y = _data()
+    ours = _quiet_fit(getattr(shrinkage, name)(**params), X, y)
+    theirs = _quiet_fit(getattr(sk, name)(**params), X, y)
+    checked = 0
+    for attr, value in vars(theirs).items():
+        if attr.endswith("_") and np.ndim(value) == 0 and isinstance(value, float):
+            assert type(getattr(ours, attr)) is type(value), attr
+            checked += 1
+    assert checked >= 1

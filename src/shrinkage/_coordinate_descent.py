@@ -126,11 +126,11 @@ class ElasticNet(LinearModel):
 
     def _validate_params(self):
         name = type(self).__name__
-        check_scalar(self.alpha, "alpha", low=0.0)
+        check_scalar(self.alpha, "alpha", low=0.0, high=np.inf, include_high=False)
         l1_ratio = self._effective_l1_ratio()
         check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
         check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         for flag in ("fit_intercept", "positive", "warm_start", "copy_X"):
             check_bool(getattr(self, flag), flag)
         check_selection(self.selection)
@@ -196,8 +196,8 @@ class ElasticNet(LinearModel):
         self._record_input(X_raw, X)
         if y.ndim == 1:
             self.coef_ = sol.coef[0]
-            self.intercept_ = float(sol.intercept[0])
-            self.dual_gap_ = float(sol.dual_gap[0])
+            self.intercept_ = np.float64(sol.intercept[0])
+            self.dual_gap_ = np.float64(sol.dual_gap[0])
             self.n_iter_ = int(sol.n_iter[0])
         elif Y.shape[1] == 1:
             # y of shape (n, 1): scikit-learn's shapes, coef_ (p,) and

@@ -232,9 +232,9 @@ class ElasticNetCV(LinearModel):
             Fitted estimator.
         """
         name = type(self).__name__
-        check_scalar(self.eps, "eps", low=0.0, include_low=False)
+        check_scalar(self.eps, "eps", low=0.0, include_low=False, high=np.inf, include_high=False)
         max_iter = check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         check_selection(self.selection)
@@ -308,8 +308,8 @@ class ElasticNetCV(LinearModel):
             gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
         self.coef_ = sol.coef[0]
-        self.intercept_ = float(sol.intercept[0]) * c
-        self.dual_gap_ = float(sol.dual_gap[0]) * c * c
+        self.intercept_ = np.float64(sol.intercept[0]) * c
+        self.dual_gap_ = np.float64(sol.dual_gap[0]) * c * c
         self.n_iter_ = int(sol.n_iter[0])
         if not self._has_l1_ratio:
             del self.l1_ratio_
@@ -326,14 +326,14 @@ class ElasticNetCV(LinearModel):
             k = int(np.argmin(mean_mse[i]))
             if mean_mse[i, k] < best_mse:
                 best_mse, best_i, best_k = mean_mse[i, k], i, k
-        self.alpha_ = float(grids[best_i][best_k])
-        self.l1_ratio_ = float(l1_ratios[best_i])
+        self.alpha_ = np.float64(grids[best_i][best_k])
+        self.l1_ratio_ = np.float64(l1_ratios[best_i])
         # One-standard-error rule (glmnet's lambda.1se).
         n_folds = mse.shape[1]
         se = (mse[best_i].std(axis=0, ddof=1) / np.sqrt(n_folds)
               if n_folds > 1 else np.zeros(mean_mse.shape[1]))
         within = np.flatnonzero(mean_mse[best_i] <= best_mse + se[best_k])
-        self.alpha_1se_ = float(grids[best_i][within.min()])
+        self.alpha_1se_ = np.float64(grids[best_i][within.min()])
         if automatic:
             self.alphas_ = np.asarray(grids) if len(l1_ratios) > 1 else grids[0]
         else:

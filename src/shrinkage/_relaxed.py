@@ -174,10 +174,10 @@ class RelaxedLasso(_RelaxedFit):
         self : object
         """
         name = type(self).__name__
-        check_scalar(self.alpha, "alpha", low=0.0)
+        check_scalar(self.alpha, "alpha", low=0.0, high=np.inf, include_high=False)
         gamma = float(_check_gammas(self.gamma)[0])
         check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X
@@ -306,9 +306,9 @@ class RelaxedLassoCV(_RelaxedFit):
         """
         name = type(self).__name__
         gammas = _check_gammas(self.gammas)
-        check_scalar(self.eps, "eps", low=0.0, include_low=False)
+        check_scalar(self.eps, "eps", low=0.0, include_low=False, high=np.inf, include_high=False)
         max_iter = check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X

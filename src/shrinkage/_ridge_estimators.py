@@ -67,9 +67,7 @@ def _ridge_weights(sample_weight, n_samples):
 def _alphas_per_target(alpha, n_targets, estimator):
     """Ridge's ``alpha``: one value or one per target; returns (n_targets,)."""
     if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
-        check_scalar(alpha, "alpha", low=0.0)
-        if not np.isfinite(alpha):
-            raise ValueError(f"alpha must be finite, got {alpha!r}.")
+        check_scalar(alpha, "alpha", low=0.0, high=np.inf, include_high=False)
         return np.full(n_targets, float(alpha))
     if isinstance(alpha, (bool, str)) or alpha is None:
         raise TypeError(
@@ -120,7 +118,7 @@ def _set_linear_attrs(est, W, b, was_1d, ravel_single):
     T = W.shape[1]
     if was_1d:
         est.coef_ = np.ascontiguousarray(W[:, 0])
-        est.intercept_ = float(b[0]) if est.fit_intercept else 0.0
+        est.intercept_ = np.float64(b[0]) if est.fit_intercept else 0.0
         return
     coef = np.ascontiguousarray(W.T)
     if ravel_single and T == 1:
@@ -207,7 +205,7 @@ class Ridge(_MultiOutputTags, LinearModel):
     >>> X = rng.standard_normal((50, 3))
     >>> y = X @ [1.0, -2.0, 0.5] + 3.0
     >>> model = Ridge(alpha=1.0).fit(X, y)
-    >>> np.round(model.coef_, 2), round(model.intercept_, 2)
+    >>> np.round(model.coef_, 2), round(float(model.intercept_), 2)
     (array([ 0.98, -1.94,  0.49]), 2.99)
     """
 
@@ -229,7 +227,7 @@ class Ridge(_MultiOutputTags, LinearModel):
         positive = check_bool(self.positive, "positive")
         if self.max_iter is not None:
             check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         if self.solver not in _RIDGE_SOLVERS:
             raise ValueError(
                 f"solver must be one of {_RIDGE_SOLVERS}, got {self.solver!r}."
@@ -552,9 +550,9 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             a = int(np.argmax(flat))
             self.alpha_ = float(alphas[a])
             if per_target:
-                self.best_score_ = scores[a] if not was_1d else float(scores[a][0])
+                self.best_score_ = scores[a] if not was_1d else np.float64(scores[a][0])
             else:
-                self.best_score_ = float(scores[a])
+                self.best_score_ = np.float64(scores[a])
             W = coef_fn(a)
         if self.store_cv_results:
             vals = values.transpose(0, 2, 1)                 # (n, T, A)
@@ -583,8 +581,10 @@ class RidgeCV(_MultiOutputTags, LinearModel):
                     score_with, pred[:, a, :], y_test, sw_test, per_target=False)
         mean_scores = fold_scores.mean(axis=0)
         a = int(np.argmax(mean_scores))
-        self.alpha_ = float(alphas[a])
-        self.best_score_ = float(mean_scores[a])
+        # numpy floats, as scikit-learn's K-fold path (its leave-one-out
+        # alpha_ is a Python float, as above)
+        self.alpha_ = np.float64(alphas[a])
+        self.best_score_ = np.float64(mean_scores[a])
         # alpha_ = 0 may be singular (p > n): its limit, the minimum-norm
         # least-squares fit, is what cross-validation scored; no warning
         W, _ = solve_ridge(prob, np.full(prob.T, self.alpha_), warn=False)
@@ -644,7 +644,7 @@ class LinearRegression(_MultiOutputTags, LinearModel):
     >>> X = np.array([[1.0, 1.0], [1.0, 2.0], [2.0, 2.0], [2.0, 3.0]])
     >>> y = X @ [1.0, 2.0] + 3.0
     >>> model = LinearRegression().fit(X, y)
-    >>> np.round(model.coef_, 6), round(model.intercept_, 6)
+    >>> np.round(model.coef_, 6), round(float(model.intercept_), 6)
     (array([1., 2.]), 3.0)
     """
 
@@ -677,7 +677,7 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.copy_X, "copy_X")
         positive = check_bool(self.positive, "positive")
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
                          ensure_finite=sp.issparse(X))
