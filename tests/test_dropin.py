@@ -83,3 +83,51 @@ def test_scalar_attributes_have_sklearn_types(name, params):
             assert type(getattr(ours, attr)) is type(value), attr
             checked += 1
     assert checked >= 1
+
+
+# ---------------------------------------------------------------------------
+# 2. numeric strings
+# ---------------------------------------------------------------------------
+
+STRING_CASES = {
+    "X-unicode": lambda X, y: (X.astype(str), y),
+    "X-bytes": lambda X, y: (X.astype("S32"), y),
+    "y-unicode": lambda X, y: (X, y.astype(str)),
+    "y-bytes": lambda X, y: (X, y.astype("S32")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRING_CASES))
+@pytest.mark.parametrize("name", SHAPE_ESTIMATORS)
+def test_numeric_strings_accepted_where_sklearn_accepts(name, case):
+    X, y = _data()
+    Xs, ys = STRING_CASES[case](X, y)
+    try:
+        _quiet_fit(getattr(sk, name)(), Xs, ys)
+        sklearn_accepts = True
+    except ValueError:
+        sklearn_accepts = False
+    if not sklearn_accepts:
+        with pytest.raises(TypeError, match="must contain numbers"):
+            getattr(shrinkage, name)().fit(Xs, ys)
+        return
+    ours = _quiet_fit(getattr(shrinkage, name)(), Xs, ys)
+    # str(float) round-trips exactly: the same fit as on the numbers
+    reference = _quiet_fit(getattr(shrinkage, name)(), X, y)
+    np.testing.assert_array_equal(ours.coef_, reference.coef_)
+    # predict rejects strings, as scikit-learn's
+    with pytest.raises(ValueError):
+        theirs = _quiet_fit(getattr(sk, name)(), X, y)
+        theirs.predict(X.astype(str))
+    with pytest.raises(TypeError, match="X must contain numbers"):
+        ours.predict(X.astype(str))
+
+
+def test_non_numeric_strings_rejected_with_a_hint():
+    X, y = _data()
+    Xs = X.astype(str)
+    Xs[3, 1] = "n/a"
+    with pytest.raises(ValueError):
+        sk.Lasso().fit(Xs, y)
+    with pytest.raises(TypeError, match=r"converting it to float64 failed.*n/a.*encode"):
+        shrinkage.Lasso().fit(Xs, y)

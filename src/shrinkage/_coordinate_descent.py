@@ -168,7 +168,8 @@ class ElasticNet(LinearModel):
         name = type(self).__name__
         l1_ratio = self._validate_params()
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc",))
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc",),
+                         numeric_strings=("X", "y"))
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)

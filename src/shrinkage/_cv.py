@@ -243,7 +243,8 @@ class ElasticNetCV(LinearModel):
                 f"selection_rule must be 'min' or '1se', got {self.selection_rule!r}.")
         l1_ratios = self._l1_ratios()
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"))
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"),
+                         numeric_strings=("X", "y"))
         y = single_target(y, name)
         n, p = X.shape
         precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))

@@ -222,7 +222,8 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
           sample_weight, penalty_factor, tol, max_iter, selection,
           random_state, strong_rules, func_name):
     if check_input:
-        X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",))
+        X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",),
+                         numeric_strings=("X", "y"))
     else:
         X = X.tocsc() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)

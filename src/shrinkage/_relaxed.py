@@ -181,7 +181,7 @@ class RelaxedLasso(_RelaxedFit):
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name)
+        X, y = check_X_y(X, y, estimator=name, numeric_strings=("X", "y"))
         y = single_target(y, name)
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
@@ -312,7 +312,7 @@ class RelaxedLassoCV(_RelaxedFit):
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name)
+        X, y = check_X_y(X, y, estimator=name, numeric_strings=("X", "y"))
         y = single_target(y, name)
         n, p = X.shape
         precompute = check_precompute(self.precompute, p)

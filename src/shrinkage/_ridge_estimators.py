@@ -268,7 +268,7 @@ class Ridge(_MultiOutputTags, LinearModel):
         # (saves a pass over X; the 'svd' route scans X before copying it);
         # sparse X is scanned here (only its stored values)
         X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
-                         ensure_finite=sp.issparse(X))
+                         ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
         n = X.shape[0]
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
@@ -340,7 +340,7 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     check_bool(fit_intercept, "fit_intercept")
     alphas = check_alpha_grid(alphas)
     X, y = check_X_y(X, y, estimator="ridge_path", accept_sparse=_SPARSE_FORMATS,
-                     ensure_finite=sp.issparse(X))
+                     ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
     sw = _ridge_weights(sample_weight, X.shape[0])
     Y, was_1d = _targets(y)
     prob = RidgeProblem(X, Y, sw, fit_intercept, finite_checked=False)
@@ -495,7 +495,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         alphas, scoring = self._validate_params()
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
-                         ensure_finite=sp.issparse(X))
+                         ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
         n, p = X.shape
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
@@ -680,7 +680,7 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
-                         ensure_finite=sp.issparse(X))
+                         ensure_finite=sp.issparse(X), numeric_strings=("y",))
         n, p = X.shape
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)

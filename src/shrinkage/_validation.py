@@ -55,8 +55,12 @@ def feature_names_of(X):
     return names if types == ["str"] else None
 
 
-def _to_float_array(value, name, ensure_2d):
-    """Convert array-likes of real numbers to float64 without copying floats."""
+def _to_float_array(value, name, ensure_2d, numeric_strings=False):
+    """Convert array-likes of real numbers to float64 without copying floats.
+
+    ``numeric_strings``: also convert str/bytes arrays holding numbers
+    ("1.5"), as scikit-learn's ``fit`` of most linear models does.
+    """
     if value is None:
         raise ValueError(
             f"{name} is None: expected array-like (array or non-string "
@@ -71,6 +75,15 @@ def _to_float_array(value, name, ensure_2d):
             f"Complex data not supported: {name} has dtype {arr.dtype}; pass "
             f"real numbers (e.g. the real part, {name}.real)."
         )
+    if arr.dtype.kind in "US" and numeric_strings:
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} must contain only numbers, but converting it to "
+                f"float64 failed ({exc}): encode strings or categories "
+                "numerically first."
+            ) from exc
     if arr.dtype.kind in "USV":
         raise TypeError(
             f"{name} must contain numbers, got dtype {arr.dtype}: encode "
@@ -123,7 +136,7 @@ def check_finite_X(X):
 
 
 def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
-            order=None, min_samples=1, ensure_finite=True):
+            order=None, min_samples=1, ensure_finite=True, numeric_strings=False):
     """Validate a design matrix; return float64 ndarray or CSC/CSR matrix.
 
     Dense input keeps its memory layout unless ``order`` ('C' or 'F') asks
@@ -132,6 +145,8 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
     ``ensure_finite=False`` skips the NaN/inf scan (one pass over X) for
     callers that detect non-finite input themselves, e.g. from a Gram
     diagonal, and then raise through :func:`check_finite_X`.
+    ``numeric_strings=True`` converts str/bytes arrays of numbers (as
+    scikit-learn's ``fit`` does; its ``predict`` does not).
     """
     if _is_sparse(X):
         if not accept_sparse:
@@ -153,7 +168,7 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
         _check_min_features(X.shape)
         return X
 
-    arr = _to_float_array(X, "X", ensure_2d=True)
+    arr = _to_float_array(X, "X", ensure_2d=True, numeric_strings=numeric_strings)
     if arr.ndim == 0 or arr.ndim == 1:
         raise ValueError(
             f"Expected 2D array, got {arr.ndim}D array instead: X={arr!r}. "
@@ -195,7 +210,8 @@ def _check_min_samples(shape, min_samples):
         )
 
 
-def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
+def check_y(y, n_samples, *, estimator="estimator", multi_output=True,
+            numeric_strings=False):
     """Validate targets: float64 1-D (or 2-D when ``multi_output``)."""
     if y is None:
         raise ValueError(
@@ -203,7 +219,7 @@ def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
         )
     if _is_sparse(y):
         raise TypeError("y must be dense; convert it with y.toarray().")
-    arr = _to_float_array(y, "y", ensure_2d=False)
+    arr = _to_float_array(y, "y", ensure_2d=False, numeric_strings=numeric_strings)
     if arr.ndim == 0 or arr.ndim > 2 or (arr.ndim == 2 and not multi_output):
         expected = "1D or 2D" if multi_output else "1D"
         raise ValueError(f"y should be a {expected} array, got shape {arr.shape}.")
@@ -217,19 +233,22 @@ def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
 
 
 def check_X_y(X, y, *, estimator="estimator", accept_sparse=False, order=None,
-              multi_output=True, ensure_finite=True):
+              multi_output=True, ensure_finite=True, numeric_strings=()):
     """Validate ``X`` and ``y`` together (consistent lengths).
 
     ``ensure_finite`` applies to ``X`` only (see :func:`check_X`); ``y`` is
-    always checked.
+    always checked. ``numeric_strings`` names the arguments ("X", "y")
+    whose str/bytes arrays of numbers are converted, as scikit-learn's
+    ``fit`` of the same estimator does.
     """
     if y is None:
         raise ValueError(
             f"{estimator} requires y to be passed, but the target y is None."
         )
     X = check_X(X, estimator=estimator, accept_sparse=accept_sparse, order=order,
-                ensure_finite=ensure_finite)
-    y = check_y(y, X.shape[0], estimator=estimator, multi_output=multi_output)
+                ensure_finite=ensure_finite, numeric_strings="X" in numeric_strings)
+    y = check_y(y, X.shape[0], estimator=estimator, multi_output=multi_output,
+                numeric_strings="y" in numeric_strings)
     return X, y
 
 
