@@ -131,3 +131,66 @@ def test_non_numeric_strings_rejected_with_a_hint():
         sk.Lasso().fit(Xs, y)
     with pytest.raises(TypeError, match=r"converting it to float64 failed.*n/a.*encode"):
         shrinkage.Lasso().fit(Xs, y)
+
+
+# ---------------------------------------------------------------------------
+# 7. user-supplied Gram matrices
+# ---------------------------------------------------------------------------
+
+def _run(fn):
+    """('ok', result, warning messages) or ('error', type, message)."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = fn()
+        return "ok", out, sorted({str(w.message) for w in caught
+                                  if issubclass(w.category, UserWarning)
+                                  and "Gram" in str(w.message)})
+    except ValueError as exc:
+        return "error", ValueError, str(exc).split(" For element")[0]
+
+
+def _gram_cases():
+    X, y = _data(60, 6, seed=3)
+    X = X + 1.0  # not centred
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    sw = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
+    return {
+        "uncentred-intercept": lambda m: m.Lasso(alpha=0.05, precompute=X.T @ X).fit(X, y).coef_,
+        "centred-ok": lambda m: m.Lasso(alpha=0.05, precompute=Xc.T @ Xc,
+                                        fit_intercept=False).fit(Xc, yc).coef_,
+        "wrong": lambda m: m.Lasso(alpha=0.05, precompute=np.eye(6),
+                                   fit_intercept=False).fit(Xc, yc).coef_,
+        "unweighted-for-weighted": lambda m: m.ElasticNet(
+            alpha=0.05, precompute=Xc.T @ Xc, fit_intercept=False).fit(
+                Xc, yc, sample_weight=sw).coef_,
+        "path-wrong": lambda m: m.lasso_path(Xc, yc, precompute=np.eye(6), alphas=[0.1])[1],
+        "path-ok": lambda m: m.lasso_path(Xc, yc, precompute=Xc.T @ Xc, Xy=Xc.T @ yc,
+                                          alphas=[0.1, 0.01])[1],
+        "enet-path-wrong": lambda m: m.enet_path(Xc, yc, precompute=2 * Xc.T @ Xc,
+                                                 alphas=[0.1])[1],
+        "LassoCV-intercept": lambda m: m.LassoCV(precompute=X.T @ X, cv=3).fit(X, y).alpha_,
+        "LassoCV-no-intercept": lambda m: m.LassoCV(precompute=Xc.T @ Xc, cv=3,
+                                                    fit_intercept=False).fit(Xc, yc).alpha_,
+        "ElasticNetCV-intercept": lambda m: m.ElasticNetCV(precompute=X.T @ X,
+                                                           cv=3).fit(X, y).alpha_,
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_gram_cases()))
+def test_user_gram_handled_as_sklearn(case):
+    fn = _gram_cases()[case]
+    ours, theirs = _run(lambda: fn(shrinkage)), _run(lambda: fn(sk))
+    assert ours[0] == theirs[0], (ours, theirs)
+    if ours[0] == "error":
+        assert ours[2] == theirs[2]  # scikit-learn's message, up to the numbers
+        return
+    assert ours[2] == theirs[2]  # the same Gram warnings (deduplicated)
+    if case.endswith("CV-intercept"):
+        # the Gram is recomputed: the fit of precompute='auto' (whose alpha_
+        # may differ from scikit-learn's on a flat CV curve at tol=1e-4)
+        X, y = _data(60, 6, seed=3)
+        auto = _quiet_fit(getattr(shrinkage, case.split("-")[0])(cv=3), X + 1.0, y)
+        assert ours[1] == auto.alpha_
+    else:
+        np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-4, atol=1e-6)

@@ -13,6 +13,7 @@ from ._base import LinearModel
 from ._enet import make_design, solve_enet
 from ._validation import (
     check_bool,
+    check_gram,
     check_max_iter,
     check_penalty_factor,
     check_precompute,
@@ -52,8 +53,10 @@ class ElasticNet(LinearModel):
         Covariance ("Gram") updates instead of residual updates. 'auto'
         uses them when ``n_samples >= n_features`` and the Gram is shared by
         enough targets to repay it (``n_features <= 40 * n_targets``). An array is taken as the
-        Gram ``X^T diag(s) X`` of the data passed to ``fit`` (only valid
-        when ``X`` is already centred or ``fit_intercept=False``).
+        Gram ``X^T diag(s) X`` of the data passed to ``fit`` (two of its
+        columns are checked against ``X``); with ``fit_intercept=True`` and
+        ``X`` not centred it cannot be used: a UserWarning says so and the
+        Gram is recomputed, as in scikit-learn.
     max_iter : int, default=1000
         Maximal number of coordinate passes (full or active-set).
     copy_X : bool, default=True
@@ -177,7 +180,7 @@ class ElasticNet(LinearModel):
 
         precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))
         if not isinstance(precompute, (str, bool)):
-            precompute = self._check_gram(X, sw, precompute)
+            precompute = check_gram(X, sw, precompute, self.fit_intercept)
         design = make_design(X, sw, self.fit_intercept, precompute,
                              n_solves=Y.shape[1], lazy_stats=True)
 
@@ -213,33 +216,6 @@ class ElasticNet(LinearModel):
             self.dual_gap_ = sol.dual_gap
             self.n_iter_ = [int(i) for i in sol.n_iter]
         return self
-
-    def _check_gram(self, X, sw, gram):
-        """Validate a user Gram (of the right shape): the ``X^T diag(s) X``
-        of the data given."""
-        gram = np.asarray(gram, dtype=np.float64)
-        if not np.all(np.isfinite(gram)):
-            raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
-        s = np.ones(X.shape[0]) if sw is None else sw * (X.shape[0] / sw.sum())
-        if self.fit_intercept:
-            mean = s @ X / X.shape[0]
-            if not np.allclose(mean, 0.0, atol=1e-12 * max(1.0, np.abs(X).max())):
-                raise ValueError(
-                    "precompute: a Gram matrix was given, but X is not centred "
-                    "and fit_intercept=True; pass precompute='auto' (shrinkage "
-                    "centres implicitly) or centre X before computing X.T @ X."
-                )
-        # Spot-check one column against the data, as scikit-learn does.
-        j = int(np.argmax(np.diag(gram)))
-        expected = X.T @ (s * X[:, j])
-        if not np.allclose(gram[:, j], expected, rtol=1e-7,
-                           atol=1e-10 * max(1.0, np.abs(expected).max())):
-            raise ValueError(
-                "precompute: the Gram matrix does not match X.T @ diag(sample_weight) @ X "
-                f"(column {j} differs); recompute it from the data passed to fit "
-                "(sample weights rescaled to sum to n_samples)."
-            )
-        return gram
 
     def _accepts_sparse(self):
         return True

@@ -31,6 +31,7 @@ from ._path import enet_path, lasso_path
 from ._validation import (
     check_alpha_grid,
     check_bool,
+    check_gram,
     check_max_iter,
     check_penalty_factor,
     check_precompute,
@@ -110,8 +111,11 @@ class ElasticNetCV(LinearModel):
         Covariance updates on the folds: 'auto' uses them when
         ``n_train >= n_features`` and the path repays the Gram; each fold's
         Gram is then derived from the full data's minus its held-out rows.
-        An array is treated as True. Sparse ``X`` takes naive updates
-        ('auto' or False).
+        An array is handled as scikit-learn does: it cannot be a training
+        fold's Gram, so with ``fit_intercept=True`` (uncentred folds) a
+        UserWarning says it is recomputed ('auto' is used), and with
+        ``fit_intercept=False`` the "did not pass validation" ValueError is
+        raised. Sparse ``X`` takes naive updates ('auto' or False).
     max_iter : int, default=1000
         Maximal number of coordinate passes per alpha.
     tol : float, default=1e-4
@@ -253,6 +257,8 @@ class ElasticNetCV(LinearModel):
         alphas = check_alpha_grid(self.alphas, allow_count=True, ravel=True)
         positive = bool(self.positive)
         folds = check_cv_folds(self.cv, X, y, n)
+        if not isinstance(precompute, (str, bool)):
+            precompute = self._fold_gram_request(X, sw, precompute, folds)
         random = self.selection == "random"
         rng_seed = seed_from(self.random_state) if random else 1
         tasks = [(i, k) for i in range(len(l1_ratios)) for k in range(len(folds))]
@@ -315,6 +321,18 @@ class ElasticNetCV(LinearModel):
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
+
+    def _fold_gram_request(self, X, sw, gram, folds):
+        """What a user's Gram means for the folds: scikit-learn hands it to
+        every fold's path, which warns and recomputes it when the fold's
+        rows are not centred (``fit_intercept``) and raises when it is not
+        the fold's Gram. The first fold decides the same way here; a Gram
+        that passes (every fold's Gram equal to it) means covariance
+        updates."""
+        train = folds[0][0]
+        decided = check_gram(X[train], None if sw is None else sw[train], gram,
+                             self.fit_intercept)
+        return "auto" if isinstance(decided, str) else True
 
     def _select(self, mse, grids, l1_ratios, automatic):
         """Set ``mse_path_``, ``alpha_``, ``l1_ratio_``, ``alpha_1se_`` and

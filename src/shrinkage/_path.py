@@ -16,6 +16,7 @@ from ._validation import (
     check_alpha_grid,
     check_max_iter,
     check_penalty_factor,
+    check_gram,
     check_precompute,
     check_sample_weight,
     check_scalar,
@@ -95,7 +96,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         Covariance (Gram) updates. 'auto' uses them when ``n_samples >=
         n_features`` and the Gram is repaid by the path
         (``n_features <= 40 * n_alphas * n_targets``). An array is the Gram
-        ``X^T diag(s) X`` of the (centred, when ``fit_intercept``) data.
+        ``X^T diag(s) X`` of the (centred, when ``fit_intercept``) data;
+        with ``check_input`` two of its columns are checked against ``X``
+        (a mismatch raises scikit-learn's "did not pass validation"
+        ValueError), and with ``fit_intercept`` and uncentred ``X`` it is
+        recomputed after a UserWarning, as in scikit-learn's estimators.
         The Gram columns are computed once and reused along the path.
         Sparse ``X`` takes naive updates ('auto' or False).
     Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
@@ -245,6 +250,10 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
     n_solves = (n_grid if grid is None else grid.size) * n_targets
     precompute = check_precompute(precompute, p, sparse=sp.issparse(X))
+    if check_input and not isinstance(precompute, (str, bool)):
+        precompute = check_gram(X, sw, precompute, fit_intercept)
+        if isinstance(precompute, str):
+            Xy = None  # of the uncentred X too, as scikit-learn drops it
     design = make_design(X, sw, fit_intercept, precompute, n_solves)
     _, Yc = design.center_targets(Y)
     Xy = _check_Xy(Xy, p, n_targets)

@@ -20,6 +20,7 @@ __all__ = [
     "check_scalar",
     "check_penalty_factor",
     "check_precompute",
+    "check_gram",
     "check_max_iter",
     "check_selection",
     "check_alpha_grid",
@@ -342,6 +343,53 @@ def check_precompute(precompute, n_features, *, sparse=False):
     if sparse:
         raise ValueError(_SPARSE_GRAM)
     return precompute
+
+
+_GRAM_RECOMPUTED = ("Gram matrix was provided but X was centered to fit intercept: "
+                    "recomputing Gram matrix.")
+
+
+def check_gram(X, sample_weight, gram, fit_intercept):
+    """A user's Gram (of the right shape) for dense ``X``: the Gram to use,
+    or 'auto' after scikit-learn's warning when it cannot be used.
+
+    The Gram must be ``X^T diag(s) X`` with the weights ``s`` rescaled to
+    sum to ``n_samples``. With ``fit_intercept`` and ``X`` not centred (its
+    weighted column means not zero), the Gram of uncentred ``X`` is not the
+    one the solver needs: warn and return 'auto', as scikit-learn does.
+    Otherwise two columns are compared with ``X`` (scikit-learn checks one
+    element of them), and a mismatch raises scikit-learn's ValueError.
+    """
+    gram = np.asarray(gram, dtype=np.float64)
+    if not np.all(np.isfinite(gram)):
+        raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
+    n, p = X.shape
+    s = np.ones(n) if sample_weight is None else sample_weight * (n / sample_weight.sum())
+    if fit_intercept:
+        mean = s @ X / n
+        if not np.allclose(mean, 0.0, atol=1e-12 * max(1.0, np.abs(X).max())):
+            import warnings
+
+            warnings.warn(_GRAM_RECOMPUTED, UserWarning, stacklevel=3)
+            return "auto"
+    # scikit-learn's element (p // 2, p // 2 + 1) lies in column p // 2; the
+    # largest diagonal entry's column is checked too.
+    for j in dict.fromkeys((p // 2, int(np.argmax(np.diag(gram))))):
+        expected = X.T @ (s * X[:, j])
+        bad = ~np.isclose(gram[:, j], expected, rtol=1e-7,
+                          atol=1e-10 * max(1.0, np.abs(expected).max()))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                "Gram matrix passed in via 'precompute' parameter did not pass "
+                "validation when a single element was checked - please check "
+                f"that it was computed properly. For element ({i},{j}) we "
+                f"computed {expected[i]} but the user-supplied value was "
+                f"{gram[i, j]}. (shrinkage expects X.T @ diag(sample_weight) @ X "
+                "of the data passed, with the weights rescaled to sum to "
+                "n_samples.)"
+            )
+    return gram
 
 
 def check_max_iter(max_iter):
