@@ -194,3 +194,69 @@ def test_user_gram_handled_as_sklearn(case):
         assert ours[1] == auto.alpha_
     else:
         np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-4, atol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# 8. warnings of cross-validation
+# ---------------------------------------------------------------------------
+
+def _convergence_warnings(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn()
+    return [w for w in caught
+            if issubclass(w.category, sklearn.exceptions.ConvergenceWarning)]
+
+
+def _fit_failures(X, y, folds, alphas, max_iter, tol, l1_ratio=1.0):
+    """Solves that do not converge, counted from shrinkage's own path on
+    each training fold and the refit: the number of warnings expected."""
+    count = 0
+    for train, _ in folds:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, _, gaps = shrinkage.enet_path(X[train], y[train], l1_ratio=l1_ratio,
+                                             alphas=alphas, max_iter=max_iter,
+                                             tol=tol, fit_intercept=True)
+        yc = y[train] - y[train].mean()
+        count += int(np.sum(gaps > tol * (yc @ yc) / len(train)))
+    return count
+
+
+@pytest.mark.parametrize("name", ["LassoCV", "ElasticNetCV"])
+def test_one_convergence_warning_per_failing_fit(name):
+    X, y = _data(60, 8, seed=5)
+    X[:, 1] = X[:, 0] + 1e-3 * X[:, 1]  # correlated: slow coordinate descent
+    from sklearn.model_selection import KFold
+    folds = list(KFold(3).split(X))
+    alphas = np.geomspace(1.0, 1e-4, 6)
+    kw = dict(cv=3, alphas=alphas, max_iter=2, tol=1e-12)
+    ours = _convergence_warnings(lambda: getattr(shrinkage, name)(**kw).fit(X, y))
+    theirs = _convergence_warnings(lambda: getattr(sk, name)(**kw).fit(X, y))
+    # scikit-learn warns once per failing fit (fold, alpha) and for the
+    # refit; so does shrinkage, for its own failing fits
+    expected = _fit_failures(X, y, folds, alphas, 2, 1e-12,
+                             l1_ratio=1.0 if name == "LassoCV" else 0.5)
+    assert expected > 1
+    assert len(ours) == expected + 1
+    assert len(theirs) > 1
+    # one message per fit: the default filter shows it once
+    assert len({str(w.message) for w in ours[:-1]}) == 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        getattr(shrinkage, name)(**kw).fit(X, y)
+    assert len(caught) <= 2
+
+
+def test_all_zero_weights_in_a_test_fold_raise_like_sklearn():
+    X, y = _data(300, 4)
+    sw = np.ones(300)
+    sw[:100] = 0.0  # the first of 3 contiguous folds
+    for precompute in ("auto", False):
+        with pytest.raises(ZeroDivisionError, match="Weights sum to zero"):
+            sk.ElasticNetCV(cv=3, precompute=precompute).fit(X, y, sample_weight=sw)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no RuntimeWarning on the way
+            with pytest.raises(ZeroDivisionError, match="Weights sum to zero.*fold 0"):
+                shrinkage.ElasticNetCV(cv=3, precompute=precompute).fit(
+                    X, y, sample_weight=sw)

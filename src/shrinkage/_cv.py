@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
+from ._exceptions import convergence_warning
 from ._folds import check_cv_folds
 from ._path import enet_path, lasso_path
 from ._validation import (
@@ -81,6 +82,33 @@ def n_workers(n_jobs, n_tasks):
     elif n_jobs == 0:
         raise ValueError("n_jobs == 0 has no meaning; use None, a positive count or -1.")
     return max(1, min(n_jobs, n_tasks))
+
+
+def _check_test_weights(sw, folds):
+    """scikit-learn's error (before any fit) for a test fold whose weights
+    are all zero: its mean squared error is undefined."""
+    if sw is None:
+        return
+    for k, (_, test) in enumerate(folds):
+        if not sw[test].sum() > 0:
+            raise ZeroDivisionError(
+                "Weights sum to zero, can't be normalized: the sample weights "
+                f"of the held-out rows of fold {k} are all zero; give each "
+                "test fold a positive weight (or choose other folds).")
+
+
+def _warn_failed_fits(name, n_failed, n_fits, max_iter):
+    """One ConvergenceWarning per fold fit (fold and alpha) that did not
+    converge, as scikit-learn's paths warn once per alpha; the message is
+    the same for all, so the default warning filter shows it once."""
+    if not n_failed:
+        return
+    category = convergence_warning()
+    message = (f"{name}: {n_failed} of {n_fits} fits on the training folds did "
+               f"not converge within max_iter={max_iter} passes. Increase "
+               "max_iter, loosen tol, or standardize the features.")
+    for _ in range(n_failed):
+        warnings.warn(message, category, stacklevel=3)
 
 
 class ElasticNetCV(LinearModel):
@@ -257,6 +285,7 @@ class ElasticNetCV(LinearModel):
         alphas = check_alpha_grid(self.alphas, allow_count=True, ravel=True)
         positive = bool(self.positive)
         folds = check_cv_folds(self.cv, X, y, n)
+        _check_test_weights(sw, folds)
         if not isinstance(precompute, (str, bool)):
             precompute = self._fold_gram_request(X, sw, precompute, folds)
         random = self.selection == "random"
@@ -296,10 +325,11 @@ class ElasticNetCV(LinearModel):
                     max_iter=max_iter, random=random, seed=seeds[t],
                     fold_gram=full.fold(k) if full is not None else None)
 
-            mses = list(map_(run, range(len(tasks))))
+            mses, failed = zip(*map_(run, range(len(tasks))))
         finally:
             if pool is not None:
                 pool.shutdown()
+        _warn_failed_fits(name, sum(failed), len(tasks) * len(grids[0]), max_iter)
         self._select(np.reshape(mses, (len(l1_ratios), len(folds), -1)), grids,
                      l1_ratios, isinstance(alphas, int))
         alpha = self.alpha_ if self.selection_rule == "min" else self.alpha_1se_

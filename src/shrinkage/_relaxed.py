@@ -202,7 +202,7 @@ def _fold_relaxed(X, y, sw, train, test, alphas, gammas, *, fit_intercept,
     (``precompute``: 'auto' or a bool, for the fold's own design)."""
     X_tr, y_tr = X[train], y[train]
     sw_tr = None if sw is None else sw[train] * (len(train) / sw[train].sum())
-    coefs, b_lasso = path_on_rows(X_tr, y_tr, sw_tr, alphas, fit_intercept=fit_intercept,
+    coefs, b_lasso, _ = path_on_rows(X_tr, y_tr, sw_tr, alphas, fit_intercept=fit_intercept,
                                   precompute=precompute, l1_ratio=1.0, pf=pf,
                                   positive=positive, tol=tol, max_iter=max_iter,
                                   random=False, seed=1)

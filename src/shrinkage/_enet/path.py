@@ -312,7 +312,8 @@ def solve_paths(design, Yc, alphas, W0, **options):
 
 def path_on_rows(X, y, sw, alphas, *, fit_intercept, precompute, **options):
     """The path of one target on the rows ``X``, ``y`` (weights ``sw``)
-    with their own design: ``(coefs (p, n_alphas), intercepts (n_alphas,))``.
+    with their own design: ``(coefs (p, n_alphas), intercepts (n_alphas,),
+    n_failed)``, ``n_failed`` the solves that did not reach ``tol``.
 
     ``precompute`` is checked; a Gram matrix (the full data's) means
     covariance updates with the rows' own Gram. ``options`` are those of
@@ -323,8 +324,8 @@ def path_on_rows(X, y, sw, alphas, *, fit_intercept, precompute, **options):
     design = make_design(X, sw, fit_intercept, fold_precompute(precompute),
                          n_solves=len(alphas))
     y_mean, Yc = design.center_targets(y.reshape(-1, 1))
-    coefs, _, _, _ = solve_path(design, np.ascontiguousarray(Yc[:, 0]), alphas,
-                                **options)
+    coefs, _, _, n_failed = solve_path(design, np.ascontiguousarray(Yc[:, 0]),
+                                       alphas, **options)
     intercepts = (y_mean[0] - design.x_mean @ coefs if fit_intercept
                   else np.zeros(len(alphas)))
-    return coefs, intercepts
+    return coefs, intercepts, n_failed
