@@ -260,3 +260,54 @@ def test_all_zero_weights_in_a_test_fold_raise_like_sklearn():
             with pytest.raises(ZeroDivisionError, match="Weights sum to zero.*fold 0"):
                 shrinkage.ElasticNetCV(cv=3, precompute=precompute).fit(
                     X, y, sample_weight=sw)
+
+
+# ---------------------------------------------------------------------------
+# 4. groups and other metadata routed to the CV splitter
+# ---------------------------------------------------------------------------
+
+CV_ROUTING = {"LassoCV": dict(alphas=4), "ElasticNetCV": dict(alphas=4),
+              "RidgeCV": dict(alphas=[0.1, 1.0, 10.0])}
+
+
+def _outcome(fn):
+    try:
+        return "ok", fn()
+    except (ValueError, TypeError) as exc:
+        return type(exc).__name__, str(exc).split(" See the")[0].split(" which")[0]
+
+
+@pytest.mark.parametrize("routing", [False, True])
+@pytest.mark.parametrize("cv", ["GroupKFold", "int", "None"])
+@pytest.mark.parametrize("name", sorted(CV_ROUTING))
+def test_groups_routed_to_the_splitter_as_sklearn(name, cv, routing):
+    from sklearn.model_selection import GroupKFold
+
+    X, y = _data(36, 4)
+    groups = np.repeat(np.arange(6), 6)
+    make_cv = {"GroupKFold": lambda: GroupKFold(3), "int": lambda: 3, "None": lambda: None}[cv]
+
+    def fit(module, **params):
+        est = getattr(module, name)(cv=make_cv(), **CV_ROUTING[name])
+        return _quiet_fit(est, X, y, **params)
+
+    with sklearn.config_context(enable_metadata_routing=routing):
+        ours = _outcome(lambda: fit(shrinkage, groups=groups))
+        theirs = _outcome(lambda: fit(sk, groups=groups))
+        assert ours[0] == theirs[0], (ours, theirs)
+        if ours[0] != "ok":
+            if not (name == "RidgeCV" and cv == "int"):  # scikit-learn names its GridSearchCV
+                assert ours[1] == theirs[1]
+            return
+        # the folds are GroupKFold's on these groups: the same as passing them
+        folds = list(GroupKFold(3).split(X, y, groups))
+        explicit = _quiet_fit(getattr(shrinkage, name)(cv=folds, **CV_ROUTING[name]), X, y)
+        assert ours[1].alpha_ == explicit.alpha_
+        np.testing.assert_array_equal(ours[1].coef_, explicit.coef_)
+        if name != "RidgeCV":
+            np.testing.assert_array_equal(ours[1].mse_path_, explicit.mse_path_)
+        assert ours[1].alpha_ == pytest.approx(theirs[1].alpha_, rel=1e-6)
+        # a splitter that needs groups and gets none fails as scikit-learn's
+        if cv == "GroupKFold":
+            with pytest.raises(ValueError, match="groups.*should not be None"):
+                fit(shrinkage)

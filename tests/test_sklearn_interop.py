@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 sklearn = pytest.importorskip("sklearn")
+import sklearn.linear_model  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.model_selection import GridSearchCV, cross_validate  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
@@ -47,7 +48,13 @@ def test_sample_weight_is_routed_to_fit_and_score(name):
         est.set_score_request(sample_weight=True)
         # the request survives clone and pickle
         for copy in (clone(est), pickle.loads(pickle.dumps(est))):
-            assert copy.get_metadata_routing().fit.requests == {"sample_weight": True}
+            # a MetadataRequest, or for the CV estimators a MetadataRouter
+            # (their own requests and the splitter's), as in scikit-learn
+            routing = copy.get_metadata_routing()
+            if hasattr(sklearn.linear_model, name):
+                theirs = getattr(sklearn.linear_model, name)().get_metadata_routing()
+                assert type(routing) is type(theirs)
+            assert routing.consumes("fit", ["sample_weight"]) == {"sample_weight"}
         scaler = StandardScaler().set_fit_request(sample_weight=False)
         pipe = make_pipeline(scaler, est).fit(X, y, sample_weight=w)
         Xs = StandardScaler().fit_transform(X)

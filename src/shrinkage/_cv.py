@@ -27,7 +27,7 @@ from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
 from ._exceptions import convergence_warning
-from ._folds import check_cv_folds
+from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._path import enet_path, lasso_path
 from ._validation import (
     check_alpha_grid,
@@ -241,7 +241,7 @@ class ElasticNetCV(LinearModel):
             check_scalar(float(r), "l1_ratio", low=0.0, high=1.0)
         return ratios
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the model, choosing alpha (and l1_ratio) by cross-validation.
 
         Parameters
@@ -257,6 +257,10 @@ class ElasticNetCV(LinearModel):
             number of training rows) and to average its held-out squared
             errors; the CV error is the unweighted mean over folds, as in
             scikit-learn.
+        **params : dict
+            Metadata for the CV splitter (e.g. ``groups`` for a
+            ``GroupKFold``), routed as scikit-learn does: only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
 
         Returns
         -------
@@ -284,7 +288,8 @@ class ElasticNetCV(LinearModel):
         pf = check_penalty_factor(self.penalty_factor, p)
         alphas = check_alpha_grid(self.alphas, allow_count=True, ravel=True)
         positive = bool(self.positive)
-        folds = check_cv_folds(self.cv, X, y, n)
+        split_params = routed_split_params(self, params)
+        folds = check_cv_folds(self.cv, X, y, n, split_params)
         _check_test_weights(sw, folds)
         if not isinstance(precompute, (str, bool)):
             precompute = self._fold_gram_request(X, sw, precompute, folds)
@@ -351,6 +356,19 @@ class ElasticNetCV(LinearModel):
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator (scikit-learn's protocol).
+
+        Needs scikit-learn. As scikit-learn's: the estimator's own requests
+        (``sample_weight``) and ``fit``'s metadata routed to the splitter's
+        ``split`` (``groups``).
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return cv_metadata_router(self, 5 if self.cv is None else self.cv)
 
     def _fold_gram_request(self, X, sw, gram, folds):
         """What a user's Gram means for the folds: scikit-learn hands it to

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
-from ._folds import check_cv_folds
+from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._ridge_engine import (
     RidgeProblem,
     held_out_predictor,
@@ -447,6 +447,19 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         self.store_cv_results = store_cv_results
         self.alpha_per_target = alpha_per_target
 
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator (scikit-learn's protocol).
+
+        Needs scikit-learn. The estimator's own requests (``sample_weight``)
+        and, with ``cv`` given, ``fit``'s metadata routed to the splitter's
+        ``split`` (``groups``), as scikit-learn's ``RidgeCV``.
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return cv_metadata_router(self, self.cv)
+
     def _validate_params(self):
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.store_cv_results, "store_cv_results")
@@ -479,20 +492,19 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             the scores (leave-one-out errors, or held-out scores with
             ``cv``).
         **params : dict
-            Not supported (scikit-learn's metadata routing); must be empty.
+            Metadata for the splitter of ``cv`` (e.g. ``groups`` for a
+            ``GroupKFold``), routed as scikit-learn does: only with
+            ``sklearn.set_config(enable_metadata_routing=True)``, and not
+            with ``cv=None`` (leave-one-out has no splitter).
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
-        if params:
-            raise TypeError(
-                f"RidgeCV.fit got unexpected keyword arguments {sorted(params)}: "
-                "metadata routing is not supported."
-            )
         name = type(self).__name__
         alphas, scoring = self._validate_params()
+        split_params = routed_split_params(self, params)
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=_SPARSE_FORMATS,
                          ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
@@ -502,7 +514,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         if self.cv is None:
             W, b = self._fit_loo(X, y, Y, sw, alphas, scoring, was_1d)
         else:
-            W, b = self._fit_kfold(X, y, Y, sw, alphas, scoring)
+            W, b = self._fit_kfold(X, y, Y, sw, alphas, scoring, split_params)
         self._record_input(X_raw, X)
         _set_linear_attrs(self, W, b, was_1d, ravel_single=True)
         return self
@@ -562,9 +574,9 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         return W, prob.intercept(W)
 
     # K-fold -------------------------------------------------------------
-    def _fit_kfold(self, X, y, Y, sw, alphas, scoring):
+    def _fit_kfold(self, X, y, Y, sw, alphas, scoring, split_params):
         n, p = X.shape
-        splits = check_cv_folds(self.cv, X, y, n)
+        splits = check_cv_folds(self.cv, X, y, n, split_params)
         prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
         predict = held_out_predictor(prob)
         score_with = "r2" if scoring is None else scoring
