@@ -311,3 +311,53 @@ def test_groups_routed_to_the_splitter_as_sklearn(name, cv, routing):
         if cv == "GroupKFold":
             with pytest.raises(ValueError, match="groups.*should not be None"):
                 fit(shrinkage)
+
+
+# ---------------------------------------------------------------------------
+# 5. verbose
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fn", ["lasso_path", "enet_path"])
+def test_verbose_path_reports_each_alpha_on_stderr(fn, capsys):
+    X, y = _data(50, 6)
+    alphas = np.geomspace(1.0, 1e-3, 7)
+    quiet = getattr(shrinkage, fn)(X, y, alphas=alphas, verbose=0)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    loud = getattr(shrinkage, fn)(X, y, alphas=alphas, verbose=1)
+    out = capsys.readouterr()
+    assert out.out == ""
+    lines = out.err.strip().splitlines()
+    assert len(lines) == len(alphas)
+    for i, line in enumerate(lines):
+        assert line.startswith(f"{fn}: alpha {i + 1}/{len(alphas)} = {alphas[i]:.4g}:")
+        assert f"{np.count_nonzero(loud[1][:, i])} nonzero" in line
+    # reporting does not change the result
+    np.testing.assert_array_equal(quiet[1], loud[1])
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+@pytest.mark.parametrize("name", ["LassoCV", "ElasticNetCV"])
+def test_verbose_cv_reports_each_fold_on_stderr(name, n_jobs, capsys):
+    X, y = _data(60, 5)
+    kw = dict(cv=4, alphas=6, n_jobs=n_jobs)
+    if name == "ElasticNetCV":
+        kw["l1_ratio"] = [0.5, 1.0]
+    quiet = getattr(shrinkage, name)(verbose=0, **kw).fit(X, y)
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    loud = getattr(shrinkage, name)(verbose=1, **kw).fit(X, y)
+    out = capsys.readouterr()
+    assert out.out == ""
+    lines = out.err.strip().splitlines()
+    n_ratios = 2 if name == "ElasticNetCV" else 1
+    fold_lines = [ln for ln in lines if ": fold " in ln]
+    assert len(fold_lines) == 4 * n_ratios
+    mse = loud.mse_path_.reshape(n_ratios, 6, 4)
+    for line_no, line in enumerate(fold_lines):
+        i, k = divmod(line_no, 4)
+        assert line.startswith(f"{name}: fold {k + 1}/4")
+        assert f"held-out MSE {mse[i, :, k].min():.4g}" in line
+    assert lines[-1].startswith(f"{name}: refit on all 60 samples at alpha {loud.alpha_:.4g}")
+    np.testing.assert_array_equal(quiet.mse_path_, loud.mse_path_)
+    np.testing.assert_array_equal(quiet.coef_, loud.coef_)

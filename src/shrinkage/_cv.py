@@ -97,6 +97,17 @@ def _check_test_weights(sw, folds):
                 "test fold a positive weight (or choose other folds).")
 
 
+def _report_fold(name, k, n_folds, l1_ratios, i, grid, mse, n_failed, scale):
+    """verbose: one line on stderr per finished fold path (errors and
+    alphas in the data's units: ``scale**2`` times the kernel's)."""
+    best = int(np.argmin(mse))
+    ratio = f" (l1_ratio {l1_ratios[i]:g})" if len(l1_ratios) > 1 else ""
+    failed = f", {n_failed} not converged" if n_failed else ""
+    print(f"{name}: fold {k + 1}/{n_folds}{ratio}: {len(grid)} alphas, smallest "
+          f"held-out MSE {mse[best] * scale * scale:.4g} at alpha "
+          f"{grid[best] * scale * scale:.4g}{failed}", file=sys.stderr, flush=True)
+
+
 def _warn_failed_fits(name, n_failed, n_fits, max_iter):
     """One ConvergenceWarning per fold fit (fold and alpha) that did not
     converge, as scikit-learn's paths warn once per alpha; the message is
@@ -156,7 +167,8 @@ class ElasticNetCV(LinearModel):
     copy_X : bool, default=True
         Accepted for compatibility: ``X`` is never modified.
     verbose : bool or int, default=0
-        Accepted for compatibility; ignored.
+        Truthy: one line per finished fold path on stderr (its smallest
+        held-out error and where), then one for the refit.
     n_jobs : int, default=None
         Threads over (l1_ratio, fold) pairs; None means 1, -1 all cores.
         Results do not depend on it.
@@ -330,7 +342,14 @@ class ElasticNetCV(LinearModel):
                     max_iter=max_iter, random=random, seed=seeds[t],
                     fold_gram=full.fold(k) if full is not None else None)
 
-            mses, failed = zip(*map_(run, range(len(tasks))))
+            results = []
+            for t, result in enumerate(map_(run, range(len(tasks)))):
+                results.append(result)  # in task order, as each is done
+                if self.verbose:
+                    i, k = tasks[t]
+                    _report_fold(name, k, len(folds), l1_ratios, i, grids[i],
+                                 *result, c)
+            mses, failed = zip(*results)
         finally:
             if pool is not None:
                 pool.shutdown()
@@ -349,6 +368,11 @@ class ElasticNetCV(LinearModel):
             random_state=self.random_state, estimator_name=name,
             gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
+        if self.verbose:
+            ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
+            print(f"{name}: refit on all {n} samples at alpha {alpha * c * c:.4g}{ratio}: "
+                  f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
+                  file=sys.stderr, flush=True)
         self.coef_ = sol.coef[0]
         self.intercept_ = np.float64(sol.intercept[0]) * c
         self.dual_gap_ = np.float64(sol.dual_gap[0]) * c * c
