@@ -361,3 +361,74 @@ def test_verbose_cv_reports_each_fold_on_stderr(name, n_jobs, capsys):
     assert lines[-1].startswith(f"{name}: refit on all 60 samples at alpha {loud.alpha_:.4g}")
     np.testing.assert_array_equal(quiet.mse_path_, loud.mse_path_)
     np.testing.assert_array_equal(quiet.coef_, loud.coef_)
+
+
+# ---------------------------------------------------------------------------
+# 6. sparse X with covariance updates
+# ---------------------------------------------------------------------------
+
+def _sparse_tall(n=300, p=12, seed=4):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=0.25, format="csc", random_state=seed,
+                  data_rvs=lambda k: rng.uniform(0.5, 3.0, k))
+    y = X @ rng.standard_normal(p) + 0.2 * rng.standard_normal(n) + 1.0
+    return X, y, rng.uniform(0.2, 2.0, n)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("name", ["ElasticNet", "Lasso"])
+def test_sparse_precompute_true_uses_the_gram(name, weighted, fit_intercept):
+    from shrinkage._enet import make_design
+
+    X, y, sw = _sparse_tall()
+    sw = sw if weighted else None
+    kw = dict(alpha=0.01, tol=1e-14, max_iter=100_000, fit_intercept=fit_intercept)
+    gram = getattr(shrinkage, name)(precompute=True, **kw).fit(X, y, sample_weight=sw)
+    naive = getattr(shrinkage, name)(precompute=False, **kw).fit(X, y, sample_weight=sw)
+    theirs = getattr(sk, name)(**kw).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(gram.coef_, naive.coef_, rtol=0, atol=1e-11)
+    np.testing.assert_allclose(gram.coef_, theirs.coef_, rtol=0, atol=1e-9)
+    assert gram.intercept_ == pytest.approx(theirs.intercept_, abs=1e-9)
+    # the covariance solver, from the centred Gram of the sparse X
+    design = make_design(X, sw, fit_intercept, True)
+    assert design.method == "gram"
+    Xd = X.toarray()
+    s = np.ones(len(y)) if sw is None else sw * len(y) / sw.sum()
+    Xc = Xd - s @ Xd / len(y) if fit_intercept else Xd
+    np.testing.assert_allclose(design.cache.to_array(), Xc.T @ (s[:, None] * Xc),
+                               rtol=1e-12, atol=1e-10)
+
+
+def test_sparse_auto_follows_the_dense_rule():
+    import scipy.sparse as sp
+
+    from shrinkage._enet import make_design
+    from shrinkage._enet.solve import choose_method
+
+    tall, _, _ = _sparse_tall(300, 12)
+    wide = sp.random(30, 100, density=0.2, format="csc", random_state=0)
+    for X in (tall, wide):
+        for n_solves in (1, 100):
+            expected = choose_method(*X.shape, "auto", n_solves)
+            assert make_design(X, None, True, "auto", n_solves=n_solves).method == expected
+    assert make_design(tall, None, True, "auto").method == "gram"
+    assert make_design(wide, None, True, "auto").method == "naive"
+
+
+def test_sparse_gram_declined_when_centring_would_cancel():
+    import scipy.sparse as sp
+
+    from shrinkage._enet import make_design
+
+    X, y, _ = _sparse_tall()
+    X = X.tolil()
+    X[:, 0] = 1e6 + np.random.default_rng(0).uniform(0, 1e-2, (X.shape[0], 1))
+    X = X.tocsc()
+    assert make_design(X, None, True, True).method == "naive"
+    assert make_design(X, None, False, True).method == "gram"
+    kw = dict(alpha=0.01, tol=1e-12, max_iter=100_000)
+    np.testing.assert_array_equal(shrinkage.Lasso(precompute=True, **kw).fit(X, y).coef_,
+                                  shrinkage.Lasso(precompute=False, **kw).fit(X, y).coef_)

@@ -437,8 +437,6 @@ def test_gap_certifies_with_unpenalised_features(positive, precompute, sparse):
 
     from shrinkage import ConvergenceWarning
 
-    if sparse and precompute:
-        pytest.skip("sparse X takes naive updates")
     rng = np.random.default_rng(21)
     n, p = 120, 40
     X = rng.standard_normal((n, p)) + rng.uniform(-2, 2, p)

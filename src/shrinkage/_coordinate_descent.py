@@ -56,7 +56,10 @@ class ElasticNet(LinearModel):
         Gram ``X^T diag(s) X`` of the data passed to ``fit`` (two of its
         columns are checked against ``X``); with ``fit_intercept=True`` and
         ``X`` not centred it cannot be used: a UserWarning says so and the
-        Gram is recomputed, as in scikit-learn.
+        Gram is recomputed, as in scikit-learn. Sparse ``X`` follows the
+        same rule ('auto', True): its centred Gram is computed from the
+        sparse matrix with implicit centring (an array is refused);
+        scikit-learn ignores ``precompute`` for sparse ``X``.
     max_iter : int, default=1000
         Maximal number of coordinate passes (full or active-set).
     copy_X : bool, default=True

@@ -154,7 +154,8 @@ class ElasticNetCV(LinearModel):
         fold's Gram, so with ``fit_intercept=True`` (uncentred folds) a
         UserWarning says it is recomputed ('auto' is used), and with
         ``fit_intercept=False`` the "did not pass validation" ValueError is
-        raised. Sparse ``X`` takes naive updates ('auto' or False).
+        raised. Sparse ``X`` follows the same rule, from the centred Gram
+        of its training rows.
     max_iter : int, default=1000
         Maximal number of coordinate passes per alpha.
     tol : float, default=1e-4

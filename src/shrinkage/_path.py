@@ -103,7 +103,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         ValueError), and with ``fit_intercept`` and uncentred ``X`` it is
         recomputed after a UserWarning, as in scikit-learn's estimators.
         The Gram columns are computed once and reused along the path.
-        Sparse ``X`` takes naive updates ('auto' or False).
+        Sparse ``X`` follows the same rule (its centred Gram is computed
+        from the sparse matrix, with implicit centring); an array is
+        refused for it.
     Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
         ``X^T diag(s) y`` (centred when ``fit_intercept``), used for the
         alpha grid.

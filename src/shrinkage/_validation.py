@@ -311,9 +311,9 @@ def check_penalty_factor(penalty_factor, n_features):
 
 
 _SPARSE_GRAM = (
-    "precompute: covariance (Gram) updates are not implemented for "
-    "sparse X; use precompute='auto' or False (naive updates over "
-    "the nonzeros, usually faster on sparse data)."
+    "precompute: a Gram matrix cannot be given with sparse X; use "
+    "precompute=True (shrinkage computes the centred Gram of the sparse X), "
+    "'auto' or False."
 )
 
 
@@ -321,8 +321,8 @@ def check_precompute(precompute, n_features, *, sparse=False):
     """Check ``precompute``: 'auto', a bool, or a (p, p) Gram; return it.
 
     Called once per fit; the engine trusts the value returned (a bool for
-    NumPy bools). With ``sparse`` (sparse ``X``) only 'auto' and False are
-    accepted. Estimators that cross-validate build each fold's Gram
+    NumPy bools). With ``sparse`` (sparse ``X``) a matrix is refused (the
+    centred Gram of sparse ``X`` is computed by the design itself). Estimators that cross-validate build each fold's Gram
     themselves, so a given matrix only has to have the right shape there.
     """
     if isinstance(precompute, str):
@@ -332,8 +332,6 @@ def check_precompute(precompute, n_features, *, sparse=False):
                 f"{precompute!r}.")
         return precompute
     if isinstance(precompute, (bool, np.bool_)):
-        if sparse and precompute:
-            raise ValueError(_SPARSE_GRAM)
         return bool(precompute)
     shape = np.shape(precompute)
     if shape != (n_features, n_features):
