@@ -419,8 +419,6 @@ def test_sparse_auto_follows_the_dense_rule():
 
 
 def test_sparse_gram_declined_when_centring_would_cancel():
-    import scipy.sparse as sp
-
     from shrinkage._enet import make_design
 
     X, y, _ = _sparse_tall()

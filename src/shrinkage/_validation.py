@@ -7,6 +7,7 @@ layout must change.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -366,8 +367,6 @@ def check_gram(X, sample_weight, gram, fit_intercept):
     if fit_intercept:
         mean = s @ X / n
         if not np.allclose(mean, 0.0, atol=1e-12 * max(1.0, np.abs(X).max())):
-            import warnings
-
             warnings.warn(_GRAM_RECOMPUTED, UserWarning, stacklevel=3)
             return "auto"
     # scikit-learn's element (p // 2, p // 2 + 1) lies in column p // 2; the

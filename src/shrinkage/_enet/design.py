@@ -282,9 +282,15 @@ class SparseGramDesign(SparseDesign):
     def __init__(self, X, sample_weight, fit_intercept):
         super().__init__(X, sample_weight, fit_intercept)
         n, p = self.n_samples, self.n_features
-        offsets = n * self.x_mean * self.x_mean
-        if np.any(offsets > _SPARSE_GRAM_CANCELLATION * np.maximum(self.sq_norms, 1e-300)
-                  * (offsets > 0)):
+        with np.errstate(all="ignore"):
+            offsets = n * self.x_mean * self.x_mean
+            size = max(float(np.sqrt(np.max(self.sq_norms, initial=0.0) / n)),
+                       float(np.max(np.abs(self.x_mean), initial=0.0)))
+            cancels = np.any((offsets > 0) & ~(offsets <= _SPARSE_GRAM_CANCELLATION
+                                               * self.sq_norms))
+        # Data far from float64's comfortable range are rescaled by the
+        # solvers (solve.common_scale, _design_scale) on naive designs.
+        if cancels or not (size == 0.0 or 1e-50 < size < 1e50):
             self.cache = None
             return
         Xw = self.X if not self.sw.size else sp.diags(self.sw) @ self.X
