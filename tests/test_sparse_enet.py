@@ -118,11 +118,12 @@ def test_sparse_input_not_modified_and_sparse_coef():
     np.testing.assert_array_equal(m.sparse_coef_.toarray().ravel(), m.coef_)
 
 
-def test_gram_with_sparse_raises_clearly():
+def test_gram_array_with_sparse_raises_clearly():
+    # precompute=True computes the sparse X's Gram (test_dropin.py); a
+    # user's matrix is refused, with the way out in the message
     X, y = sparse_problem(seed=7)
-    with pytest.raises(ValueError, match="not implemented for sparse X"):
-        Lasso(alpha=0.1, precompute=True).fit(X, y)
-    # 'auto' is fine.
+    with pytest.raises(ValueError, match="cannot be given with sparse X.*precompute=True"):
+        Lasso(alpha=0.1, precompute=np.eye(X.shape[1])).fit(X, y)
     Lasso(alpha=0.1, precompute="auto").fit(X, y)
 
 

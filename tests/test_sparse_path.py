@@ -98,10 +98,16 @@ def test_path_containers(convert):
     np.testing.assert_allclose(c, c2, rtol=0, atol=1e-12)
 
 
-def test_sparse_path_rejects_gram_requests():
-    X, y = sparse_problem(seed=5)
-    with pytest.raises(ValueError, match="not implemented for sparse X"):
-        lasso_path(X, y, precompute=True)
+def test_sparse_path_with_gram_equals_naive():
+    # precompute=True: covariance updates from the sparse X's centred Gram
+    X, y = sparse_problem(n=300, p=40, seed=5)
+    kw = dict(alphas=8, tol=1e-13, max_iter=100_000, fit_intercept=True)
+    a, gram, _ = lasso_path(X, y, precompute=True, **kw)
+    a2, naive, _ = lasso_path(X, y, precompute=False, **kw)
+    np.testing.assert_array_equal(a, a2)
+    np.testing.assert_allclose(gram, naive, rtol=0, atol=1e-9)
+    with pytest.raises(ValueError, match="cannot be given with sparse X"):
+        lasso_path(X, y, precompute=np.eye(40))
 
 
 @pytest.mark.parametrize("Estimator", [LassoCV, ElasticNetCV])
@@ -129,7 +135,11 @@ def test_sparse_cv_threads_equal_serial():
     np.testing.assert_array_equal(a.coef_, b.coef_)
 
 
-def test_sparse_cv_rejects_gram_requests():
-    X, y = sparse_problem(seed=8)
-    with pytest.raises(ValueError, match="not implemented for sparse X"):
-        LassoCV(cv=3, precompute=True).fit(X, y)
+def test_sparse_cv_with_gram_equals_naive():
+    X, y = sparse_problem(n=300, p=40, seed=8)
+    kw = dict(cv=3, alphas=6, tol=1e-12, max_iter=100_000)
+    gram = LassoCV(precompute=True, **kw).fit(X, y)
+    naive = LassoCV(precompute=False, **kw).fit(X, y)
+    np.testing.assert_allclose(gram.mse_path_, naive.mse_path_, rtol=1e-8)
+    assert gram.alpha_ == naive.alpha_
+    np.testing.assert_allclose(gram.coef_, naive.coef_, atol=1e-8)

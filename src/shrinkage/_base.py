@@ -63,7 +63,7 @@ def _request_setter(method, keys):
                 f"Unexpected args: {unexpected} in {method}. "
                 f"Accepted arguments are: {set(keys)}"
             )
-        routing = self.get_metadata_routing()
+        routing = self._get_metadata_request()
         for param, alias in requests.items():
             if not (isinstance(alias, str) and alias == _UNCHANGED):
                 getattr(routing, method).add_request(param=param, alias=alias)
@@ -121,6 +121,12 @@ class BaseEstimator:
         routing : sklearn.utils.metadata_routing.MetadataRequest
             A copy; changing it does not change the estimator.
         """
+        return self._get_metadata_request()
+
+    def _get_metadata_request(self):
+        """This estimator's own requests (scikit-learn's method of that name):
+        what ``get_metadata_routing`` returns unless the estimator also
+        routes metadata to an object it holds (a CV splitter)."""
         stored = self.__dict__.get("_metadata_request")
         if stored is not None:
             return stored.__sklearn_clone__()

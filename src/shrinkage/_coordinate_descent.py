@@ -13,6 +13,7 @@ from ._base import LinearModel
 from ._enet import make_design, solve_enet
 from ._validation import (
     check_bool,
+    check_gram,
     check_max_iter,
     check_penalty_factor,
     check_precompute,
@@ -53,8 +54,13 @@ class ElasticNet(LinearModel):
         Covariance ("Gram") updates instead of residual updates. 'auto'
         uses them when ``n_samples >= n_features`` and the Gram is shared by
         enough targets to repay it (``n_features <= 40 * n_targets``). An array is taken as the
-        Gram ``X^T diag(s) X`` of the data passed to ``fit`` (only valid
-        when ``X`` is already centred or ``fit_intercept=False``).
+        Gram ``X^T diag(s) X`` of the data passed to ``fit`` (two of its
+        columns are checked against ``X``); with ``fit_intercept=True`` and
+        ``X`` not centred it cannot be used: a UserWarning says so and the
+        Gram is recomputed, as in scikit-learn. Sparse ``X`` follows the
+        same rule ('auto', True): its centred Gram is computed from the
+        sparse matrix with implicit centring (an array is refused);
+        scikit-learn ignores ``precompute`` for sparse ``X``.
     max_iter : int, default=1000
         Maximal number of coordinate passes (full or active-set).
     copy_X : bool, default=True
@@ -84,8 +90,10 @@ class ElasticNet(LinearModel):
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
-    intercept_ : float or ndarray of shape (n_targets,)
-    dual_gap_ : float or ndarray of shape (n_targets,)
+        ``(n_features,)`` also for ``y`` of shape ``(n_samples, 1)``, as in
+        scikit-learn (``predict`` then returns shape ``(n_samples,)``).
+    intercept_ : numpy.float64 or ndarray of shape (n_targets,)
+    dual_gap_ : numpy.float64 or ndarray of shape (n_targets,)
         Final duality gap of the objective above.
     n_iter_ : int or list of int
         Coordinate passes made.
@@ -132,11 +140,11 @@ class ElasticNet(LinearModel):
 
     def _validate_params(self):
         name = type(self).__name__
-        check_scalar(self.alpha, "alpha", low=0.0)
+        check_scalar(self.alpha, "alpha", low=0.0, high=np.inf, include_high=False)
         l1_ratio = self._effective_l1_ratio()
         check_scalar(l1_ratio, "l1_ratio", low=0.0, high=1.0)
         check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         for flag in ("fit_intercept", "positive", "warm_start", "copy_X"):
             check_bool(getattr(self, flag), flag)
         check_selection(self.selection)
@@ -175,7 +183,8 @@ class ElasticNet(LinearModel):
         name = type(self).__name__
         l1_ratio, n_jobs = self._validate_params()
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc",))
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc",),
+                         numeric_strings=("X", "y"))
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)
@@ -183,7 +192,7 @@ class ElasticNet(LinearModel):
 
         precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))
         if not isinstance(precompute, (str, bool)):
-            precompute = self._check_gram(X, sw, precompute)
+            precompute = check_gram(X, sw, precompute, self.fit_intercept)
         design = make_design(X, sw, self.fit_intercept, precompute,
                              n_solves=Y.shape[1], lazy_stats=True)
 
@@ -203,8 +212,15 @@ class ElasticNet(LinearModel):
         self._record_input(X_raw, X)
         if y.ndim == 1:
             self.coef_ = sol.coef[0]
-            self.intercept_ = float(sol.intercept[0])
-            self.dual_gap_ = float(sol.dual_gap[0])
+            self.intercept_ = np.float64(sol.intercept[0])
+            self.dual_gap_ = np.float64(sol.dual_gap[0])
+            self.n_iter_ = int(sol.n_iter[0])
+        elif Y.shape[1] == 1:
+            # y of shape (n, 1): scikit-learn's shapes, coef_ (p,) and
+            # intercept_ (1,), so that predict returns (n,).
+            self.coef_ = sol.coef[0]
+            self.intercept_ = np.array(sol.intercept)
+            self.dual_gap_ = np.float64(sol.dual_gap[0])
             self.n_iter_ = int(sol.n_iter[0])
         else:
             self.coef_ = sol.coef
@@ -212,33 +228,6 @@ class ElasticNet(LinearModel):
             self.dual_gap_ = sol.dual_gap
             self.n_iter_ = [int(i) for i in sol.n_iter]
         return self
-
-    def _check_gram(self, X, sw, gram):
-        """Validate a user Gram (of the right shape): the ``X^T diag(s) X``
-        of the data given."""
-        gram = np.asarray(gram, dtype=np.float64)
-        if not np.all(np.isfinite(gram)):
-            raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
-        s = np.ones(X.shape[0]) if sw is None else sw * (X.shape[0] / sw.sum())
-        if self.fit_intercept:
-            mean = s @ X / X.shape[0]
-            if not np.allclose(mean, 0.0, atol=1e-12 * max(1.0, np.abs(X).max())):
-                raise ValueError(
-                    "precompute: a Gram matrix was given, but X is not centred "
-                    "and fit_intercept=True; pass precompute='auto' (shrinkage "
-                    "centres implicitly) or centre X before computing X.T @ X."
-                )
-        # Spot-check one column against the data, as scikit-learn does.
-        j = int(np.argmax(np.diag(gram)))
-        expected = X.T @ (s * X[:, j])
-        if not np.allclose(gram[:, j], expected, rtol=1e-7,
-                           atol=1e-10 * max(1.0, np.abs(expected).max())):
-            raise ValueError(
-                "precompute: the Gram matrix does not match X.T @ diag(sample_weight) @ X "
-                f"(column {j} differs); recompute it from the data passed to fit "
-                "(sample weights rescaled to sum to n_samples)."
-            )
-        return gram
 
     def _accepts_sparse(self):
         return True

@@ -26,11 +26,13 @@ import scipy.sparse as sp
 from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
-from ._folds import check_cv_folds
+from ._exceptions import convergence_warning
+from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._path import enet_path, lasso_path
 from ._validation import (
     check_alpha_grid,
     check_bool,
+    check_gram,
     check_max_iter,
     check_penalty_factor,
     check_precompute,
@@ -82,6 +84,44 @@ def n_workers(n_jobs, n_tasks):
     return max(1, min(n_jobs, n_tasks))
 
 
+def _check_test_weights(sw, folds):
+    """scikit-learn's error (before any fit) for a test fold whose weights
+    are all zero: its mean squared error is undefined."""
+    if sw is None:
+        return
+    for k, (_, test) in enumerate(folds):
+        if not sw[test].sum() > 0:
+            raise ZeroDivisionError(
+                "Weights sum to zero, can't be normalized: the sample weights "
+                f"of the held-out rows of fold {k} are all zero; give each "
+                "test fold a positive weight (or choose other folds).")
+
+
+def _report_fold(name, k, n_folds, l1_ratios, i, grid, mse, n_failed, scale):
+    """verbose: one line on stderr per finished fold path (errors and
+    alphas in the data's units: ``scale**2`` times the kernel's)."""
+    best = int(np.argmin(mse))
+    ratio = f" (l1_ratio {l1_ratios[i]:g})" if len(l1_ratios) > 1 else ""
+    failed = f", {n_failed} not converged" if n_failed else ""
+    print(f"{name}: fold {k + 1}/{n_folds}{ratio}: {len(grid)} alphas, smallest "
+          f"held-out MSE {mse[best] * scale * scale:.4g} at alpha "
+          f"{grid[best] * scale * scale:.4g}{failed}", file=sys.stderr, flush=True)
+
+
+def _warn_failed_fits(name, n_failed, n_fits, max_iter):
+    """One ConvergenceWarning per fold fit (fold and alpha) that did not
+    converge, as scikit-learn's paths warn once per alpha; the message is
+    the same for all, so the default warning filter shows it once."""
+    if not n_failed:
+        return
+    category = convergence_warning()
+    message = (f"{name}: {n_failed} of {n_fits} fits on the training folds did "
+               f"not converge within max_iter={max_iter} passes. Increase "
+               "max_iter, loosen tol, or standardize the features.")
+    for _ in range(n_failed):
+        warnings.warn(message, category, stacklevel=3)
+
+
 class ElasticNetCV(LinearModel):
     """Elastic net with the penalty chosen by cross-validation.
 
@@ -110,8 +150,12 @@ class ElasticNetCV(LinearModel):
         Covariance updates on the folds: 'auto' uses them when
         ``n_train >= n_features`` and the path repays the Gram; each fold's
         Gram is then derived from the full data's minus its held-out rows.
-        An array is treated as True. Sparse ``X`` takes naive updates
-        ('auto' or False).
+        An array is handled as scikit-learn does: it cannot be a training
+        fold's Gram, so with ``fit_intercept=True`` (uncentred folds) a
+        UserWarning says it is recomputed ('auto' is used), and with
+        ``fit_intercept=False`` the "did not pass validation" ValueError is
+        raised. Sparse ``X`` follows the same rule, from the centred Gram
+        of its training rows.
     max_iter : int, default=1000
         Maximal number of coordinate passes per alpha.
     tol : float, default=1e-4
@@ -124,7 +168,8 @@ class ElasticNetCV(LinearModel):
     copy_X : bool, default=True
         Accepted for compatibility: ``X`` is never modified.
     verbose : bool or int, default=0
-        Accepted for compatibility; ignored.
+        Truthy: one line per finished fold path on stderr (its smallest
+        held-out error and where), then one for the refit.
     n_jobs : int, default=None
         Threads over (l1_ratio, fold) pairs; None means 1, -1 all cores.
         Results do not depend on it.
@@ -209,7 +254,7 @@ class ElasticNetCV(LinearModel):
             check_scalar(float(r), "l1_ratio", low=0.0, high=1.0)
         return ratios
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the model, choosing alpha (and l1_ratio) by cross-validation.
 
         Parameters
@@ -225,6 +270,10 @@ class ElasticNetCV(LinearModel):
             number of training rows) and to average its held-out squared
             errors; the CV error is the unweighted mean over folds, as in
             scikit-learn.
+        **params : dict
+            Metadata for the CV splitter (e.g. ``groups`` for a
+            ``GroupKFold``), routed as scikit-learn does: only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
 
         Returns
         -------
@@ -232,9 +281,9 @@ class ElasticNetCV(LinearModel):
             Fitted estimator.
         """
         name = type(self).__name__
-        check_scalar(self.eps, "eps", low=0.0, include_low=False)
+        check_scalar(self.eps, "eps", low=0.0, include_low=False, high=np.inf, include_high=False)
         max_iter = check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         check_selection(self.selection)
@@ -243,7 +292,8 @@ class ElasticNetCV(LinearModel):
                 f"selection_rule must be 'min' or '1se', got {self.selection_rule!r}.")
         l1_ratios = self._l1_ratios()
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"))
+        X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"),
+                         numeric_strings=("X", "y"))
         y = single_target(y, name)
         n, p = X.shape
         precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))
@@ -251,7 +301,11 @@ class ElasticNetCV(LinearModel):
         pf = check_penalty_factor(self.penalty_factor, p)
         alphas = check_alpha_grid(self.alphas, allow_count=True, ravel=True)
         positive = bool(self.positive)
-        folds = check_cv_folds(self.cv, X, y, n)
+        split_params = routed_split_params(self, params)
+        folds = check_cv_folds(self.cv, X, y, n, split_params)
+        _check_test_weights(sw, folds)
+        if not isinstance(precompute, (str, bool)):
+            precompute = self._fold_gram_request(X, sw, precompute, folds)
         random = self.selection == "random"
         rng_seed = seed_from(self.random_state) if random else 1
         tasks = [(i, k) for i in range(len(l1_ratios)) for k in range(len(folds))]
@@ -289,10 +343,18 @@ class ElasticNetCV(LinearModel):
                     max_iter=max_iter, random=random, seed=seeds[t],
                     fold_gram=full.fold(k) if full is not None else None)
 
-            mses = list(map_(run, range(len(tasks))))
+            results = []
+            for t, result in enumerate(map_(run, range(len(tasks)))):
+                results.append(result)  # in task order, as each is done
+                if self.verbose:
+                    i, k = tasks[t]
+                    _report_fold(name, k, len(folds), l1_ratios, i, grids[i],
+                                 *result, c)
+            mses, failed = zip(*results)
         finally:
             if pool is not None:
                 pool.shutdown()
+        _warn_failed_fits(name, sum(failed), len(tasks) * len(grids[0]), max_iter)
         self._select(np.reshape(mses, (len(l1_ratios), len(folds), -1)), grids,
                      l1_ratios, isinstance(alphas, int))
         alpha = self.alpha_ if self.selection_rule == "min" else self.alpha_1se_
@@ -307,13 +369,43 @@ class ElasticNetCV(LinearModel):
             random_state=self.random_state, estimator_name=name,
             gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
+        if self.verbose:
+            ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
+            print(f"{name}: refit on all {n} samples at alpha {alpha * c * c:.4g}{ratio}: "
+                  f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
+                  file=sys.stderr, flush=True)
         self.coef_ = sol.coef[0]
-        self.intercept_ = float(sol.intercept[0]) * c
-        self.dual_gap_ = float(sol.dual_gap[0]) * c * c
+        self.intercept_ = np.float64(sol.intercept[0]) * c
+        self.dual_gap_ = np.float64(sol.dual_gap[0]) * c * c
         self.n_iter_ = int(sol.n_iter[0])
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator (scikit-learn's protocol).
+
+        Needs scikit-learn. As scikit-learn's: the estimator's own requests
+        (``sample_weight``) and ``fit``'s metadata routed to the splitter's
+        ``split`` (``groups``).
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return cv_metadata_router(self, 5 if self.cv is None else self.cv)
+
+    def _fold_gram_request(self, X, sw, gram, folds):
+        """What a user's Gram means for the folds: scikit-learn hands it to
+        every fold's path, which warns and recomputes it when the fold's
+        rows are not centred (``fit_intercept``) and raises when it is not
+        the fold's Gram. The first fold decides the same way here; a Gram
+        that passes (every fold's Gram equal to it) means covariance
+        updates."""
+        train = folds[0][0]
+        decided = check_gram(X[train], None if sw is None else sw[train], gram,
+                             self.fit_intercept)
+        return "auto" if isinstance(decided, str) else True
 
     def _select(self, mse, grids, l1_ratios, automatic):
         """Set ``mse_path_``, ``alpha_``, ``l1_ratio_``, ``alpha_1se_`` and
@@ -326,14 +418,14 @@ class ElasticNetCV(LinearModel):
             k = int(np.argmin(mean_mse[i]))
             if mean_mse[i, k] < best_mse:
                 best_mse, best_i, best_k = mean_mse[i, k], i, k
-        self.alpha_ = float(grids[best_i][best_k])
-        self.l1_ratio_ = float(l1_ratios[best_i])
+        self.alpha_ = np.float64(grids[best_i][best_k])
+        self.l1_ratio_ = np.float64(l1_ratios[best_i])
         # One-standard-error rule (glmnet's lambda.1se).
         n_folds = mse.shape[1]
         se = (mse[best_i].std(axis=0, ddof=1) / np.sqrt(n_folds)
               if n_folds > 1 else np.zeros(mean_mse.shape[1]))
         within = np.flatnonzero(mean_mse[best_i] <= best_mse + se[best_k])
-        self.alpha_1se_ = float(grids[best_i][within.min()])
+        self.alpha_1se_ = np.float64(grids[best_i][within.min()])
         if automatic:
             self.alphas_ = np.asarray(grids) if len(l1_ratios) > 1 else grids[0]
         else:

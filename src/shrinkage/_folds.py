@@ -9,19 +9,59 @@ held-out sums).
 """
 
 import numbers
+import sys
 
 import numpy as np
 
-__all__ = ["check_cv_folds", "folds_are_complements"]
+__all__ = ["check_cv_folds", "cv_metadata_router", "folds_are_complements",
+           "routed_split_params"]
 
 
-def check_cv_folds(cv, X, y, n_samples):
+def cv_metadata_router(estimator, cv):
+    """scikit-learn's routing of a CV estimator: its own requests, and
+    ``fit``'s metadata routed to ``cv.split`` (``groups`` to a
+    ``GroupKFold``). ``cv=None``: no splitter (leave-one-out)."""
+    from sklearn.model_selection import check_cv
+    from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
+
+    router = MetadataRouter(owner=estimator).add_self_request(
+        estimator._get_metadata_request())
+    if cv is not None:
+        router.add(splitter=check_cv(cv),
+                   method_mapping=MethodMapping().add(caller="fit", callee="split"))
+    return router
+
+
+def routed_split_params(estimator, params):
+    """The keyword arguments of ``cv.split`` from ``fit``'s ``**params``,
+    routed as scikit-learn's CV estimators route them: only with metadata
+    routing enabled (otherwise scikit-learn's ValueError), and only what
+    the splitter requests (otherwise scikit-learn's TypeError)."""
+    if not params:
+        return {}
+    sk = sys.modules.get("sklearn")
+    if sk is None or not sk.get_config().get("enable_metadata_routing", False):
+        raise ValueError(
+            f"Passing extra keyword arguments to {type(estimator).__name__}.fit "
+            "is only supported if enable_metadata_routing=True, which you can "
+            "set using `sklearn.set_config`. See the User Guide "
+            "<https://scikit-learn.org/stable/metadata_routing.html> for more "
+            f"details. Extra parameters passed are: {set(params)}")
+    from sklearn.utils.metadata_routing import process_routing
+
+    routed = process_routing(estimator, "fit", **params)
+    splitter = routed.get("splitter")
+    return dict(splitter.split) if splitter is not None else {}
+
+
+def check_cv_folds(cv, X, y, n_samples, split_params=None):
     """List of (train, test) index arrays for ``cv``.
 
     ``None`` means 5 folds; an integer ``k`` gives contiguous folds exactly
     as scikit-learn's ``KFold(k)`` without shuffling (the first
     ``n_samples % k`` folds one sample larger); an object with a ``split``
-    method (any scikit-learn splitter) is asked for ``split(X, y)``; any
+    method (any scikit-learn splitter) is asked for ``split(X, y,
+    **split_params)`` (e.g. ``groups``); any
     other iterable is taken as the (train, test) pairs. Indices are returned
     as ``np.intp`` arrays; a boolean mask of length ``n_samples`` (which
     scikit-learn accepts) is read as the rows it selects.
@@ -47,7 +87,7 @@ def check_cv_folds(cv, X, y, n_samples):
             "cv must be None, an int, a splitter with a split method or an "
             f"iterable of (train, test) index pairs, got {cv!r}.")
     if hasattr(cv, "split"):
-        folds = list(cv.split(X, y))
+        folds = list(cv.split(X, y, **(split_params or {})))
     else:
         try:
             folds = list(cv)

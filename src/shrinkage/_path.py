@@ -5,6 +5,7 @@ elastic-net engine (:mod:`shrinkage._enet.path`: warm starts, sequential
 strong rules with KKT checks, gap-safe screening, Gram reuse).
 """
 
+import sys
 import warnings
 
 import numpy as np
@@ -16,6 +17,7 @@ from ._validation import (
     check_alpha_grid,
     check_max_iter,
     check_penalty_factor,
+    check_gram,
     check_precompute,
     check_sample_weight,
     check_scalar,
@@ -95,9 +97,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         Covariance (Gram) updates. 'auto' uses them when ``n_samples >=
         n_features`` and the Gram is repaid by the path
         (``n_features <= 40 * n_alphas * n_targets``). An array is the Gram
-        ``X^T diag(s) X`` of the (centred, when ``fit_intercept``) data.
+        ``X^T diag(s) X`` of the (centred, when ``fit_intercept``) data;
+        with ``check_input`` two of its columns are checked against ``X``
+        (a mismatch raises scikit-learn's "did not pass validation"
+        ValueError), and with ``fit_intercept`` and uncentred ``X`` it is
+        recomputed after a UserWarning, as in scikit-learn's estimators.
         The Gram columns are computed once and reused along the path.
-        Sparse ``X`` takes naive updates ('auto' or False).
+        Sparse ``X`` follows the same rule (its centred Gram is computed
+        from the sparse matrix, with implicit centring); an array is
+        refused for it.
     Xy : array-like of shape (n_features,) or (n_features, n_targets), default=None
         ``X^T diag(s) y`` (centred when ``fit_intercept``), used for the
         alpha grid.
@@ -106,7 +114,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
     coef_init : array-like of shape (n_features,) or (n_targets, n_features), default=None
         Starting point of the first solve.
     verbose : bool or int, default=False
-        Accepted for compatibility; ignored.
+        Truthy: one line per alpha on stderr when its solution is final
+        (alpha, nonzero coefficients, duality gap, coordinate passes).
     return_n_iter : bool, default=False
         Also return the number of coordinate passes per alpha.
     positive : bool, default=False
@@ -170,7 +179,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
                  fit_intercept=fit_intercept, sample_weight=sample_weight,
                  penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
                  selection=selection, random_state=random_state,
-                 strong_rules=strong_rules, func_name="enet_path")
+                 strong_rules=strong_rules, verbose=verbose, func_name="enet_path")
 
 
 def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas=None,
@@ -214,15 +223,16 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas=None,
                  fit_intercept=fit_intercept, sample_weight=sample_weight,
                  penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
                  selection=selection, random_state=random_state,
-                 strong_rules=strong_rules, func_name="lasso_path")
+                 strong_rules=strong_rules, verbose=verbose, func_name="lasso_path")
 
 
 def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
           coef_init, return_n_iter, positive, check_input, fit_intercept,
           sample_weight, penalty_factor, tol, max_iter, selection,
-          random_state, strong_rules, func_name):
+          random_state, strong_rules, verbose, func_name):
     if check_input:
-        X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",))
+        X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",),
+                         numeric_strings=("X", "y"))
     else:
         X = X.tocsc() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
@@ -244,6 +254,10 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
     n_solves = (n_grid if grid is None else grid.size) * n_targets
     precompute = check_precompute(precompute, p, sparse=sp.issparse(X))
+    if check_input and not isinstance(precompute, (str, bool)):
+        precompute = check_gram(X, sw, precompute, fit_intercept)
+        if isinstance(precompute, str):
+            Xy = None  # of the uncentred X too, as scikit-learn drops it
     design = make_design(X, sw, fit_intercept, precompute, n_solves)
     _, Yc = design.center_targets(Y)
     Xy = _check_Xy(Xy, p, n_targets)
@@ -282,7 +296,8 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     per_target, gaps, iters, n_failed = solve_paths(
         design, Yc, kernel_grid, W0, l1_ratio=float(l1_ratio), pf=pf,
         positive=bool(positive), tol=float(tol), max_iter=max_iter,
-        random=random, seed=seed, strong_rules=strong_rules)
+        random=random, seed=seed, strong_rules=strong_rules,
+        progress=_path_progress(func_name, grid, n_targets, c) if verbose else None)
     if n_failed:
         warnings.warn(
             f"{func_name}: {n_failed} of {grid.size * n_targets} solves did not "
@@ -297,6 +312,21 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]
     return grid, coefs, gaps
+
+
+def _path_progress(func_name, grid, n_targets, scale):
+    """``progress(k)`` for :func:`solve_paths`: per-alpha lines on stderr
+    (gaps in the data's units: ``scale**2`` times the kernel's)."""
+    def for_target(k):
+        target = f" target {k + 1}/{n_targets}," if n_targets > 1 else ""
+
+        def report(i, coef, gap, n_iter):
+            print(f"{func_name}:{target} alpha {i + 1}/{grid.size} = {grid[i]:.4g}: "
+                  f"{np.count_nonzero(coef)} nonzero, duality gap "
+                  f"{gap * scale * scale:.3g}, {n_iter} passes",
+                  file=sys.stderr, flush=True)
+        return report
+    return for_target
 
 
 def _check_Xy(Xy, n_features, n_targets):

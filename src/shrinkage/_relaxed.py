@@ -174,14 +174,14 @@ class RelaxedLasso(_RelaxedFit):
         self : object
         """
         name = type(self).__name__
-        check_scalar(self.alpha, "alpha", low=0.0)
+        check_scalar(self.alpha, "alpha", low=0.0, high=np.inf, include_high=False)
         gamma = float(_check_gammas(self.gamma)[0])
         check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name)
+        X, y = check_X_y(X, y, estimator=name, numeric_strings=("X", "y"))
         y = single_target(y, name)
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
@@ -202,7 +202,7 @@ def _fold_relaxed(X, y, sw, train, test, alphas, gammas, *, fit_intercept,
     (``precompute``: 'auto' or a bool, for the fold's own design)."""
     X_tr, y_tr = X[train], y[train]
     sw_tr = None if sw is None else sw[train] * (len(train) / sw[train].sum())
-    coefs, b_lasso = path_on_rows(X_tr, y_tr, sw_tr, alphas, fit_intercept=fit_intercept,
+    coefs, b_lasso, _ = path_on_rows(X_tr, y_tr, sw_tr, alphas, fit_intercept=fit_intercept,
                                   precompute=precompute, l1_ratio=1.0, pf=pf,
                                   positive=positive, tol=tol, max_iter=max_iter,
                                   random=False, seed=1)
@@ -306,13 +306,13 @@ class RelaxedLassoCV(_RelaxedFit):
         """
         name = type(self).__name__
         gammas = _check_gammas(self.gammas)
-        check_scalar(self.eps, "eps", low=0.0, include_low=False)
+        check_scalar(self.eps, "eps", low=0.0, include_low=False, high=np.inf, include_high=False)
         max_iter = check_max_iter(self.max_iter)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
         X_raw = X
-        X, y = check_X_y(X, y, estimator=name)
+        X, y = check_X_y(X, y, estimator=name, numeric_strings=("X", "y"))
         y = single_target(y, name)
         n, p = X.shape
         precompute = check_precompute(self.precompute, p)

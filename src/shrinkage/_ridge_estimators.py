@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
-from ._folds import check_cv_folds
+from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._ridge_engine import (
     RidgeProblem,
     held_out_predictor,
@@ -92,17 +92,20 @@ def _check_design(X, *, estimator, ensure_finite):
     return arr
 
 
-def _check_X_y(X, y, *, estimator, ensure_finite):
-    """``check_X_y`` for the Ridge family: float32 X stays float32."""
+def _check_X_y(X, y, *, estimator, ensure_finite, numeric_strings=()):
+    """``check_X_y`` for the Ridge family: float32 X stays float32;
+    ``numeric_strings`` names the arguments ("X", "y") whose str/bytes
+    arrays of numbers are converted, as scikit-learn's fit does."""
     if _float32_design(X) is None:
         return check_X_y(X, y, estimator=estimator, accept_sparse=_SPARSE_FORMATS,
-                         ensure_finite=ensure_finite)
+                         ensure_finite=ensure_finite, numeric_strings=numeric_strings)
     if y is None:
         raise ValueError(
             f"{estimator} requires y to be passed, but the target y is None."
         )
     X = _check_design(X, estimator=estimator, ensure_finite=ensure_finite)
-    return X, check_y(y, X.shape[0], estimator=estimator)
+    return X, check_y(y, X.shape[0], estimator=estimator,
+                      numeric_strings="y" in numeric_strings)
 
 
 def _ridge_weights(sample_weight, n_samples):
@@ -128,9 +131,7 @@ def _ridge_weights(sample_weight, n_samples):
 def _alphas_per_target(alpha, n_targets, estimator):
     """Ridge's ``alpha``: one value or one per target; returns (n_targets,)."""
     if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
-        check_scalar(alpha, "alpha", low=0.0)
-        if not np.isfinite(alpha):
-            raise ValueError(f"alpha must be finite, got {alpha!r}.")
+        check_scalar(alpha, "alpha", low=0.0, high=np.inf, include_high=False)
         return np.full(n_targets, float(alpha))
     if isinstance(alpha, (bool, str)) or alpha is None:
         raise TypeError(
@@ -198,10 +199,8 @@ def _set_linear_attrs(est, W, b, was_1d, ravel_single):
     T = W.shape[1]
     if was_1d:
         est.coef_ = np.ascontiguousarray(W[:, 0])
-        if not est.fit_intercept:
-            est.intercept_ = 0.0
-        else:
-            est.intercept_ = float(b[0]) if b.dtype == np.float64 else b[0]
+        # a NumPy scalar of the problem's precision, as scikit-learn's
+        est.intercept_ = b[0] if est.fit_intercept else 0.0
         return
     coef = np.ascontiguousarray(W.T)
     if ravel_single and T == 1:
@@ -288,7 +287,7 @@ class Ridge(_MultiOutputTags, LinearModel):
     >>> X = rng.standard_normal((50, 3))
     >>> y = X @ [1.0, -2.0, 0.5] + 3.0
     >>> model = Ridge(alpha=1.0).fit(X, y)
-    >>> np.round(model.coef_, 2), round(model.intercept_, 2)
+    >>> np.round(model.coef_, 2), round(float(model.intercept_), 2)
     (array([ 0.98, -1.94,  0.49]), 2.99)
     """
 
@@ -310,7 +309,7 @@ class Ridge(_MultiOutputTags, LinearModel):
         positive = check_bool(self.positive, "positive")
         if self.max_iter is not None:
             check_scalar(self.max_iter, "max_iter", kind=numbers.Integral, low=1)
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         if self.solver not in _RIDGE_SOLVERS:
             raise ValueError(
                 f"solver must be one of {_RIDGE_SOLVERS}, got {self.solver!r}."
@@ -355,7 +354,7 @@ class Ridge(_MultiOutputTags, LinearModel):
         # (saves a pass over X; the 'svd' route scans X before copying it);
         # sparse X is scanned here (only its stored values)
         X, y = _check_X_y(X, y, estimator=name,
-                          ensure_finite=sp.issparse(X))
+                          ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
         n = X.shape[0]
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
@@ -429,7 +428,7 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     check_bool(fit_intercept, "fit_intercept")
     alphas = check_alpha_grid(alphas)
     X, y = _check_X_y(X, y, estimator="ridge_path",
-                      ensure_finite=sp.issparse(X))
+                      ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
     sw = _ridge_weights(sample_weight, X.shape[0])
     Y, was_1d = _targets(y)
     prob = RidgeProblem(X, Y, sw, fit_intercept, finite_checked=False)
@@ -536,6 +535,19 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         self.store_cv_results = store_cv_results
         self.alpha_per_target = alpha_per_target
 
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator (scikit-learn's protocol).
+
+        Needs scikit-learn. The estimator's own requests (``sample_weight``)
+        and, with ``cv`` given, ``fit``'s metadata routed to the splitter's
+        ``split`` (``groups``), as scikit-learn's ``RidgeCV``.
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return cv_metadata_router(self, self.cv)
+
     def _validate_params(self):
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.store_cv_results, "store_cv_results")
@@ -572,30 +584,29 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             the scores (leave-one-out errors, or held-out scores with
             ``cv``).
         **params : dict
-            Not supported (scikit-learn's metadata routing); must be empty.
+            Metadata for the splitter of ``cv`` (e.g. ``groups`` for a
+            ``GroupKFold``), routed as scikit-learn does: only with
+            ``sklearn.set_config(enable_metadata_routing=True)``, and not
+            with ``cv=None`` (leave-one-out has no splitter).
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
-        if params:
-            raise TypeError(
-                f"RidgeCV.fit got unexpected keyword arguments {sorted(params)}: "
-                "metadata routing is not supported."
-            )
         name = type(self).__name__
         alphas, scoring = self._validate_params()
+        split_params = routed_split_params(self, params)
         X_raw = X
         X, y = _check_X_y(X, y, estimator=name,
-                          ensure_finite=sp.issparse(X))
+                          ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
         n, p = X.shape
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
         if self.cv is None:
             W, b = self._fit_loo(X, y, Y, sw, alphas, scoring, was_1d)
         else:
-            W, b = self._fit_kfold(X, y, Y, sw, alphas, scoring)
+            W, b = self._fit_kfold(X, y, Y, sw, alphas, scoring, split_params)
         self._record_input(X_raw, X)
         _set_linear_attrs(self, W, b, was_1d, ravel_single=True)
         return self
@@ -645,9 +656,9 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             a = int(np.argmax(flat))
             self.alpha_ = float(alphas[a])
             if per_target:
-                self.best_score_ = scores[a] if not was_1d else float(scores[a][0])
+                self.best_score_ = scores[a] if not was_1d else np.float64(scores[a][0])
             else:
-                self.best_score_ = float(scores[a])
+                self.best_score_ = np.float64(scores[a])
             W = coef_fn(a)
         if self.store_cv_results:
             vals = values.transpose(0, 2, 1).astype(errors.dtype, copy=False)  # (n, T, A)
@@ -657,9 +668,9 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         return W, prob.intercept(W)
 
     # K-fold -------------------------------------------------------------
-    def _fit_kfold(self, X, y, Y, sw, alphas, scoring):
+    def _fit_kfold(self, X, y, Y, sw, alphas, scoring, split_params):
         n, p = X.shape
-        splits = check_cv_folds(self.cv, X, y, n)
+        splits = check_cv_folds(self.cv, X, y, n, split_params)
         prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
         predict = held_out_predictor(prob)
         score_with = "r2" if scoring is None else scoring
@@ -676,8 +687,10 @@ class RidgeCV(_MultiOutputTags, LinearModel):
                     score_with, pred[:, a, :], y_test, sw_test, per_target=False)
         mean_scores = fold_scores.mean(axis=0)
         a = int(np.argmax(mean_scores))
-        self.alpha_ = float(alphas[a])
-        self.best_score_ = float(mean_scores[a])
+        # numpy floats, as scikit-learn's K-fold path (its leave-one-out
+        # alpha_ is a Python float, as above)
+        self.alpha_ = np.float64(alphas[a])
+        self.best_score_ = np.float64(mean_scores[a])
         # alpha_ = 0 may be singular (p > n): its limit, the minimum-norm
         # least-squares fit, is what cross-validation scored; no warning
         W, _ = solve_ridge(prob, np.full(prob.T, self.alpha_), warn=False)
@@ -737,7 +750,7 @@ class LinearRegression(_MultiOutputTags, LinearModel):
     >>> X = np.array([[1.0, 1.0], [1.0, 2.0], [2.0, 2.0], [2.0, 3.0]])
     >>> y = X @ [1.0, 2.0] + 3.0
     >>> model = LinearRegression().fit(X, y)
-    >>> np.round(model.coef_, 6), round(model.intercept_, 6)
+    >>> np.round(model.coef_, 6), round(float(model.intercept_), 6)
     (array([1., 2.]), 3.0)
     """
 
@@ -773,10 +786,10 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.copy_X, "copy_X")
         positive = check_bool(self.positive, "positive")
-        check_scalar(self.tol, "tol", low=0.0)
+        check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         X_raw = X
         X, y = _check_X_y(X, y, estimator=name,
-                          ensure_finite=sp.issparse(X))
+                          ensure_finite=sp.issparse(X), numeric_strings=("y",))
         n, p = X.shape
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)

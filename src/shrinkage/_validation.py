@@ -8,6 +8,7 @@ layout must change.
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +22,7 @@ __all__ = [
     "check_scalar",
     "check_penalty_factor",
     "check_precompute",
+    "check_gram",
     "check_max_iter",
     "check_selection",
     "check_alpha_grid",
@@ -56,8 +58,12 @@ def feature_names_of(X):
     return names if types == ["str"] else None
 
 
-def _to_float_array(value, name, ensure_2d):
-    """Convert array-likes of real numbers to float64 without copying floats."""
+def _to_float_array(value, name, ensure_2d, numeric_strings=False):
+    """Convert array-likes of real numbers to float64 without copying floats.
+
+    ``numeric_strings``: also convert str/bytes arrays holding numbers
+    ("1.5"), as scikit-learn's ``fit`` of most linear models does.
+    """
     if value is None:
         raise ValueError(
             f"{name} is None: expected array-like (array or non-string "
@@ -72,6 +78,15 @@ def _to_float_array(value, name, ensure_2d):
             f"Complex data not supported: {name} has dtype {arr.dtype}; pass "
             f"real numbers (e.g. the real part, {name}.real)."
         )
+    if arr.dtype.kind in "US" and numeric_strings:
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} must contain only numbers, but converting it to "
+                f"float64 failed ({exc}): encode strings or categories "
+                "numerically first."
+            ) from exc
     if arr.dtype.kind in "USV":
         raise TypeError(
             f"{name} must contain numbers, got dtype {arr.dtype}: encode "
@@ -124,7 +139,7 @@ def check_finite_X(X):
 
 
 def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
-            order=None, min_samples=1, ensure_finite=True):
+            order=None, min_samples=1, ensure_finite=True, numeric_strings=False):
     """Validate a design matrix; return float64 ndarray or CSC/CSR matrix.
 
     Dense input keeps its memory layout unless ``order`` ('C' or 'F') asks
@@ -133,6 +148,8 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
     ``ensure_finite=False`` skips the NaN/inf scan (one pass over X) for
     callers that detect non-finite input themselves, e.g. from a Gram
     diagonal, and then raise through :func:`check_finite_X`.
+    ``numeric_strings=True`` converts str/bytes arrays of numbers (as
+    scikit-learn's ``fit`` does; its ``predict`` does not).
     """
     if _is_sparse(X):
         if not accept_sparse:
@@ -154,7 +171,7 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
         _check_min_features(X.shape)
         return X
 
-    arr = _to_float_array(X, "X", ensure_2d=True)
+    arr = _to_float_array(X, "X", ensure_2d=True, numeric_strings=numeric_strings)
     if arr.ndim == 0 or arr.ndim == 1:
         raise ValueError(
             f"Expected 2D array, got {arr.ndim}D array instead: X={arr!r}. "
@@ -196,7 +213,8 @@ def _check_min_samples(shape, min_samples):
         )
 
 
-def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
+def check_y(y, n_samples, *, estimator="estimator", multi_output=True,
+            numeric_strings=False):
     """Validate targets: float64 1-D (or 2-D when ``multi_output``)."""
     if y is None:
         raise ValueError(
@@ -204,7 +222,7 @@ def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
         )
     if _is_sparse(y):
         raise TypeError("y must be dense; convert it with y.toarray().")
-    arr = _to_float_array(y, "y", ensure_2d=False)
+    arr = _to_float_array(y, "y", ensure_2d=False, numeric_strings=numeric_strings)
     if arr.ndim == 0 or arr.ndim > 2 or (arr.ndim == 2 and not multi_output):
         expected = "1D or 2D" if multi_output else "1D"
         raise ValueError(f"y should be a {expected} array, got shape {arr.shape}.")
@@ -218,19 +236,22 @@ def check_y(y, n_samples, *, estimator="estimator", multi_output=True):
 
 
 def check_X_y(X, y, *, estimator="estimator", accept_sparse=False, order=None,
-              multi_output=True, ensure_finite=True):
+              multi_output=True, ensure_finite=True, numeric_strings=()):
     """Validate ``X`` and ``y`` together (consistent lengths).
 
     ``ensure_finite`` applies to ``X`` only (see :func:`check_X`); ``y`` is
-    always checked.
+    always checked. ``numeric_strings`` names the arguments ("X", "y")
+    whose str/bytes arrays of numbers are converted, as scikit-learn's
+    ``fit`` of the same estimator does.
     """
     if y is None:
         raise ValueError(
             f"{estimator} requires y to be passed, but the target y is None."
         )
     X = check_X(X, estimator=estimator, accept_sparse=accept_sparse, order=order,
-                ensure_finite=ensure_finite)
-    y = check_y(y, X.shape[0], estimator=estimator, multi_output=multi_output)
+                ensure_finite=ensure_finite, numeric_strings="X" in numeric_strings)
+    y = check_y(y, X.shape[0], estimator=estimator, multi_output=multi_output,
+                numeric_strings="y" in numeric_strings)
     return X, y
 
 
@@ -292,9 +313,9 @@ def check_penalty_factor(penalty_factor, n_features):
 
 
 _SPARSE_GRAM = (
-    "precompute: covariance (Gram) updates are not implemented for "
-    "sparse X; use precompute='auto' or False (naive updates over "
-    "the nonzeros, usually faster on sparse data)."
+    "precompute: a Gram matrix cannot be given with sparse X; use "
+    "precompute=True (shrinkage computes the centred Gram of the sparse X), "
+    "'auto' or False."
 )
 
 
@@ -302,8 +323,8 @@ def check_precompute(precompute, n_features, *, sparse=False):
     """Check ``precompute``: 'auto', a bool, or a (p, p) Gram; return it.
 
     Called once per fit; the engine trusts the value returned (a bool for
-    NumPy bools). With ``sparse`` (sparse ``X``) only 'auto' and False are
-    accepted. Estimators that cross-validate build each fold's Gram
+    NumPy bools). With ``sparse`` (sparse ``X``) a matrix is refused (the
+    centred Gram of sparse ``X`` is computed by the design itself). Estimators that cross-validate build each fold's Gram
     themselves, so a given matrix only has to have the right shape there.
     """
     if isinstance(precompute, str):
@@ -313,8 +334,6 @@ def check_precompute(precompute, n_features, *, sparse=False):
                 f"{precompute!r}.")
         return precompute
     if isinstance(precompute, (bool, np.bool_)):
-        if sparse and precompute:
-            raise ValueError(_SPARSE_GRAM)
         return bool(precompute)
     shape = np.shape(precompute)
     if shape != (n_features, n_features):
@@ -324,6 +343,51 @@ def check_precompute(precompute, n_features, *, sparse=False):
     if sparse:
         raise ValueError(_SPARSE_GRAM)
     return precompute
+
+
+_GRAM_RECOMPUTED = ("Gram matrix was provided but X was centered to fit intercept: "
+                    "recomputing Gram matrix.")
+
+
+def check_gram(X, sample_weight, gram, fit_intercept):
+    """A user's Gram (of the right shape) for dense ``X``: the Gram to use,
+    or 'auto' after scikit-learn's warning when it cannot be used.
+
+    The Gram must be ``X^T diag(s) X`` with the weights ``s`` rescaled to
+    sum to ``n_samples``. With ``fit_intercept`` and ``X`` not centred (its
+    weighted column means not zero), the Gram of uncentred ``X`` is not the
+    one the solver needs: warn and return 'auto', as scikit-learn does.
+    Otherwise two columns are compared with ``X`` (scikit-learn checks one
+    element of them), and a mismatch raises scikit-learn's ValueError.
+    """
+    gram = np.asarray(gram, dtype=np.float64)
+    if not np.all(np.isfinite(gram)):
+        raise ValueError("precompute: the Gram matrix contains NaN or infinity.")
+    n, p = X.shape
+    s = np.ones(n) if sample_weight is None else sample_weight * (n / sample_weight.sum())
+    if fit_intercept:
+        mean = s @ X / n
+        if not np.allclose(mean, 0.0, atol=1e-12 * max(1.0, np.abs(X).max())):
+            warnings.warn(_GRAM_RECOMPUTED, UserWarning, stacklevel=3)
+            return "auto"
+    # scikit-learn's element (p // 2, p // 2 + 1) lies in column p // 2; the
+    # largest diagonal entry's column is checked too.
+    for j in dict.fromkeys((p // 2, int(np.argmax(np.diag(gram))))):
+        expected = X.T @ (s * X[:, j])
+        bad = ~np.isclose(gram[:, j], expected, rtol=1e-7,
+                          atol=1e-10 * max(1.0, np.abs(expected).max()))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                "Gram matrix passed in via 'precompute' parameter did not pass "
+                "validation when a single element was checked - please check "
+                f"that it was computed properly. For element ({i},{j}) we "
+                f"computed {expected[i]} but the user-supplied value was "
+                f"{gram[i, j]}. (shrinkage expects X.T @ diag(sample_weight) @ X "
+                "of the data passed, with the weights rescaled to sum to "
+                "n_samples.)"
+            )
+    return gram
 
 
 def check_max_iter(max_iter):

@@ -192,7 +192,8 @@ def cv_design(X, y, sw, fit_intercept, precompute, folds, n_alphas, map_):
 
 def fold_mse_path(X, y, sw, train, test, alphas, *, fit_intercept, precompute,
                   fold_gram=None, **options):
-    """Held-out mean squared error along the path on one fold (n_alphas,).
+    """Held-out mean squared error along the path on one fold (n_alphas,)
+    and the number of its solves that did not converge.
 
     ``fold_gram``: the fold's Gram problem derived from the full data's
     (:meth:`FullGram.fold`); the held-out errors then come from its sums
@@ -201,10 +202,10 @@ def fold_mse_path(X, y, sw, train, test, alphas, *, fit_intercept, precompute,
     row selection). ``options`` are those of :func:`solve_path`.
     """
     if fold_gram is not None:
-        coefs, _, _, _ = solve_path(fold_gram, None, alphas, q=fold_gram.q,
-                                    yy=fold_gram.yy, **options)
-        return fold_gram.held_out_mse(coefs, X, y, sw)
-    coefs, intercepts = path_on_rows(
+        coefs, _, _, n_failed = solve_path(fold_gram, None, alphas, q=fold_gram.q,
+                                           yy=fold_gram.yy, **options)
+        return fold_gram.held_out_mse(coefs, X, y, sw), n_failed
+    coefs, intercepts, n_failed = path_on_rows(
         X[train], y[train], None if sw is None else sw[train], alphas,
         fit_intercept=fit_intercept, precompute=precompute, **options)
-    return held_out_mse(X, y, sw, test, coefs, intercepts)
+    return held_out_mse(X, y, sw, test, coefs, intercepts), n_failed

@@ -6,11 +6,13 @@ how the data are laid out and which kernel reads them:
 
 - :class:`DenseDesign`: a dense ``X`` (naive updates on its columns, or
   covariance updates from a Gram cache built from it);
-- :class:`SparseDesign`: a CSC ``X`` with implicit centring (naive only);
+- :class:`SparseDesign`: a CSC ``X`` with implicit centring (naive
+  updates), and :class:`SparseGramDesign`, the same with covariance
+  updates from the centred Gram of the sparse ``X``;
 - :class:`FoldGramDesign`: a training fold's centred Gram derived from the
   full data's (covariance updates only; no rows of its own).
 
-:func:`make_design` builds the first two for every caller.
+:func:`make_design` builds the first three for every caller.
 """
 
 import copy
@@ -21,7 +23,15 @@ import scipy.sparse as sp
 from . import _columns, _covariance, _gram, _naive
 from .solve import choose_method
 
-__all__ = ["Design", "DenseDesign", "SparseDesign", "FoldGramDesign", "make_design"]
+__all__ = ["Design", "DenseDesign", "SparseDesign", "SparseGramDesign", "FoldGramDesign",
+           "make_design"]
+
+# A sparse Gram is X^T S X - n m m^T (centring stays implicit): a column whose
+# mean is large against its spread loses digits to cancellation. Beyond this
+# ratio n m_j^2 / ||x_j - m_j||^2_S (about half of float64's 16 digits), the
+# covariance updates would solve a visibly different problem: naive updates
+# are used instead.
+_SPARSE_GRAM_CANCELLATION = 1e8
 
 
 class Design:
@@ -288,6 +298,61 @@ class SparseDesign(Design):
             screen, active_gram)
 
 
+class SparseGramDesign(SparseDesign):
+    """A CSC design with covariance updates: the centred Gram
+    ``Xc^T S Xc = X^T S X - n m m^T`` of the sparse ``X`` (one sparse
+    product, then dense (p, p)), without densifying or shifting ``X``.
+
+    Build it with :meth:`maybe`, which declines (returns None) when the
+    subtraction of ``n m m^T`` would cost too many digits.
+    """
+
+    method = "gram"
+
+    @classmethod
+    def maybe(cls, X, sample_weight, fit_intercept):
+        design = cls(X, sample_weight, fit_intercept)
+        return design if design.cache is not None else None
+
+    def __init__(self, X, sample_weight, fit_intercept):
+        super().__init__(X, sample_weight, fit_intercept)
+        n, p = self.n_samples, self.n_features
+        with np.errstate(all="ignore"):
+            offsets = n * self.x_mean * self.x_mean
+            size = max(float(np.sqrt(np.max(self.sq_norms, initial=0.0) / n)),
+                       float(np.max(np.abs(self.x_mean), initial=0.0)))
+            cancels = np.any((offsets > 0) & ~(offsets <= _SPARSE_GRAM_CANCELLATION
+                                               * self.sq_norms))
+        # Data far from float64's comfortable range are rescaled by the
+        # solvers (solve.common_scale, _design_scale) on naive designs.
+        if cancels or not (size == 0.0 or 1e-50 < size < 1e50):
+            self.cache = None
+            return
+        Xw = self.X if not self.sw.size else sp.diags(self.sw) @ self.X
+        gram = np.asarray((self.X.T @ Xw).todense())
+        if self.fit_intercept:
+            gram -= n * np.outer(self.x_mean, self.x_mean)
+        gram = np.ascontiguousarray(gram, dtype=np.float64)
+        self.sq_norms = np.ascontiguousarray(np.diag(gram))
+        # GramCache reads rows only for columns it has not got; an adopted
+        # full Gram has them all, so one placeholder row of zeros stands in.
+        self._no_rows = np.zeros(max(p, 1))
+        self.cache = _gram.GramCache(self._no_rows, 1, p, True, np.empty(0), self.x_mean)
+        self.cache.adopt(gram)
+
+    def gram_correlations(self, yc, q):
+        v = yc * self.sw if self.sw.size else yc
+        q[:] = self.X.T @ v - self.x_mean * v.sum()
+        return float(v @ yc)
+
+    def scaled(self, scale):
+        X = self.X.copy()
+        X.data = X.data / scale
+        return (SparseGramDesign.maybe(X, self.sw if self.sw.size else None,
+                                       self.fit_intercept)
+                or SparseDesign(X, self.sw if self.sw.size else None, self.fit_intercept))
+
+
 class FoldGramDesign(Design):
     """A training fold's covariance-update design from its centred Gram.
 
@@ -316,13 +381,20 @@ def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
 
     ``precompute`` is a value returned by
     :func:`shrinkage._validation.check_precompute` (for sparse ``X``:
-    'auto' or False); a Gram matrix is adopted, 'auto' decided by
-    :func:`choose_method` for ``n_solves`` solves sharing the design.
+    'auto' or a bool); a Gram matrix is adopted, 'auto' decided by
+    :func:`choose_method` for ``n_solves`` solves sharing the design, the
+    same rule for sparse ``X`` as for dense (the sparse Gram costs no more
+    than the dense one). Sparse ``X`` whose Gram would lose digits to
+    implicit centring takes naive updates (:class:`SparseGramDesign`).
     """
-    if sp.issparse(X):
-        return SparseDesign(X, sample_weight, fit_intercept)
-    gram = None if isinstance(precompute, (str, bool)) else precompute
     n, p = X.shape
     method = choose_method(n, p, precompute, n_solves)
+    if sp.issparse(X):
+        if method == "gram":
+            design = SparseGramDesign.maybe(X, sample_weight, fit_intercept)
+            if design is not None:
+                return design
+        return SparseDesign(X, sample_weight, fit_intercept)
+    gram = None if isinstance(precompute, (str, bool)) else precompute
     return DenseDesign(X, sample_weight, fit_intercept, method, gram=gram,
                        lazy_stats=lazy_stats, fill_gram=fill_gram)

@@ -180,7 +180,7 @@ def _first_violation(C, cands, k, end, l1s, pf, positive, forced):
 
 def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                random, seed, w_init=None, strong_rules=True, screen=True,
-               q=None, yy=None, stats=None):
+               q=None, yy=None, stats=None, progress=None):
     """Elastic-net path for one centred target on a prepared design.
 
     ``design`` is a :class:`~shrinkage._enet.design.Design`. For the Gram
@@ -191,6 +191,8 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     alphas whose gap did not reach the tolerance. ``stats``, a dict, gets
     the counts of batches (``"batches"``, products with X for naive
     designs) and of restarts after a KKT violation (``"kkt_restarts"``).
+    ``progress(i, coef, gap, n_iter)`` is called once per alpha, in order,
+    when its solution is final (a KKT restart re-solves later alphas only).
     """
     n, p = design.n_samples, design.n_features
     n_alphas = len(alphas)
@@ -283,6 +285,9 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
             w = coefs[:, i].copy()
             # a Gram batch is the one alpha whose q - G w kernel_c holds
             kernel_c_current = gram and end == i + 1
+        if progress is not None:
+            for j in range(k, i):
+                progress(j, coefs[:, j], gaps[j], n_iters[j])
         k = i
     n_failed = int(np.sum(~(gaps * n <= tol_abs)))  # NaN never certifies
     return coefs, gaps, n_iters, n_failed
@@ -294,15 +299,19 @@ def solve_paths(design, Yc, alphas, W0, **options):
 
     Returns the per-target coefficient arrays, the largest gap and the
     summed passes per alpha, and the number of solves that did not converge.
+    ``progress`` (optional): ``progress(k)`` is the ``progress`` callable of
+    :func:`solve_path` for target ``k``.
     """
     per_target = []
     gaps = np.zeros(len(alphas))
     iters = np.zeros(len(alphas), dtype=np.intp)
     n_failed = 0
+    progress = options.pop("progress", None)
     for k in range(Yc.shape[1]):
         ck, gk, ik, fk = solve_path(
             design, np.ascontiguousarray(Yc[:, k]), alphas,
-            w_init=None if W0 is None else W0[k], **options)
+            w_init=None if W0 is None else W0[k],
+            progress=None if progress is None else progress(k), **options)
         per_target.append(ck)
         gaps = np.maximum(gaps, gk)
         iters += ik
@@ -312,7 +321,8 @@ def solve_paths(design, Yc, alphas, W0, **options):
 
 def path_on_rows(X, y, sw, alphas, *, fit_intercept, precompute, **options):
     """The path of one target on the rows ``X``, ``y`` (weights ``sw``)
-    with their own design: ``(coefs (p, n_alphas), intercepts (n_alphas,))``.
+    with their own design: ``(coefs (p, n_alphas), intercepts (n_alphas,),
+    n_failed)``, ``n_failed`` the solves that did not reach ``tol``.
 
     ``precompute`` is checked; a Gram matrix (the full data's) means
     covariance updates with the rows' own Gram. ``options`` are those of
@@ -323,8 +333,8 @@ def path_on_rows(X, y, sw, alphas, *, fit_intercept, precompute, **options):
     design = make_design(X, sw, fit_intercept, fold_precompute(precompute),
                          n_solves=len(alphas))
     y_mean, Yc = design.center_targets(y.reshape(-1, 1))
-    coefs, _, _, _ = solve_path(design, np.ascontiguousarray(Yc[:, 0]), alphas,
-                                **options)
+    coefs, _, _, n_failed = solve_path(design, np.ascontiguousarray(Yc[:, 0]),
+                                       alphas, **options)
     intercepts = (y_mean[0] - design.x_mean @ coefs if fit_intercept
                   else np.zeros(len(alphas)))
-    return coefs, intercepts
+    return coefs, intercepts, n_failed
