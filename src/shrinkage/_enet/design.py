@@ -337,7 +337,7 @@ class SparseGramDesign(SparseDesign):
         # GramCache reads rows only for columns it has not got; an adopted
         # full Gram has them all, so one placeholder row of zeros stands in.
         self._no_rows = np.zeros(max(p, 1))
-        self.cache = _gram.GramCache(self._no_rows, 1, p, True, np.empty(0), self.x_mean)
+        self.cache = self._new_cache(self._no_rows, 1, p, True, np.empty(0), self.x_mean)
         self.cache.adopt(gram)
 
     def gram_correlations(self, yc, q):
