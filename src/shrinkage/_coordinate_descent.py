@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
+from ._dtypes import as_fit_dtype, fit_dtype, scalar_of
 from ._enet import make_design, solve_enet
 from ._validation import (
     check_bool,
@@ -201,15 +202,16 @@ class ElasticNet(LinearModel):
             estimator_name=name, n_jobs=min(n_jobs, Y.shape[1]))
 
         self._record_input(X_raw, X)
+        dtype = fit_dtype(X_raw)  # scikit-learn's rule: float32 X, float32 results
         if y.ndim == 1:
-            self.coef_ = sol.coef[0]
-            self.intercept_ = float(sol.intercept[0])
-            self.dual_gap_ = float(sol.dual_gap[0])
+            self.coef_ = as_fit_dtype(sol.coef[0], dtype)
+            self.intercept_ = scalar_of(sol.intercept[0], dtype)
+            self.dual_gap_ = scalar_of(sol.dual_gap[0], dtype)
             self.n_iter_ = int(sol.n_iter[0])
         else:
-            self.coef_ = sol.coef
-            self.intercept_ = sol.intercept
-            self.dual_gap_ = sol.dual_gap
+            self.coef_ = as_fit_dtype(sol.coef, dtype)
+            self.intercept_ = as_fit_dtype(sol.intercept, dtype)
+            self.dual_gap_ = as_fit_dtype(sol.dual_gap, dtype)
             self.n_iter_ = [int(i) for i in sol.n_iter]
         return self
 

@@ -27,6 +27,7 @@ from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
 from ._folds import check_cv_folds
+from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._path import enet_path, lasso_path
 from ._validation import (
     check_alpha_grid,
@@ -242,7 +243,7 @@ class ElasticNetCV(LinearModel):
             raise ValueError(
                 f"selection_rule must be 'min' or '1se', got {self.selection_rule!r}.")
         l1_ratios = self._l1_ratios()
-        X_raw = X
+        X_raw, y_raw = X, y
         X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"))
         y = single_target(y, name)
         n, p = X.shape
@@ -307,10 +308,14 @@ class ElasticNetCV(LinearModel):
             random_state=self.random_state, estimator_name=name,
             gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
-        self.coef_ = sol.coef[0]
-        self.intercept_ = float(sol.intercept[0]) * c
-        self.dual_gap_ = float(sol.dual_gap[0]) * c * c
+        # scikit-learn's dtypes: the model follows X, the CV errors X and y,
+        # the grid and the chosen penalties stay float64
+        dtype = fit_dtype(X_raw)
+        self.coef_ = as_fit_dtype(sol.coef[0], dtype)
+        self.intercept_ = scalar_of(float(sol.intercept[0]) * c, dtype)
+        self.dual_gap_ = scalar_of(float(sol.dual_gap[0]) * c * c, dtype)
         self.n_iter_ = int(sol.n_iter[0])
+        self.mse_path_ = as_fit_dtype(self.mse_path_, mse_dtype(X_raw, y_raw))
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self

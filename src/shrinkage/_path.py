@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._enet import alpha_grids, common_scale, make_design, seed_from, solve_paths
+from ._dtypes import as_fit_dtype, fit_dtype
 from ._exceptions import convergence_warning
 from ._validation import (
     check_alpha_grid,
@@ -221,6 +222,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
           coef_init, return_n_iter, positive, check_input, fit_intercept,
           sample_weight, penalty_factor, tol, max_iter, selection,
           random_state, strong_rules, func_name):
+    dtype = fit_dtype(X)  # scikit-learn's rule for the coefficients
     if check_input:
         X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",))
     else:
@@ -293,7 +295,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         gaps = gaps * c * c
     # one target's (n_features, n_alphas) array as the solver wrote it
     # (Fortran order), without a copy
-    coefs = np.stack(per_target) if multi_output else per_target[0]
+    coefs = as_fit_dtype(np.stack(per_target) if multi_output else per_target[0], dtype)
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]
     return grid, coefs, gaps
