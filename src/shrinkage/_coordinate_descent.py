@@ -159,7 +159,10 @@ class ElasticNet(LinearModel):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data (any real dtype, C or Fortran order). Sparse input
             (CSC; CSR/COO converted once) is centred implicitly, never
-            densified.
+            densified. float32 ``X`` gives float32 ``coef_``,
+            ``intercept_``, ``dual_gap_`` and predictions (scikit-learn's
+            rule); the solve itself is done in float64 for now (a float64
+            copy of ``X``), so ``tol`` means the same as for float64 input.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets; several targets are fitted independently.
         sample_weight : float or array-like of shape (n_samples,), default=None
