@@ -219,6 +219,10 @@ class ElasticNetCV(LinearModel):
             Training data. Sparse ``X`` (CSR or CSC; COO is converted) is
             used through its nonzeros with implicit centring, never
             densified: rows are selected in CSR, each fold solved on CSC.
+            float32 ``X`` gives float32 ``coef_``, ``intercept_`` and
+            ``dual_gap_`` (``mse_path_`` float32 when ``y`` is float32 too;
+            the grid and ``alpha_`` float64), as in scikit-learn; it is
+            solved in float64 for now (a float64 copy of ``X``).
         y : array-like of shape (n_samples,)
             Targets.
         sample_weight : float or array-like of shape (n_samples,), default=None

@@ -77,7 +77,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data. Sparse ``X`` (CSC; CSR and COO are converted once) is
         used through its nonzeros with naive updates and implicit centring:
-        it is never densified.
+        it is never densified. float32 ``X`` gives float32 coefficients
+        (``alphas`` and ``dual_gaps`` stay float64, as in scikit-learn); it
+        is solved in float64 for now (a float64 copy of ``X``).
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Targets. Several targets are fitted **independently** (as
         :class:`shrinkage.ElasticNet` does); scikit-learn's ``enet_path``
