@@ -457,6 +457,10 @@ def _as_variants(X, y, tmp_path):
 
 # estimators that keep float32 X in float32, as scikit-learn does
 FLOAT32_KEPT = ("Ridge", "RidgeCV", "LinearRegression")
+# estimators that solve float32 X in float64 and return float32 results
+# (scikit-learn's dtypes, tests/test_float32.py)
+FLOAT32_ROUNDED = ("Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "RelaxedLasso",
+                   "RelaxedLassoCV")
 
 
 @pytest.mark.parametrize("name", ESTIMATORS)
@@ -467,6 +471,12 @@ def test_accepts_input_types(name, data, tmp_path):
             continue   # solved in float32: tests/test_ridge_float32.py
         coef, intercept = _fit_coef(name, Xv, yv)
         ref_coef, ref_intercept = _fit_coef(name, np.ascontiguousarray(Xref), yref)
+        if vid == "float32" and name in FLOAT32_ROUNDED:
+            # the float64 solve of the same numbers, rounded to float32
+            assert coef.dtype == np.float32
+            np.testing.assert_array_equal(coef, ref_coef.astype(np.float32), err_msg=vid)
+            assert intercept == np.float32(ref_intercept), vid
+            continue
         # Same numbers in, same solver: the same answer up to the order of
         # floating-point operations (layout may change the summation order).
         np.testing.assert_allclose(coef, ref_coef, rtol=1e-9, atol=1e-12, err_msg=vid)

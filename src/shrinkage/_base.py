@@ -311,8 +311,11 @@ class LinearModel(RegressorMixin, BaseEstimator):
     def _check_predict_input(self, X):
         self._check_is_fitted()
         self._check_feature_names(X)
+        # float32 stays float32: a float32 model then predicts in float32,
+        # a float64 one in float64 (scikit-learn's result types)
         Xv = check_X(X, estimator=type(self).__name__,
-                     accept_sparse=("csr", "csc") if self._accepts_sparse() else False)
+                     accept_sparse=("csr", "csc") if self._accepts_sparse() else False,
+                     keep_float32=True)
         if Xv.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {Xv.shape[1]} features, but {type(self).__name__} is "

@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
+from ._dtypes import as_fit_dtype, fit_dtype, scalar_of
 from ._enet import make_design, solve_enet
 from ._validation import (
     check_bool,
@@ -166,7 +167,10 @@ class ElasticNet(LinearModel):
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data (any real dtype, C or Fortran order). Sparse input
             (CSC; CSR/COO converted once) is centred implicitly, never
-            densified.
+            densified. float32 ``X`` gives float32 ``coef_``,
+            ``intercept_``, ``dual_gap_`` and predictions (scikit-learn's
+            rule); the solve itself is done in float64 for now (a float64
+            copy of ``X``), so ``tol`` means the same as for float64 input.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets; several targets are fitted independently.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -210,22 +214,23 @@ class ElasticNet(LinearModel):
             estimator_name=name, n_jobs=min(n_jobs, Y.shape[1]))
 
         self._record_input(X_raw, X)
+        dtype = fit_dtype(X_raw)  # scikit-learn's rule: float32 X, float32 results
         if y.ndim == 1:
-            self.coef_ = sol.coef[0]
-            self.intercept_ = np.float64(sol.intercept[0])
-            self.dual_gap_ = np.float64(sol.dual_gap[0])
+            self.coef_ = as_fit_dtype(sol.coef[0], dtype)
+            self.intercept_ = scalar_of(sol.intercept[0], dtype)
+            self.dual_gap_ = scalar_of(sol.dual_gap[0], dtype)
             self.n_iter_ = int(sol.n_iter[0])
         elif Y.shape[1] == 1:
             # y of shape (n, 1): scikit-learn's shapes, coef_ (p,) and
             # intercept_ (1,), so that predict returns (n,).
-            self.coef_ = sol.coef[0]
-            self.intercept_ = np.array(sol.intercept)
-            self.dual_gap_ = np.float64(sol.dual_gap[0])
+            self.coef_ = as_fit_dtype(sol.coef[0], dtype)
+            self.intercept_ = as_fit_dtype(np.array(sol.intercept), dtype)
+            self.dual_gap_ = scalar_of(sol.dual_gap[0], dtype)
             self.n_iter_ = int(sol.n_iter[0])
         else:
-            self.coef_ = sol.coef
-            self.intercept_ = sol.intercept
-            self.dual_gap_ = sol.dual_gap
+            self.coef_ = as_fit_dtype(sol.coef, dtype)
+            self.intercept_ = as_fit_dtype(sol.intercept, dtype)
+            self.dual_gap_ = as_fit_dtype(sol.dual_gap, dtype)
             self.n_iter_ = [int(i) for i in sol.n_iter]
         return self
 

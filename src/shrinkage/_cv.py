@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
+from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._exceptions import convergence_warning
 from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._path import enet_path, lasso_path
@@ -263,6 +264,10 @@ class ElasticNetCV(LinearModel):
             Training data. Sparse ``X`` (CSR or CSC; COO is converted) is
             used through its nonzeros with implicit centring, never
             densified: rows are selected in CSR, each fold solved on CSC.
+            float32 ``X`` gives float32 ``coef_``, ``intercept_`` and
+            ``dual_gap_`` (``mse_path_`` float32 when ``y`` is float32 too;
+            the grid and ``alpha_`` float64), as in scikit-learn; it is
+            solved in float64 for now (a float64 copy of ``X``).
         y : array-like of shape (n_samples,)
             Targets.
         sample_weight : float or array-like of shape (n_samples,), default=None
@@ -291,7 +296,7 @@ class ElasticNetCV(LinearModel):
             raise ValueError(
                 f"selection_rule must be 'min' or '1se', got {self.selection_rule!r}.")
         l1_ratios = self._l1_ratios()
-        X_raw = X
+        X_raw, y_raw = X, y
         X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"),
                          numeric_strings=("X", "y"))
         y = single_target(y, name)
@@ -374,10 +379,14 @@ class ElasticNetCV(LinearModel):
             print(f"{name}: refit on all {n} samples at alpha {alpha * c * c:.4g}{ratio}: "
                   f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
                   file=sys.stderr, flush=True)
-        self.coef_ = sol.coef[0]
-        self.intercept_ = np.float64(sol.intercept[0]) * c
-        self.dual_gap_ = np.float64(sol.dual_gap[0]) * c * c
+        # scikit-learn's dtypes: the model follows X, the CV errors X and y,
+        # the grid and the chosen penalties stay float64
+        dtype = fit_dtype(X_raw)
+        self.coef_ = as_fit_dtype(sol.coef[0], dtype)
+        self.intercept_ = scalar_of(float(sol.intercept[0]) * c, dtype)
+        self.dual_gap_ = scalar_of(float(sol.dual_gap[0]) * c * c, dtype)
         self.n_iter_ = int(sol.n_iter[0])
+        self.mse_path_ = as_fit_dtype(self.mse_path_, mse_dtype(X_raw, y_raw))
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self

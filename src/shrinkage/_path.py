@@ -12,6 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._enet import alpha_grids, common_scale, make_design, seed_from, solve_paths
+from ._dtypes import as_fit_dtype, fit_dtype
 from ._exceptions import convergence_warning
 from ._validation import (
     check_alpha_grid,
@@ -78,7 +79,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data. Sparse ``X`` (CSC; CSR and COO are converted once) is
         used through its nonzeros with naive updates and implicit centring:
-        it is never densified.
+        it is never densified. float32 ``X`` gives float32 coefficients
+        (``alphas`` and ``dual_gaps`` stay float64, as in scikit-learn); it
+        is solved in float64 for now (a float64 copy of ``X``).
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Targets. Several targets are fitted **independently** (as
         :class:`shrinkage.ElasticNet` does); scikit-learn's ``enet_path``
@@ -230,6 +233,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
           coef_init, return_n_iter, positive, check_input, fit_intercept,
           sample_weight, penalty_factor, tol, max_iter, selection,
           random_state, strong_rules, verbose, func_name):
+    dtype = fit_dtype(X)  # scikit-learn's rule for the coefficients
     if check_input:
         X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",),
                          numeric_strings=("X", "y"))
@@ -308,7 +312,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         gaps = gaps * c * c
     # one target's (n_features, n_alphas) array as the solver wrote it
     # (Fortran order), without a copy
-    coefs = np.stack(per_target) if multi_output else per_target[0]
+    coefs = as_fit_dtype(np.stack(per_target) if multi_output else per_target[0], dtype)
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]
     return grid, coefs, gaps

@@ -22,6 +22,7 @@ import numpy as np
 from ._base import LinearModel
 from ._cv import n_workers, single_target
 from ._enet import alpha_grids, make_design, path_on_rows, solve_enet
+from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._folds import check_cv_folds
 from ._validation import (
     check_alpha_grid,
@@ -95,6 +96,18 @@ class _RelaxedFit(LinearModel):
                                            b_rel, gamma)
         self.n_iter_ = int(sol.n_iter[0])
         self.dual_gap_ = float(sol.dual_gap[0])
+
+    def _apply_dtypes(self, X_raw, y_raw, cv=False):
+        """scikit-learn's dtype rules of the Lasso and LassoCV
+        (:mod:`shrinkage._dtypes`): the fitted model follows ``X``, the CV
+        errors ``X`` and ``y``, the grids stay float64."""
+        dtype = fit_dtype(X_raw)
+        for name in ("coef_", "lasso_coef_", "relaxed_coef_"):
+            setattr(self, name, as_fit_dtype(getattr(self, name), dtype))
+        for name in ("intercept_", "lasso_intercept_", "relaxed_intercept_", "dual_gap_"):
+            setattr(self, name, scalar_of(getattr(self, name), dtype))
+        if cv:
+            self.mse_path_ = as_fit_dtype(self.mse_path_, mse_dtype(X_raw, y_raw))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -193,6 +206,7 @@ class RelaxedLasso(_RelaxedFit):
                          selection="cyclic", random_state=None, estimator_name=name)
         self._set_relaxed(X, y, sw, sol, gamma)
         self._record_input(X_raw, X)
+        self._apply_dtypes(X_raw, None)
         return self
 
 
@@ -311,7 +325,7 @@ class RelaxedLassoCV(_RelaxedFit):
         check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.positive, "positive")
-        X_raw = X
+        X_raw, y_raw = X, y
         X, y = check_X_y(X, y, estimator=name, numeric_strings=("X", "y"))
         y = single_target(y, name)
         n, p = X.shape
@@ -355,4 +369,5 @@ class RelaxedLassoCV(_RelaxedFit):
                          random_state=None, estimator_name=name)
         self._set_relaxed(X, y, sw, sol, self.gamma_)
         self._record_input(X_raw, X)
+        self._apply_dtypes(X_raw, y_raw, cv=True)
         return self

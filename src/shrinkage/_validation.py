@@ -58,8 +58,9 @@ def feature_names_of(X):
     return names if types == ["str"] else None
 
 
-def _to_float_array(value, name, ensure_2d, numeric_strings=False):
-    """Convert array-likes of real numbers to float64 without copying floats.
+def _to_float_array(value, name, ensure_2d, numeric_strings=False, keep_float32=False):
+    """Convert array-likes of real numbers to float64 without copying floats
+    (float32 kept as it is with ``keep_float32``).
 
     ``numeric_strings``: also convert str/bytes arrays holding numbers
     ("1.5"), as scikit-learn's ``fit`` of most linear models does.
@@ -111,7 +112,7 @@ def _to_float_array(value, name, ensure_2d, numeric_strings=False):
                     f"float64 failed ({exc}): encode strings or categories "
                     "numerically first."
                 ) from exc
-    elif arr.dtype != np.float64:
+    elif arr.dtype != np.float64 and not (keep_float32 and arr.dtype == np.float32):
         arr = arr.astype(np.float64)
     return arr
 
@@ -139,8 +140,13 @@ def check_finite_X(X):
 
 
 def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
-            order=None, min_samples=1, ensure_finite=True, numeric_strings=False):
+            order=None, min_samples=1, ensure_finite=True, numeric_strings=False,
+            keep_float32=False):
     """Validate a design matrix; return float64 ndarray or CSC/CSR matrix.
+
+    ``keep_float32`` leaves float32 input float32 (scikit-learn's rule,
+    :mod:`shrinkage._dtypes`; used by ``predict``); any other dtype becomes
+    float64.
 
     Dense input keeps its memory layout unless ``order`` ('C' or 'F') asks
     for one. Sparse input is accepted only when ``accept_sparse`` names the
@@ -159,7 +165,7 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
             )
         fmt = X.format if X.format in accept_sparse else accept_sparse[0]
         X = X.asformat(fmt)
-        if X.dtype != np.float64:
+        if X.dtype != np.float64 and not (keep_float32 and X.dtype == np.float32):
             if X.dtype.kind == "c":
                 raise ValueError("Complex data not supported: X is complex.")
             X = X.astype(np.float64)
@@ -171,7 +177,8 @@ def check_X(X, *, estimator="estimator", accept_sparse=False, reset=True,
         _check_min_features(X.shape)
         return X
 
-    arr = _to_float_array(X, "X", ensure_2d=True, numeric_strings=numeric_strings)
+    arr = _to_float_array(X, "X", ensure_2d=True, numeric_strings=numeric_strings,
+                          keep_float32=keep_float32)
     if arr.ndim == 0 or arr.ndim == 1:
         raise ValueError(
             f"Expected 2D array, got {arr.ndim}D array instead: X={arr!r}. "
