@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+from ._out_of_core import out_of_core
 from ._base import LinearModel
 from ._enet import make_design, solve_enet
 from ._validation import (
@@ -25,6 +26,7 @@ from ._validation import (
 __all__ = ["ElasticNet", "Lasso"]
 
 
+@out_of_core(partial=True)
 class ElasticNet(LinearModel):
     """Linear regression with combined L1 and L2 priors (elastic net).
 

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
+from ._out_of_core import out_of_core
 from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
@@ -82,6 +83,7 @@ def n_workers(n_jobs, n_tasks):
     return max(1, min(n_jobs, n_tasks))
 
 
+@out_of_core(partial=False)
 class ElasticNetCV(LinearModel):
     """Elastic net with the penalty chosen by cross-validation.
 

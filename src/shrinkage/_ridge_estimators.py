@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
+from ._out_of_core import out_of_core
 from ._base import LinearModel
 from ._folds import check_cv_folds
 from ._ridge_engine import (
@@ -214,6 +215,7 @@ def _set_linear_attrs(est, W, b, was_1d, ravel_single):
 # Ridge
 # ----------------------------------------------------------------------
 
+@out_of_core(partial=True)
 class Ridge(_MultiOutputTags, LinearModel):
     """Linear least squares with l2 regularisation (ridge regression).
 
@@ -445,6 +447,7 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
 # RidgeCV
 # ----------------------------------------------------------------------
 
+@out_of_core(partial=False)
 class RidgeCV(_MultiOutputTags, LinearModel):
     """Ridge regression with efficient cross-validation of alpha.
 
@@ -688,6 +691,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
 # LinearRegression
 # ----------------------------------------------------------------------
 
+@out_of_core(partial=True)
 class LinearRegression(_MultiOutputTags, LinearModel):
     """Ordinary least squares, with the minimum-norm solution when p > n.
 
