@@ -9,9 +9,9 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from ._out_of_core import out_of_core
 from ._base import LinearModel
 from ._enet import make_design, solve_enet
+from ._out_of_core import out_of_core
 from ._validation import (
     check_bool,
     check_max_iter,

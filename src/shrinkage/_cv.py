@@ -23,12 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
-from ._out_of_core import out_of_core
 from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
 from ._folds import check_cv_folds
 from ._path import enet_path, lasso_path
+from ._out_of_core import out_of_core
 from ._validation import (
     check_alpha_grid,
     check_bool,

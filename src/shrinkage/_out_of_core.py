@@ -103,6 +103,12 @@ def partial_fit(est, fit, X, y, sample_weight=None):
     """
     name = type(est).__name__
     X_raw = X
+    previous = getattr(est, "_partial_stats", None)
+    # the statistics are the estimator's while coef_ is the one their last
+    # refit set; a fit() in between replaced coef_ and starts afresh
+    continuing = previous is not None and previous[1] is getattr(est, "coef_", None)
+    if continuing:
+        est._check_feature_names(X_raw)  # scikit-learn's errors and warnings
     if sp.issparse(X):
         X = X.toarray()  # one chunk, densified for its p x p statistics
     X, y = check_X_y(X, y, estimator=name)
@@ -111,10 +117,7 @@ def partial_fit(est, fit, X, y, sample_weight=None):
     if sw is not None and sw.ndim == 0:
         sw = np.full(n, float(sw))
     Y = y.reshape(n, -1)
-    previous = getattr(est, "_partial_stats", None)
-    # the statistics are the estimator's while coef_ is the one their last
-    # refit set; a fit() in between replaced coef_ and starts afresh
-    if previous is not None and previous[1] is getattr(est, "coef_", None):
+    if continuing:
         stats = previous[0]
         if p != stats.n_features:
             raise ValueError(
@@ -128,8 +131,14 @@ def partial_fit(est, fit, X, y, sample_weight=None):
         warm = True
     else:
         stats, warm = SufficientStats.of_chunk(X, Y, sw), False
+    names = getattr(est, "feature_names_in_", None) if continuing else None
     refit(est, fit, stats, ravel=y.ndim == 1, warm=warm)
-    est._record_input(X_raw, X)
+    if continuing:
+        est.n_features_in_ = p
+        if names is not None:
+            est.feature_names_in_ = names
+    else:
+        est._record_input(X_raw, X)
     est.n_samples_seen_ = stats.count
     est._partial_stats = (stats, est.coef_, y.ndim == 1)
     return est

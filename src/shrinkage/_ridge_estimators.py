@@ -19,9 +19,9 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-from ._out_of_core import out_of_core
 from ._base import LinearModel
 from ._folds import check_cv_folds
+from ._out_of_core import out_of_core
 from ._ridge_engine import (
     RidgeProblem,
     held_out_predictor,
