@@ -5,6 +5,7 @@ memory), and the moments computed directly from the rows.
 """
 
 import importlib.util
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,16 @@ def test_fit_resets_and_features_are_checked():
     ref = shrinkage.Ridge().fit(X[300:], y[300:])
     assert rel_err(est.coef_, ref.coef_) < 1e-10
     assert est.n_samples_seen_ == 300
+
+
+def test_partial_fit_continues_after_pickling():
+    X, y, sw = _data()
+    est = shrinkage.Lasso(alpha=0.02, tol=1e-14).partial_fit(X[:300], y[:300], sw[:300])
+    est = pickle.loads(pickle.dumps(est))
+    est.partial_fit(X[300:], y[300:], sw[300:])
+    ref = shrinkage.Lasso(alpha=0.02, tol=1e-14, precompute=True).fit(X, y, sample_weight=sw)
+    assert rel_err(est.coef_, ref.coef_) < 1e-10
+    assert est.n_samples_seen_ == 600
 
 
 def test_partial_fit_keeps_the_user_parameters():

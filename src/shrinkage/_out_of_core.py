@@ -220,7 +220,10 @@ def out_of_core(partial=False):
         cls.fit = fit
         if partial:
             def partial_fit_method(self, X, y, sample_weight=None):
-                return partial_fit(self, plain_fit, X, y, sample_weight)
+                # the instance's own class's fit (a subclass may override it)
+                own_fit = type(self).fit
+                return partial_fit(self, getattr(own_fit, "__wrapped__", own_fit),
+                                   X, y, sample_weight)
             partial_fit_method.__name__ = "partial_fit"
             partial_fit_method.__qualname__ = f"{cls.__name__}.partial_fit"
             partial_fit_method.__doc__ = _PARTIAL_FIT_DOC
