@@ -139,7 +139,6 @@ def subset(directory, rows, block_rows):
 
 def dask_ml_fits(directory, block_rows):
     try:
-        from dask_ml.linear_model import LinearRegression as DmlLinear  # noqa: F401
         import dask_ml.linear_model as dml
     except ImportError:
         return {"skipped": "dask-ml is not installed"}
