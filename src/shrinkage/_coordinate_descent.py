@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from ._base import LinearModel
 from ._enet import make_design, solve_enet
-from ._out_of_core import out_of_core
+from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
 from ._validation import (
     check_bool,
     check_max_iter,
@@ -26,7 +26,7 @@ from ._validation import (
 __all__ = ["ElasticNet", "Lasso"]
 
 
-@out_of_core(partial=True)
+@with_partial_fit
 class ElasticNet(LinearModel):
     """Linear regression with combined L1 and L2 priors (elastic net).
 
@@ -165,6 +165,8 @@ class ElasticNet(LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         l1_ratio = self._validate_params()
         X_raw = X

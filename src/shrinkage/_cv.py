@@ -28,7 +28,7 @@ from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_fr
                     solve_enet)
 from ._folds import check_cv_folds
 from ._path import enet_path, lasso_path
-from ._out_of_core import out_of_core
+from ._out_of_core import fit_dask, is_dask_collection
 from ._validation import (
     check_alpha_grid,
     check_bool,
@@ -83,7 +83,6 @@ def n_workers(n_jobs, n_tasks):
     return max(1, min(n_jobs, n_tasks))
 
 
-@out_of_core(partial=False)
 class ElasticNetCV(LinearModel):
     """Elastic net with the penalty chosen by cross-validation.
 
@@ -233,6 +232,8 @@ class ElasticNetCV(LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         check_scalar(self.eps, "eps", low=0.0, include_low=False)
         max_iter = check_max_iter(self.max_iter)

@@ -7,12 +7,12 @@ solves, CV from held-out sums) is the engine's, unchanged. The elastic
 net is solved with covariance updates (``precompute=True``): a fit from
 statistics has no rows for residual updates.
 
-:func:`out_of_core` is the class decorator that gives an estimator both
-(a dask check at the top of ``fit``; ``partial_fit`` where asked).
+:func:`fit_dask` is called from the top of each estimator's ``fit`` when
+a dask collection is passed; :func:`with_partial_fit` is the class
+decorator that adds ``partial_fit``.
 """
 
 import contextlib
-import functools
 import time
 
 import numpy as np
@@ -21,16 +21,18 @@ import scipy.sparse as sp
 from ._stats import SufficientStats, check_stats_memory, equivalent_rows
 from ._validation import check_sample_weight, check_X_y
 
-__all__ = ["out_of_core", "is_dask_collection"]
+__all__ = ["fit_dask", "is_dask_collection", "partial_fit", "with_partial_fit"]
 
 # scorers whose per-fold value is a function of the fold's first and second
 # moments (so exact from the statistics); others need the rows
 _MOMENT_SCORERS = (None, "r2", "neg_mean_squared_error", "neg_root_mean_squared_error")
 
 
-def is_dask_collection(obj):
-    """True for dask arrays and dataframes, without importing dask."""
-    return type(obj).__module__.partition(".")[0] in ("dask", "dask_expr")
+def is_dask_collection(*objs):
+    """True if any of ``objs`` is a dask array or dataframe (dask is not
+    imported)."""
+    return any(type(obj).__module__.partition(".")[0] in ("dask", "dask_expr")
+               for obj in objs)
 
 
 @contextlib.contextmanager
@@ -144,8 +146,10 @@ def partial_fit(est, fit, X, y, sample_weight=None):
     return est
 
 
-def fit_dask(est, fit, X, y, sample_weight):
-    """``fit`` on dask input: statistics by dask, then a local solve."""
+def fit_dask(est, X, y, sample_weight):
+    """``fit`` on dask input: statistics by dask, then a local solve with
+    the estimator's own ``fit`` (the hook at the top of each ``fit``)."""
+    fit = type(est).fit
     from ._dask import dask_stats, fold_labels  # imports dask
 
     name, kind = type(est).__name__, _fit_kind(est)
@@ -203,31 +207,15 @@ _PARTIAL_FIT_DOC = """Fit on one more chunk of rows, exactly.
         """
 
 
-def out_of_core(partial=False):
-    """Class decorator: ``fit`` accepts dask arrays (statistics computed by
-    dask, then a local solve); with ``partial``, a ``partial_fit``."""
+def with_partial_fit(cls):
+    """Class decorator: a ``partial_fit`` that refits with the instance's
+    class's own ``fit`` on the statistics of every chunk seen."""
 
-    def decorate(cls):
-        plain_fit = cls.fit
+    def partial_fit_method(self, X, y, sample_weight=None):
+        return partial_fit(self, type(self).fit, X, y, sample_weight)
 
-        @functools.wraps(plain_fit)
-        def fit(self, X, y, sample_weight=None, *args, **kwargs):
-            if (is_dask_collection(X) or is_dask_collection(y)
-                    or is_dask_collection(sample_weight)):
-                return fit_dask(self, plain_fit, X, y, sample_weight)
-            return plain_fit(self, X, y, sample_weight, *args, **kwargs)
-
-        cls.fit = fit
-        if partial:
-            def partial_fit_method(self, X, y, sample_weight=None):
-                # the instance's own class's fit (a subclass may override it)
-                own_fit = type(self).fit
-                return partial_fit(self, getattr(own_fit, "__wrapped__", own_fit),
-                                   X, y, sample_weight)
-            partial_fit_method.__name__ = "partial_fit"
-            partial_fit_method.__qualname__ = f"{cls.__name__}.partial_fit"
-            partial_fit_method.__doc__ = _PARTIAL_FIT_DOC
-            cls.partial_fit = partial_fit_method
-        return cls
-
-    return decorate
+    partial_fit_method.__name__ = "partial_fit"
+    partial_fit_method.__qualname__ = f"{cls.__name__}.partial_fit"
+    partial_fit_method.__doc__ = _PARTIAL_FIT_DOC
+    cls.partial_fit = partial_fit_method
+    return cls

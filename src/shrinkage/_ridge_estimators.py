@@ -21,7 +21,7 @@ import scipy.sparse as sp
 
 from ._base import LinearModel
 from ._folds import check_cv_folds
-from ._out_of_core import out_of_core
+from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
 from ._ridge_engine import (
     RidgeProblem,
     held_out_predictor,
@@ -215,7 +215,7 @@ def _set_linear_attrs(est, W, b, was_1d, ravel_single):
 # Ridge
 # ----------------------------------------------------------------------
 
-@out_of_core(partial=True)
+@with_partial_fit
 class Ridge(_MultiOutputTags, LinearModel):
     """Linear least squares with l2 regularisation (ridge regression).
 
@@ -350,6 +350,8 @@ class Ridge(_MultiOutputTags, LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         self._validate_params()
         X_raw = X
@@ -447,7 +449,6 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
 # RidgeCV
 # ----------------------------------------------------------------------
 
-@out_of_core(partial=False)
 class RidgeCV(_MultiOutputTags, LinearModel):
     """Ridge regression with efficient cross-validation of alpha.
 
@@ -587,6 +588,8 @@ class RidgeCV(_MultiOutputTags, LinearModel):
                 f"RidgeCV.fit got unexpected keyword arguments {sorted(params)}: "
                 "metadata routing is not supported."
             )
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         alphas, scoring = self._validate_params()
         X_raw = X
@@ -691,7 +694,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
 # LinearRegression
 # ----------------------------------------------------------------------
 
-@out_of_core(partial=True)
+@with_partial_fit
 class LinearRegression(_MultiOutputTags, LinearModel):
     """Ordinary least squares, with the minimum-norm solution when p > n.
 
@@ -773,6 +776,8 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.copy_X, "copy_X")
