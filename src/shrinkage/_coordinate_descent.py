@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from ._base import LinearModel
 from ._dtypes import as_fit_dtype, fit_dtype, scalar_of
 from ._enet import make_design, solve_enet
+from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
 from ._validation import (
     check_bool,
     check_gram,
@@ -28,6 +29,7 @@ from ._many import check_n_jobs
 __all__ = ["ElasticNet", "Lasso"]
 
 
+@with_partial_fit
 class ElasticNet(LinearModel):
     """Linear regression with combined L1 and L2 priors (elastic net).
 
@@ -184,6 +186,8 @@ class ElasticNet(LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         l1_ratio, n_jobs = self._validate_params()
         X_raw = X

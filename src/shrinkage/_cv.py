@@ -30,6 +30,7 @@ from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._exceptions import convergence_warning
 from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._path import enet_path, lasso_path
+from ._out_of_core import fit_dask, is_dask_collection
 from ._validation import (
     check_alpha_grid,
     check_bool,
@@ -285,6 +286,8 @@ class ElasticNetCV(LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         check_scalar(self.eps, "eps", low=0.0, include_low=False, high=np.inf, include_high=False)
         max_iter = check_max_iter(self.max_iter)

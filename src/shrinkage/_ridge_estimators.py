@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from ._base import LinearModel
 from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
+from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
 from ._ridge_engine import (
     RidgeProblem,
     held_out_predictor,
@@ -213,6 +214,7 @@ def _set_linear_attrs(est, W, b, was_1d, ravel_single):
 # Ridge
 # ----------------------------------------------------------------------
 
+@with_partial_fit
 class Ridge(_MultiOutputTags, LinearModel):
     """Linear least squares with l2 regularisation (ridge regression).
 
@@ -347,6 +349,8 @@ class Ridge(_MultiOutputTags, LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         self._validate_params()
         X_raw = X
@@ -594,6 +598,8 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         alphas, scoring = self._validate_params()
         split_params = routed_split_params(self, params)
@@ -701,6 +707,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
 # LinearRegression
 # ----------------------------------------------------------------------
 
+@with_partial_fit
 class LinearRegression(_MultiOutputTags, LinearModel):
     """Ordinary least squares, with the minimum-norm solution when p > n.
 
@@ -782,6 +789,8 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         self : object
             Fitted estimator.
         """
+        if is_dask_collection(X, y, sample_weight):  # statistics by dask
+            return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__
         check_bool(self.fit_intercept, "fit_intercept")
         check_bool(self.copy_X, "copy_X")
