@@ -6,6 +6,8 @@ A compiled (Cython + C) core behind a scikit-learn compatible API: swap
 
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
+from ._multitask import (MultiTaskElasticNet, MultiTaskElasticNetCV, MultiTaskLasso,
+                         MultiTaskLassoCV)
 from ._exceptions import ConvergenceWarning, NotFittedError
 from ._operators import soft_threshold
 from ._ridge_estimators import LinearRegression, Ridge, RidgeCV, ridge_path
@@ -22,6 +24,10 @@ __all__ = [
     "Lasso",
     "LassoCV",
     "LinearRegression",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
     "NotFittedError",
     "RelaxedLasso",
     "RelaxedLassoCV",

@@ -242,6 +242,13 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     sw = check_sample_weight(sample_weight, n)
     pf = check_penalty_factor(penalty_factor, p)
     n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
+    if multi_output:  # scikit-learn's multi-task problem (the l2,1 penalty)
+        from ._multitask import multitask_path_function
+        return multitask_path_function(
+            X, y, sw, penalty_factor, l1_ratio=float(l1_ratio), eps=eps, n_grid=n_grid,
+            grid=grid, coef_init=coef_init, fit_intercept=fit_intercept, tol=float(tol),
+            max_iter=max_iter, random=selection == "random", random_state=random_state,
+            return_n_iter=return_n_iter, func_name=func_name)
     n_solves = (n_grid if grid is None else grid.size) * n_targets
     precompute = check_precompute(precompute, p, sparse=sp.issparse(X))
     design = make_design(X, sw, fit_intercept, precompute, n_solves)
