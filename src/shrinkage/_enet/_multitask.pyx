@@ -37,6 +37,7 @@ import numpy as np
 
 from cython cimport floating
 from libc.math cimport INFINITY, fabs, sqrt
+from scipy.linalg.cython_blas cimport dgemv, dger, sgemv, sger
 
 from shrinkage._enet._interrupt cimport (
     Interrupt,
@@ -114,6 +115,9 @@ cdef struct NaiveMT:
     double *r_sum             # (T,) s^T R of the stored part
     double *sx                # (p,) s^T x_j
     double *h                 # (p,) ||xc_j||_S^2
+    bint unit                 # all weights 1: dense columns go to BLAS as they are
+    void *buf_n               # (n,) floating: s * x_j for dense columns
+    void *buf_t               # (T,) floating: the product of a dense column
 
 
 cdef inline void _column_span(const int *indptr, Py_ssize_t n, bint sparse,
@@ -127,6 +131,28 @@ cdef inline void _column_span(const int *indptr, Py_ssize_t n, bint sparse,
         hi[0] = (j + 1) * n
 
 
+cdef inline void _gemv_t(int T, int n, const floating *R, const floating *v,
+                         floating *out) noexcept nogil:
+    """out = R^T v for R (n, T) in C order (BLAS: (T, n) column-major)."""
+    cdef int one = 1
+    cdef floating a = 1.0, b = 0.0
+    if floating is double:
+        dgemv("N", &T, &n, &a, <double *>R, &T, <double *>v, &one, &b, out, &one)
+    else:
+        sgemv("N", &T, &n, &a, <float *>R, &T, <float *>v, &one, &b, out, &one)
+
+
+cdef inline void _ger(int T, int n, const floating *dw, const floating *x,
+                      floating *R) noexcept nogil:
+    """R -= x dw^T for R (n, T) in C order."""
+    cdef int one = 1
+    cdef floating a = -1.0
+    if floating is double:
+        dger(&T, &n, &a, <double *>dw, &one, <double *>x, &one, R, &T)
+    else:
+        sger(&T, &n, &a, <float *>dw, &one, <float *>x, &one, R, &T)
+
+
 cdef void _naive_gradient(NaiveMT *P, const floating *xv, const int *rows,
                           const int *indptr, const floating *sw,
                           const floating *xm, const floating *R,
@@ -134,15 +160,27 @@ cdef void _naive_gradient(NaiveMT *P, const floating *xv, const int *rows,
     """g = xc_j^T S (R + 1 shift^T)."""
     cdef Py_ssize_t T = P.T, k, lo, hi, i, t
     cdef double a
+    cdef floating *v = <floating *>P.buf_n
+    cdef floating *out = <floating *>P.buf_t
     _column_span(indptr, P.n, P.sparse, j, &lo, &hi)
-    for t in range(T):
-        g[t] = 0.0
-    for k in range(lo, hi):
-        i = rows[k] if P.sparse else k - lo
-        a = xv[k] * sw[i]
-        if a != 0.0:
-            for t in range(T):
-                g[t] += a * R[i * T + t]
+    if P.sparse:
+        for t in range(T):
+            g[t] = 0.0
+        for k in range(lo, hi):
+            i = rows[k]
+            a = xv[k] * sw[i]
+            if a != 0.0:
+                for t in range(T):
+                    g[t] += a * R[i * T + t]
+    else:  # dense: one level-2 BLAS product over the rows
+        if P.unit:
+            _gemv_t(<int>T, <int>P.n, R, &xv[lo], out)
+        else:
+            for i in range(P.n):
+                v[i] = <floating>(sw[i] * xv[lo + i])
+            _gemv_t(<int>T, <int>P.n, R, v, out)
+        for t in range(T):
+            g[t] = out[t]
     for t in range(T):
         g[t] += P.shift[t] * P.sx[j] - xm[j] * (P.r_sum[t] + P.shift[t] * P.s_total)
 
@@ -154,12 +192,15 @@ cdef void _naive_apply(NaiveMT *P, const floating *xv, const int *rows,
     cdef Py_ssize_t T = P.T, k, lo, hi, i, t
     cdef double a
     _column_span(indptr, P.n, P.sparse, j, &lo, &hi)
-    for k in range(lo, hi):
-        i = rows[k] if P.sparse else k - lo
-        a = xv[k]
-        if a != 0.0:
-            for t in range(T):
-                R[i * T + t] -= <floating>(a * dw[t])
+    if P.sparse:
+        for k in range(lo, hi):
+            i = rows[k]
+            a = xv[k]
+            if a != 0.0:
+                for t in range(T):
+                    R[i * T + t] -= <floating>(a * dw[t])
+    else:
+        _ger(<int>T, <int>P.n, dw, &xv[lo], R)
     for t in range(T):
         P.shift[t] += xm[j] * dw[t]
         P.r_sum[t] -= P.sx[j] * dw[t]
@@ -299,6 +340,8 @@ def multitask_cd(const floating[::1, :] X, const floating[::1] data,
     cdef double[::1] sx = np.zeros(p), hh = np.zeros(p)
     cdef int[::1] order = np.arange(p, dtype=np.intc), active = np.zeros(p, dtype=np.intc)
     cdef floating[::1] dw = np.zeros(T, dtype=np.float64 if floating is double else np.float32)
+    cdef floating[::1] buf_n = np.zeros(max(n, 1), dtype=np.float64 if floating is double else np.float32)
+    cdef floating[::1] buf_t = np.zeros(T, dtype=np.float64 if floating is double else np.float32)
     cdef const floating *xv = NULL
     cdef const int *rows = NULL
     cdef const int *ptr = NULL
@@ -306,6 +349,8 @@ def multitask_cd(const floating[::1, :] X, const floating[::1] data,
     P.n, P.p, P.T, P.sparse = n, p, T, sparse
     P.shift, P.r_sum, P.sx, P.h = &shift[0], &r_sum[0], &sx[0], &hh[0]
     P.s_total = 0.0
+    P.buf_n, P.buf_t = &buf_n[0], &buf_t[0]
+    P.unit = True
     cdef Interrupt I
     cdef Py_ssize_t i, j, k, t, lo, hi, n_active
     cdef int passes = 0
@@ -332,6 +377,8 @@ def multitask_cd(const floating[::1, :] X, const floating[::1] data,
         else:
             for i in range(n):
                 P.s_total += sw[i]
+                if sw[i] != 1.0:
+                    P.unit = False
             for j in range(p):
                 _column_span(ptr, n, sparse, j, &lo, &hi)
                 a = 0.0
