@@ -78,9 +78,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         used through its nonzeros with naive updates and implicit centring:
         it is never densified.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        Targets. Several targets are fitted **independently** (as
-        :class:`shrinkage.ElasticNet` does); scikit-learn's ``enet_path``
-        fits a multi-task model for 2-D ``y`` instead.
+        Targets. A 2-D ``y`` gives scikit-learn's multi-task path (the
+        objective of :class:`shrinkage.MultiTaskElasticNet`, one l2,1
+        penalty shared by the tasks; ``precompute``, ``Xy`` and
+        ``strong_rules`` are then not used). Independent per-target fits
+        are :class:`shrinkage.ElasticNet`'s ``fit(X, Y)``.
     l1_ratio : float, default=0.5
         Mix in (0, 1]: 1 is the Lasso.
     eps : float, default=1e-3
@@ -142,10 +144,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         Coefficients along the path (for one target in Fortran order: each
         alpha's coefficients contiguous, as the solver writes them).
     dual_gaps : ndarray of shape (n_alphas,)
-        Duality gap at the end of each solve (the largest over targets).
+        Duality gap at the end of each solve.
     n_iters : list of int
-        Coordinate passes per alpha (summed over targets); returned when
-        ``return_n_iter`` is True.
+        Coordinate passes per alpha; returned when ``return_n_iter`` is True.
 
     Notes
     -----
