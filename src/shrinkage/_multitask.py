@@ -16,11 +16,11 @@ scikit-learn's ``LinearModelCV``: one alpha grid from the full data per
 mean squared error, folds in threads, a refit at the best alpha.
 """
 
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
-import warnings
 
 from ._base import LinearModel
 from ._cv import n_workers
