@@ -26,7 +26,9 @@ __all__ = [
     "Problem",
     "LASSO_PROBLEMS",
     "RIDGE_PROBLEMS",
+    "MULTITASK_PROBLEMS",
     "ALL_PROBLEMS",
+    "family_of",
     "SIZES",
     "SEEDS",
     "make_problem",
@@ -35,7 +37,11 @@ __all__ = [
 
 LASSO_PROBLEMS = ("seed", "tall", "wide", "corr", "sparse")
 RIDGE_PROBLEMS = ("ridge_small", "ridge_tall", "ridge_mid", "ridge_wide")
-ALL_PROBLEMS = LASSO_PROBLEMS + RIDGE_PROBLEMS
+MULTITASK_PROBLEMS = ("mt_tall", "mt_wide")
+ALL_PROBLEMS = LASSO_PROBLEMS + RIDGE_PROBLEMS + MULTITASK_PROBLEMS
+# tasks (y of shape (n, T)) of the multi-task problems, per size
+N_TASKS = {"full": {"mt_tall": 20, "mt_wide": 40}, "quick": {"mt_tall": 20, "mt_wide": 40},
+           "tiny": {"mt_tall": 3, "mt_wide": 4}}
 
 # (n_samples, n_features[, density]) per size.
 SIZES = {
@@ -49,6 +55,8 @@ SIZES = {
         "ridge_tall": (100_000, 200),
         "ridge_mid": (20_000, 2000),
         "ridge_wide": (2000, 50_000),
+        "mt_tall": (20_000, 200),
+        "mt_wide": (300, 5000),
     },
     "quick": {
         "seed": (200, 10),
@@ -60,6 +68,8 @@ SIZES = {
         "ridge_tall": (20_000, 100),
         "ridge_mid": (4000, 400),
         "ridge_wide": (400, 10_000),
+        "mt_tall": (5000, 100),
+        "mt_wide": (150, 2000),
     },
     "tiny": {
         "seed": (60, 10),
@@ -71,6 +81,8 @@ SIZES = {
         "ridge_tall": (120, 8),
         "ridge_mid": (60, 20),
         "ridge_wide": (20, 60),
+        "mt_tall": (100, 8),
+        "mt_wide": (25, 60),
     },
 }
 
@@ -84,6 +96,8 @@ SEEDS = {
     "ridge_tall": 20100012,
     "ridge_mid": 20100013,
     "ridge_wide": 20100014,
+    "mt_tall": 20100021,
+    "mt_wide": 20100022,
 }
 
 
@@ -94,7 +108,7 @@ class Problem:
     name: str
     X: object  # ndarray (Fortran order) or scipy.sparse CSC matrix
     y: np.ndarray
-    family: str  # "lasso" or "ridge": which tasks apply
+    family: str  # "lasso", "ridge" or "multitask": which tasks apply
     description: str
     coef_true: np.ndarray = field(repr=False, default=None)
 
@@ -117,6 +131,13 @@ def shape_of(name, size="full"):
     return SIZES[size][name][:2]
 
 
+def family_of(name):
+    """"lasso", "ridge" or "multitask": the family of problem ``name``."""
+    if name in MULTITASK_PROBLEMS:
+        return "multitask"
+    return "lasso" if name in LASSO_PROBLEMS else "ridge"
+
+
 def make_problem(name, size="full"):
     """Generate problem ``name`` ("seed", "tall", ..., "ridge_wide") at ``size``."""
     if size not in SIZES:
@@ -125,6 +146,8 @@ def make_problem(name, size="full"):
         raise ValueError(f"unknown problem {name!r}; known: {', '.join(ALL_PROBLEMS)}")
     rng = np.random.default_rng(SEEDS[name])
     dims = SIZES[size][name]
+    if name in MULTITASK_PROBLEMS:
+        return _gen_multitask(rng, *dims, N_TASKS[size][name], name=name)
     return _GENERATORS[name](rng, *dims, name=name)
 
 
@@ -242,6 +265,22 @@ def _gen_ridge(rng, n, p, name, offset):
     y = signal + 1.0 + _noise_for(signal - signal.mean(), rng, snr=2.0)
     what = f"uncentred features (offsets up to {offset:g})" if offset else "standardised features"
     return Problem(name, X, y, "ridge", f"{what}, dense true coefficients, SNR 2", coef)
+
+
+def _gen_multitask(rng, n, p, n_tasks, name):
+    """Uncentred, unscaled Gaussian features; ``k`` rows of W nonzero (shared
+    by all tasks: the multi-task Lasso's model), SNR 5 per task, an
+    intercept per task."""
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 2.0, size=p) + rng.uniform(-1, 1, size=p)
+    X = np.asfortranarray(X)
+    k = min(10, max(1, p // 4))
+    W = np.zeros((p, n_tasks))
+    W[rng.choice(p, k, replace=False)] = rng.standard_normal((k, n_tasks)) * 2
+    signal = X @ W
+    noise = rng.standard_normal((n, n_tasks)) * (signal - signal.mean(0)).std(0) / 5.0
+    Y = signal + rng.standard_normal(n_tasks) + noise
+    return Problem(name, X, Y, "multitask",
+                   f"{n_tasks} tasks, {k} shared true features, uncentred features, SNR 5", W)
 
 
 _GENERATORS = {

@@ -189,8 +189,34 @@ def _sklike_ridgecv(modname):
     return factory
 
 
+def _sklike_multitask(modname, cv):
+    def factory(setup):
+        mod = importlib.import_module(modname)
+        name = "MultiTaskLassoCV" if cv else "MultiTaskLasso"
+        cls = getattr(mod, name, None)
+        if cls is None:
+            raise Unavailable(f"{modname}.{name} not available yet")
+        X, y = setup.X, setup.y
+        params = dict(fit_intercept=setup.fit_intercept, max_iter=setup.max_iter)
+        if cv:
+            params.update(alphas=setup.alphas, cv=setup.cv, n_jobs=setup.n_jobs)
+        else:
+            params.update(alpha=setup.alpha)
+
+        def fit(tol):
+            m = cls(**params, **_kw(tol)).fit(X, y)
+            return Fit(coef=m.coef_, intercept=np.asarray(m.intercept_),
+                       alpha=float(m.alpha_) if cv else None)
+
+        return fit
+
+    return factory
+
+
 def _sklike(modname):
     return {
+        "mtlasso": _sklike_multitask(modname, cv=False),
+        "mtcv": _sklike_multitask(modname, cv=True),
         "lasso": _sklike_single(modname),
         "enet": _sklike_single(modname),
         "path": _sklike_path(modname),

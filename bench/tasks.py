@@ -17,6 +17,10 @@ Tasks (docs/design.md section 5 and issues 3-6):
 - ``ridge``  : Ridge at scikit-learn's default ``alpha = 1``, intercept.
 - ``ridgecv``: RidgeCV (efficient leave-one-out) over 20 alphas ``n * logspace(-4, 1)``;
                scored like ``cv``.
+- ``mtlasso``: MultiTaskLasso at ``alpha = alpha_max / 20`` (the group problem's
+               ``max_j ||x_j^T (Y - Ybar)||_2 / n``), intercept (issue 18).
+- ``mtcv``   : MultiTaskLassoCV over 100 alphas from that ``alpha_max`` (eps as for
+               ``cv``), 5 contiguous folds; scored like ``cv``.
 """
 
 from dataclasses import dataclass
@@ -28,7 +32,7 @@ from .protocol import Evaluation, alpha_grid, enet_objective, lambda_max, ridge_
 
 __all__ = ["TASKS", "TASK_FAMILY", "CV_PROBLEMS", "NotApplicable", "TaskSetup", "setup_task"]
 
-TASKS = ("lasso", "enet", "path", "cv", "ridge", "ridgecv")
+TASKS = ("lasso", "enet", "path", "cv", "ridge", "ridgecv", "mtlasso", "mtcv")
 TASK_FAMILY = {
     "lasso": "lasso",
     "enet": "lasso",
@@ -36,6 +40,8 @@ TASK_FAMILY = {
     "cv": "lasso",
     "ridge": "ridge",
     "ridgecv": "ridge",
+    "mtlasso": "multitask",
+    "mtcv": "multitask",
 }
 #: LassoCV is run on these problems only (5 folds x 100 alphas is a lot of
 #: fits; issue 5's target is on ``tall``).
@@ -67,6 +73,13 @@ class TaskSetup:
     def evaluate(self, fit):
         """Objective(s) of a :class:`solvers.Fit` for this task (an :class:`Evaluation`)."""
         X, y = self.X, self.y
+        if self.task in ("mtlasso", "mtcv"):
+            alpha, k = self.alpha, None
+            if self.task == "mtcv":
+                k = _alpha_index(self.alphas, fit.alpha)
+                alpha = self.alphas[k] if k is not None else fit.alpha
+            return Evaluation(np.array([multitask_objective(X, y, fit.coef, fit.intercept,
+                                                            alpha)]), key=k)
         if self.task in ("lasso", "enet"):
             return Evaluation(np.array([enet_objective(
                 X, y, fit.coef, fit.intercept, alpha=self.alpha, l1_ratio=self.l1_ratio)]))
@@ -84,6 +97,22 @@ class TaskSetup:
                 P = ridge_objective(X, y, fit.coef, fit.intercept, alpha=alpha)
             return Evaluation(np.array([P]), key=k)
         raise ValueError(self.task)
+
+
+def multitask_alpha_max(X, Y):
+    """Smallest alpha at which the multi-task Lasso (with intercept) is zero."""
+    Yc = Y - Y.mean(axis=0)
+    return float(np.max(np.linalg.norm(np.asarray(X.T @ Yc), axis=1)) / X.shape[0])
+
+
+def multitask_objective(X, Y, coef, intercept, alpha):
+    """``1/(2n) ||Y - X W^T - b||_F^2 + alpha * sum_j ||W_:j||_2`` (``coef`` (T, p))."""
+    coef = np.asarray(coef, dtype=np.float64)
+    if coef.shape != (Y.shape[1], X.shape[1]):
+        return np.inf
+    R = Y - np.asarray(X @ coef.T) - np.asarray(intercept)
+    return float(np.sum(R * R) / (2.0 * X.shape[0])
+                 + alpha * np.sum(np.linalg.norm(coef, axis=0)))
 
 
 def path_objectives(X, y, coefs, alphas):
@@ -161,6 +190,17 @@ def setup_task(task, problem, *, n_jobs=1, max_iter=100_000):
                          description=f"LassoCV, {N_ALPHAS} alphas, eps={eps:g}, {N_FOLDS} folds")
     if task == "ridge":
         return TaskSetup(X=X, y=y, alpha=1.0, **common, description="Ridge, alpha = 1")
+    if task == "mtlasso":
+        alpha = multitask_alpha_max(X, y) / 20
+        return TaskSetup(X=X, y=y, alpha=alpha, **common,
+                         description=f"MultiTaskLasso, {y.shape[1]} tasks, "
+                                     f"alpha = alpha_max/20 = {alpha:.4g}")
+    if task == "mtcv":
+        eps = 1e-3 if n >= p else 1e-2
+        alphas = alpha_grid(multitask_alpha_max(X, y), N_ALPHAS, eps)
+        return TaskSetup(X=X, y=y, alphas=alphas, eps=eps, cv=_contiguous_folds(n), **common,
+                         description=f"MultiTaskLassoCV, {y.shape[1]} tasks, {N_ALPHAS} "
+                                     f"alphas, eps={eps:g}, {N_FOLDS} folds")
     if task == "ridgecv":
         alphas = n * np.logspace(-4, 1, 20)
         return TaskSetup(X=X, y=y, alphas=alphas, **common,

@@ -67,6 +67,15 @@ def exported_estimators():
     return sorted(names)
 
 
+def targets_for(name, y):
+    """``y`` for estimator ``name``: the multi-task models take 2-D targets
+    only, so a 1-D ``y`` becomes two correlated tasks for them."""
+    y = np.asarray(y)
+    if name.startswith("MultiTask") and y.ndim == 1:
+        return np.column_stack([y, 0.5 * y + np.linspace(-1.0, 1.0, len(y))]).astype(y.dtype)
+    return y
+
+
 def make_estimator(name, fast, **params):
     """Estimator ``name`` with the settings ``fast[name]`` (if any),
     overridden by ``params``; settings it has no parameter for are dropped."""

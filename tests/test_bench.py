@@ -58,7 +58,10 @@ def test_problems_are_deterministic_and_shaped(name):
     a = problems.make_problem(name, "tiny")
     b = problems.make_problem(name, "tiny")
     assert a.shape == problems.shape_of(name, "tiny")
-    assert a.y.shape == (a.shape[0],)
+    if name in problems.MULTITASK_PROBLEMS:
+        assert a.y.shape == (a.shape[0], problems.N_TASKS["tiny"][name])
+    else:
+        assert a.y.shape == (a.shape[0],)
     if a.is_sparse:
         assert a.X.format == "csc"
         assert (a.X != b.X).nnz == 0
@@ -66,7 +69,11 @@ def test_problems_are_deterministic_and_shaped(name):
         assert a.X.flags.f_contiguous
         np.testing.assert_array_equal(a.X, b.X)
     np.testing.assert_array_equal(a.y, b.y)
-    assert a.family == ("lasso" if name in problems.LASSO_PROBLEMS else "ridge")
+    assert a.family == problems.family_of(name)
+    assert a.family == ("lasso" if name in problems.LASSO_PROBLEMS else
+                        "multitask" if name in problems.MULTITASK_PROBLEMS else "ridge")
+    if a.family == "multitask":  # rows of W shared by the tasks
+        assert 0 < np.count_nonzero(np.linalg.norm(a.coef_true, axis=1)) <= a.shape[1] // 2
     if a.family == "lasso":  # sparse truth
         assert 0 < np.count_nonzero(a.coef_true) <= max(3, a.shape[1] // 2)
 
@@ -78,6 +85,7 @@ def test_design_sizes():
         "corr": (2000, 2000), "sparse": (10_000, 50_000),
         "ridge_small": (200, 10), "ridge_tall": (100_000, 200),
         "ridge_mid": (20_000, 2000), "ridge_wide": (2000, 50_000),
+        "mt_tall": (20_000, 200), "mt_wide": (300, 5000),
     }
     assert problems.SIZES["full"]["sparse"][2] == 1e-3
     for name in problems.ALL_PROBLEMS:  # quick is never bigger
@@ -456,6 +464,7 @@ def test_run_tiny_through_every_task(tmp_path, capsys):
     expected = {(p, t) for p in problems.LASSO_PROBLEMS for t in ("lasso", "enet", "path")}
     expected |= {(p, "cv") for p in tasks.CV_PROBLEMS}
     expected |= {(p, t) for p in problems.RIDGE_PROBLEMS for t in ("ridge", "ridgecv")}
+    expected |= {(p, t) for p in problems.MULTITASK_PROBLEMS for t in ("mtlasso", "mtcv")}
     [md] = tmp_path.glob("bench-tiny-*.md")
     [js] = tmp_path.glob("bench-tiny-*.json")
     record = json.loads(js.read_text())
@@ -736,3 +745,23 @@ def test_distribution_list_and_selection(capsys):
     assert "estimated" in out
     with pytest.raises(SystemExit):
         dist_run.main(["--size", "smoke", "--only", "no-such-problem*"])
+
+
+@pytest.mark.parametrize("problem", problems.MULTITASK_PROBLEMS)
+@pytest.mark.parametrize("task", ["mtlasso", "mtcv"])
+def test_multitask_tasks_score_sklearn_and_shrinkage_alike(problem, task):
+    # the multi-task rows (issue 18): both adapters solve the task's problem;
+    # at a tight tolerance their objectives agree and the CV picks one alpha
+    pytest.importorskip("shrinkage")
+    setup = tasks.setup_task(task, problems.make_problem(problem, "tiny"))
+    with pytest.raises(tasks.NotApplicable):
+        tasks.setup_task("lasso", setup.problem)
+    fits = {}
+    for info in solvers.REGISTRY[:2]:
+        fits[info.name] = info.adapters[task](setup)(1e-10)
+    ev = {k: setup.evaluate(f) for k, f in fits.items()}
+    a, b = ev["sklearn"].objectives[0], ev["shrinkage"].objectives[0]
+    assert np.isfinite(a) and abs(a - b) <= 1e-7 * abs(a)
+    if task == "mtcv":
+        assert fits["sklearn"].alpha == fits["shrinkage"].alpha
+        assert ev["sklearn"].key == ev["shrinkage"].key is not None

@@ -33,7 +33,7 @@ CHILD = textwrap.dedent("""
     import json, sys, time
     import numpy as np
     import scipy.sparse as sp
-    from shrinkage import ElasticNet, Lasso, LassoCV, lasso_path
+    from shrinkage import ElasticNet, Lasso, LassoCV, MultiTaskLasso, lasso_path
 
     kind = sys.argv[1]
     rng = np.random.default_rng(0)
@@ -55,6 +55,12 @@ CHILD = textwrap.dedent("""
         est = None
         run = lambda: lasso_path(X, y, alphas=50, eps=1e-6, tol=0.0,
                                  max_iter=200_000)
+    elif kind == "multitask":  # wide rows: naive updates
+        est = MultiTaskLasso(alpha=1e-5, tol=0.0, max_iter=10_000_000)
+        run = lambda: est.fit(X[:300], np.column_stack([y, -y, 2 * y])[:300])
+    elif kind == "multitask-gram":  # tall: covariance updates
+        est = MultiTaskLasso(alpha=1e-5, tol=0.0, max_iter=10_000_000)
+        run = lambda: est.fit(X, np.column_stack([y, -y, 2 * y]))
     else:
         est = LassoCV(alphas=20, eps=1e-6, tol=0.0, max_iter=200_000, cv=3)
         run = lambda: est.fit(X, y)
@@ -96,7 +102,8 @@ def _interrupt(kind, delay=1.0):
     return result["caught"] - sent, result
 
 
-@pytest.mark.parametrize("kind", ["lasso", "gram", "sparse", "path", "cv"])
+@pytest.mark.parametrize("kind", ["lasso", "gram", "sparse", "path", "cv", "multitask",
+                                  "multitask-gram"])
 def test_ctrl_c_stops_a_long_fit_within_0_2_s(kind):
     latency, result = _interrupt(kind)
     print(f"\nCtrl-C latency ({kind}): {latency * 1e3:.1f} ms")

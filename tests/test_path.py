@@ -246,14 +246,18 @@ def test_n_alphas_deprecated_like_sklearn():
         assert lasso_path(X, y)[0].shape == (100,)
 
 
-def test_multi_target_independent_columns():
+def test_multi_target_is_the_multi_task_path():
+    # A 2-D y is scikit-learn's multi-task problem (the l2,1 penalty), not
+    # independent fits: same grid, coefficients (n_tasks, p, n_alphas).
     X, y = _data(60, 15, seed=8)
     Y = np.column_stack([y, -2 * y + X[:, 3]])
-    a, C, gaps, it = lasso_path(X, Y, alphas=[0.5, 0.1, 0.01], return_n_iter=True, **TIGHT)
-    assert C.shape == (2, 15, 3) and gaps.shape == (3,) and len(it) == 3
-    for t in range(2):
-        _, c, _ = lasso_path(X, Y[:, t], alphas=a, **TIGHT)
-        np.testing.assert_allclose(C[t], c, atol=1e-9)
+    a, C, gaps, it = lasso_path(X, Y, alphas=5, return_n_iter=True, **TIGHT)
+    a_sk, C_sk, _ = sk.lasso_path(X, Y, alphas=5, **TIGHT)
+    assert C.shape == (2, 15, 5) and gaps.shape == (5,) and len(it) == 5
+    np.testing.assert_array_equal(a, a_sk)
+    np.testing.assert_allclose(C, C_sk, atol=1e-9)
+    # the rows of a feature enter together, unlike independent fits
+    assert np.all((C[0] != 0) == (C[1] != 0))
     with pytest.raises(ValueError, match="positive"):
         lasso_path(X, Y, positive=True)
 
@@ -296,12 +300,14 @@ def test_grid_starting_above_lambda_max(precompute):
 
 def test_path_coefs_written_per_alpha_without_copy():
     # One target's coefficients come back as the solver wrote them, each
-    # alpha's contiguous; several targets stack to (n_targets, p, n_alphas).
+    # alpha's contiguous; a 2-D y gives the multi-task path, (n_tasks, p,
+    # n_alphas) as scikit-learn's.
     rng = np.random.default_rng(5)
     X = rng.standard_normal((60, 30))
     Y = X[:, :3] @ rng.standard_normal((3, 2)) + 0.1 * rng.standard_normal((60, 2))
     _, coefs, _ = lasso_path(X, Y[:, 0], alphas=20, eps=1e-2)
     assert coefs.shape == (30, 20) and coefs.flags.f_contiguous
-    _, coefs2, _ = lasso_path(X, Y, alphas=20, eps=1e-2)
+    _, coefs2, _ = lasso_path(X, Y, alphas=20, eps=1e-2, **TIGHT)
     assert coefs2.shape == (2, 30, 20)
-    np.testing.assert_array_equal(coefs2[0], coefs)
+    np.testing.assert_allclose(
+        coefs2, sk.lasso_path(X, Y, alphas=20, eps=1e-2, **TIGHT)[1], atol=1e-9)

@@ -9,9 +9,13 @@ import pytest
 
 import shrinkage
 
-from _helpers import exported_estimators, make_estimator
+from _helpers import exported_estimators, make_estimator, targets_for
 
 FAST = {
+    "MultiTaskLasso": dict(alpha=0.01),
+    "MultiTaskElasticNet": dict(alpha=0.01),
+    "MultiTaskLassoCV": dict(cv=3, alphas=5),
+    "MultiTaskElasticNetCV": dict(cv=3, alphas=5),
     "Lasso": dict(alpha=0.01),
     "ElasticNet": dict(alpha=0.01),
     "RelaxedLasso": dict(alpha=0.01, gamma=0.5),
@@ -62,6 +66,7 @@ def assert_same(a, b, what=""):
 
 
 def fit(name, X, y, **kw):
+    y = targets_for(name, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return make(name, **kw).fit(X, y)
@@ -69,7 +74,7 @@ def fit(name, X, y, **kw):
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_pickle_round_trip_fitted(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     est = fit(name, X, y)
     attrs = fitted_attributes(est)
     assert "coef_" in attrs and "n_features_in_" in attrs
@@ -86,7 +91,7 @@ def test_pickle_round_trip_fitted(name, data):
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_pickle_unfitted_then_fit(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     est = make(name)
     clone = pickle.loads(pickle.dumps(est))
     assert repr(clone) == repr(est)
@@ -98,7 +103,7 @@ def test_pickle_unfitted_then_fit(name, data):
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_pickled_model_refits_identically(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     est = fit(name, X, y)
     clone = pickle.loads(pickle.dumps(est))
     with warnings.catch_warnings():
@@ -122,7 +127,7 @@ def test_pickle_keeps_feature_names(data):
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_sklearn_clone_is_unfitted_and_equal(name, data):
     base = pytest.importorskip("sklearn.base")
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     est = fit(name, X, y)
     c = base.clone(est)
     assert not hasattr(c, "coef_")
@@ -143,7 +148,8 @@ def test_repeated_fits_are_bit_identical(name, data):
     assert_same(fitted_attributes(a), fitted_attributes(b), name)
 
 
-RANDOM = [n for n in ("Lasso", "ElasticNet", "LassoCV", "ElasticNetCV") if n in ESTIMATORS]
+RANDOM = [n for n in ("Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "MultiTaskLasso",
+                       "MultiTaskElasticNetCV") if n in ESTIMATORS]
 
 
 @pytest.mark.parametrize("seed_kind", ["int", "RandomState", "Generator"])
@@ -157,7 +163,8 @@ def test_random_selection_deterministic_for_fixed_random_state(name, seed_kind, 
     assert_same(fitted_attributes(a), fitted_attributes(b), name)
 
 
-@pytest.mark.parametrize("name", [n for n in ("Lasso", "ElasticNet") if n in ESTIMATORS])
+@pytest.mark.parametrize("name", [n for n in ("Lasso", "ElasticNet", "MultiTaskLasso")
+                                  if n in ESTIMATORS])
 def test_random_selection_uses_the_seed(name):
     # Coordinate order depends on random_state: over several seeds the
     # iterates (hence the loose-tolerance coefficients) are not all equal.
@@ -169,8 +176,8 @@ def test_random_selection_uses_the_seed(name):
     assert len(results) > 1
 
 
-@pytest.mark.parametrize("name", [n for n in ("LassoCV", "ElasticNetCV", "RelaxedLassoCV", "RidgeCV")
-                                  if n in ESTIMATORS])
+@pytest.mark.parametrize("name", [n for n in ("LassoCV", "ElasticNetCV", "RelaxedLassoCV", "RidgeCV",
+                                            "MultiTaskLassoCV") if n in ESTIMATORS])
 def test_cv_with_seeded_shuffled_folds_is_deterministic(name, data):
     ms = pytest.importorskip("sklearn.model_selection")
     X, y = data

@@ -19,18 +19,20 @@ ESTIMATORS = [n for n in shrinkage.__all__
               if isinstance(getattr(shrinkage, n), type) and hasattr(getattr(shrinkage, n), "fit")]
 
 
-def _data():
+def _data(name=""):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 4))
     y = X @ np.array([1.0, 2.0, 0.0, 0.0]) + rng.normal(size=60)
     w = rng.uniform(0.1, 3.0, size=60)
+    if name.startswith("MultiTask"):  # multi-task models take 2-D targets only
+        y = np.column_stack([y, 0.5 * y - X[:, 2] + rng.normal(size=60)])
     return X, y, w
 
 
 @pytest.mark.parametrize("routing", [False, True])
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_pipeline_gridsearch_cross_validate(name, routing):
-    X, y, _ = _data()
+    X, y, _ = _data(name)
     with sklearn.config_context(enable_metadata_routing=routing):
         pipe = make_pipeline(StandardScaler(), getattr(shrinkage, name)())
         assert np.isfinite(pipe.fit(X, y).score(X, y))
@@ -42,7 +44,7 @@ def test_pipeline_gridsearch_cross_validate(name, routing):
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_sample_weight_is_routed_to_fit_and_score(name):
-    X, y, w = _data()
+    X, y, w = _data(name)
     with sklearn.config_context(enable_metadata_routing=True):
         est = getattr(shrinkage, name)().set_fit_request(sample_weight=True)
         est.set_score_request(sample_weight=True)
@@ -94,7 +96,7 @@ def test_feature_name_warnings_and_mixed_names(name):
     pd = pytest.importorskip("pandas")
     from sklearn.utils.estimator_checks import check_dataframe_column_names_consistency
 
-    X, y, _ = _data()
+    X, y, _ = _data(name)
     df = pd.DataFrame(X, columns=list("abcd"))
     with pytest.warns(UserWarning, match="X does not have valid feature names, but"):
         getattr(shrinkage, name)().fit(df, y).predict(X)

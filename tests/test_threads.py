@@ -80,6 +80,20 @@ if _has("LinearRegression"):
     CASES["LinearRegression"] = lambda d: _fitted(shrinkage.LinearRegression().fit(*d))
 if _has("LassoCV"):
     CASES["LassoCV-n_jobs"] = lambda d: _fitted(shrinkage.LassoCV(cv=3, alphas=10, n_jobs=2).fit(*d))
+if _has("MultiTaskLasso", "MultiTaskElasticNetCV"):
+    def _tasks(d):
+        return np.column_stack([d[1], -d[1] + d[0][:, 0], 0.5 * d[1]])
+
+    # tall data take covariance updates, wide and sparse data naive ones
+    CASES["MultiTaskLasso-gram"] = lambda d: _fitted(shrinkage.MultiTaskLasso(
+        alpha=0.05, tol=1e-10).fit(d[0], _tasks(d)))
+    CASES["MultiTaskLasso-naive-weights"] = lambda d: _fitted(shrinkage.MultiTaskLasso(
+        alpha=0.05, tol=1e-10).fit(d[0][:40], _tasks(d)[:40], sample_weight=np.linspace(0.5, 2, 40)))
+    CASES["MultiTaskElasticNet-sparse"] = lambda d: _fitted(shrinkage.MultiTaskElasticNet(
+        alpha=0.05, tol=1e-10).fit(sp.csc_matrix(np.where(np.abs(d[0]) < 1.0, 0.0, d[0])),
+                                   _tasks(d)))
+    CASES["MultiTaskElasticNetCV-n_jobs"] = lambda d: _fitted(shrinkage.MultiTaskElasticNetCV(
+        cv=3, alphas=8, n_jobs=2).fit(d[0], _tasks(d)))
 
 
 def _same_bytes(a, b):

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 import shrinkage
 from shrinkage import NotFittedError
 
-from _helpers import exported_estimators, make_estimator
+from _helpers import exported_estimators, make_estimator, targets_for
 
 # Small, fast settings per estimator; anything exported and not listed here
 # is constructed with its defaults.
@@ -30,6 +30,10 @@ FAST = {
     "ElasticNetCV": dict(cv=3, alphas=5),
     "RelaxedLassoCV": dict(cv=3, alphas=5, gammas=(0.0, 1.0)),
     "RidgeCV": dict(alphas=(0.1, 1.0)),
+    "MultiTaskLasso": dict(alpha=0.01),
+    "MultiTaskElasticNet": dict(alpha=0.01),
+    "MultiTaskLassoCV": dict(cv=3, alphas=5),
+    "MultiTaskElasticNetCV": dict(cv=3, alphas=5),
 }
 
 
@@ -135,8 +139,11 @@ BAD_DATA = [
 @pytest.mark.parametrize("case", BAD_DATA, ids=[c[0] for c in BAD_DATA])
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_fit_rejects_bad_data(name, case, data):
-    _, build, exc, match = case
-    X, y, sw = build(*data)
+    case_id, build, exc, match = case
+    X, y = data
+    if case_id != "y-3d":  # a 3-D y of one column is the error under test
+        y = targets_for(name, y)
+    X, y, sw = build(X, y)
     est = make(name)
     with pytest.raises(exc, match="(?s)" + match):
         if sw is None:
@@ -169,7 +176,7 @@ def test_fit_rejects_pandas_categories(name, data):
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_sparse_input_supported_or_rejected_clearly(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     Xs = sp.csr_matrix(X)
     tight = dict(tol=1e-12, max_iter=100_000) if has_param(name, "tol") else {}
     est = make(name, **tight)
@@ -261,7 +268,7 @@ def _param_cases():
 
 @pytest.mark.parametrize("name, param, value, exc, match", _param_cases())
 def test_fit_rejects_bad_parameter(name, param, value, exc, match, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     est = make(name, **{param: value})
     with pytest.raises(exc, match=match):
         est.fit(X, y)
@@ -276,7 +283,7 @@ def test_negative_alpha_rejected_per_estimator(name, data):
 
 @pytest.mark.parametrize("name", [n for n in ESTIMATORS if has_param(n, "cv")])
 def test_cv_larger_than_n_samples(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     with pytest.raises(ValueError, match=r"n_splits=31 greater than the number of samples"):
         make(name, cv=31).fit(X, y)
 
@@ -300,7 +307,7 @@ def test_predict_before_fit(name, data):
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_predict_validates_X(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est = make(name).fit(X, y)
@@ -316,7 +323,7 @@ def test_predict_validates_X(name, data):
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_score_validates_y(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est = make(name).fit(X, y)
@@ -331,7 +338,7 @@ def test_score_validates_y(name, data):
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_predict_checks_feature_names(name, data):
     pd = pytest.importorskip("pandas")
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est = make(name).fit(pd.DataFrame(X, columns=list("abcd")), y)
@@ -438,7 +445,7 @@ def _as_variants(X, y, tmp_path):
     mm_y = np.load(tmp_path / "y.npy", mmap_mode="r")
     wide = np.zeros((2 * X.shape[0], 2 * X.shape[1]))
     wide[::2, ::2] = X
-    wide_y = np.zeros(2 * len(y))
+    wide_y = np.zeros((2 * len(y),) + y.shape[1:])
     wide_y[::2] = y
     nc_X, nc_y = wide[::2, ::2], wide_y[::2]
     assert not (nc_X.flags.c_contiguous or nc_X.flags.f_contiguous)
@@ -465,7 +472,7 @@ FLOAT32_ROUNDED = ("Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "RelaxedLas
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_accepts_input_types(name, data, tmp_path):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     for vid, Xv, yv, Xref, yref in _as_variants(X, y, tmp_path):
         if vid == "float32" and name in FLOAT32_KEPT:
             continue   # solved in float32: tests/test_ridge_float32.py
@@ -487,22 +494,23 @@ def test_accepts_input_types(name, data, tmp_path):
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_accepts_pandas(name, data):
     pd = pytest.importorskip("pandas")
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    coef, intercept = _fit_coef(name, frame, pd.Series(y))
+    series = pd.Series if y.ndim == 1 else pd.DataFrame
+    coef, intercept = _fit_coef(name, frame, series(y))
     ref_coef, ref_intercept = _fit_coef(name, X, y)
     np.testing.assert_allclose(coef, ref_coef, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(intercept, ref_intercept, rtol=1e-9, atol=1e-12)
     # nullable extension dtypes without missing values
     ints = pd.DataFrame(np.round(X * 3).astype(int), columns=list("abcd")).astype("Int64")
-    coef, _ = _fit_coef(name, ints, pd.Series(y).astype("Float64"))
+    coef, _ = _fit_coef(name, ints, series(y).astype("Float64"))
     ref_coef, _ = _fit_coef(name, np.round(X * 3), y)
     np.testing.assert_allclose(coef, ref_coef, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_accepts_sample_weight_types(name, data):
-    X, y = data
+    X, y = data[0], targets_for(name, data[1])
     w = np.arange(1, 31) % 3
     ref, _ = _fit_coef(name, X, y, sample_weight=w.astype(float))
     for sw in (w.astype(np.int32), w.tolist(), w.astype(np.float32)):

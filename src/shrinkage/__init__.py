@@ -6,6 +6,8 @@ A compiled (Cython + C) core behind a scikit-learn compatible API: swap
 
 from ._coordinate_descent import ElasticNet, Lasso
 from ._cv import ElasticNetCV, LassoCV
+from ._multitask import (MultiTaskElasticNet, MultiTaskElasticNetCV, MultiTaskLasso,
+                         MultiTaskLassoCV)
 from ._exceptions import ConvergenceWarning, NotFittedError
 from ._many import ManyFits, fit_many
 from ._operators import soft_threshold
@@ -24,6 +26,10 @@ __all__ = [
     "LassoCV",
     "LinearRegression",
     "ManyFits",
+    "MultiTaskElasticNet",
+    "MultiTaskElasticNetCV",
+    "MultiTaskLasso",
+    "MultiTaskLassoCV",
     "NotFittedError",
     "RelaxedLasso",
     "RelaxedLassoCV",

@@ -83,9 +83,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         (``alphas`` and ``dual_gaps`` stay float64, as in scikit-learn); it
         is solved in float64 for now (a float64 copy of ``X``).
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
-        Targets. Several targets are fitted **independently** (as
-        :class:`shrinkage.ElasticNet` does); scikit-learn's ``enet_path``
-        fits a multi-task model for 2-D ``y`` instead.
+        Targets. A 2-D ``y`` gives scikit-learn's multi-task path (the
+        objective of :class:`shrinkage.MultiTaskElasticNet`, one l2,1
+        penalty shared by the tasks; ``precompute``, ``Xy`` and
+        ``strong_rules`` are then not used). Independent per-target fits
+        are :class:`shrinkage.ElasticNet`'s ``fit(X, Y)``.
     l1_ratio : float, default=0.5
         Mix in (0, 1]: 1 is the Lasso.
     eps : float, default=1e-3
@@ -154,10 +156,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
         Coefficients along the path (for one target in Fortran order: each
         alpha's coefficients contiguous, as the solver writes them).
     dual_gaps : ndarray of shape (n_alphas,)
-        Duality gap at the end of each solve (the largest over targets).
+        Duality gap at the end of each solve.
     n_iters : list of int
-        Coordinate passes per alpha (summed over targets); returned when
-        ``return_n_iter`` is True.
+        Coordinate passes per alpha; returned when ``return_n_iter`` is True.
 
     Notes
     -----
@@ -256,6 +257,13 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     sw = check_sample_weight(sample_weight, n)
     pf = check_penalty_factor(penalty_factor, p)
     n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
+    if multi_output:  # scikit-learn's multi-task problem (the l2,1 penalty)
+        from ._multitask import multitask_path_function
+        return multitask_path_function(
+            X, y, sw, penalty_factor, l1_ratio=float(l1_ratio), eps=eps, n_grid=n_grid,
+            grid=grid, coef_init=coef_init, fit_intercept=fit_intercept, tol=float(tol),
+            max_iter=max_iter, random=selection == "random", random_state=random_state,
+            return_n_iter=return_n_iter, func_name=func_name)
     n_solves = (n_grid if grid is None else grid.size) * n_targets
     precompute = check_precompute(precompute, p, sparse=sp.issparse(X))
     if check_input and not isinstance(precompute, (str, bool)):
