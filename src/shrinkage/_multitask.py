@@ -33,7 +33,7 @@ from ._enet.multitask_path import (
     solve_multitask,
 )
 from ._exceptions import convergence_warning
-from ._folds import check_cv_folds
+from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._validation import (
     check_alpha_grid,
     check_bool,
@@ -355,7 +355,7 @@ class MultiTaskElasticNetCV(LinearModel):
             check_scalar(float(r), "l1_ratio", low=0.0, high=1.0)
         return ratios
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Fit the model, choosing alpha (and l1_ratio) by cross-validation.
 
         Parameters
@@ -365,6 +365,10 @@ class MultiTaskElasticNetCV(LinearModel):
         sample_weight : float or array-like of shape (n_samples,), default=None
             Weights used to fit each fold (rescaled to sum to its number of
             training rows) and to average its held-out squared errors.
+        **params : dict
+            Metadata for the splitter of ``cv`` (e.g. ``groups`` for a
+            ``GroupKFold``), routed as scikit-learn does: only with
+            ``sklearn.set_config(enable_metadata_routing=True)``.
 
         Returns
         -------
@@ -387,7 +391,7 @@ class MultiTaskElasticNetCV(LinearModel):
         sw = check_sample_weight(sample_weight, n)
         pf = multitask_penalty_factor(self.penalty_factor, p)
         alphas = check_alpha_grid(self.alphas, allow_count=True, ravel=True)
-        folds = check_cv_folds(self.cv, X, Y, n)
+        folds = check_cv_folds(self.cv, X, Y, n, routed_split_params(self, params))
         random = self.selection == "random"
         seed = seed_from(self.random_state) if random else 1
         X_rows = X.tocsr() if sp.issparse(X) else X
@@ -448,6 +452,20 @@ class MultiTaskElasticNetCV(LinearModel):
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = False
         return tags
+
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator (scikit-learn's protocol).
+
+        Needs scikit-learn. As scikit-learn's: the estimator's own requests
+        (``sample_weight``) and ``fit``'s metadata routed to the splitter's
+        ``split`` (``groups``).
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return cv_metadata_router(self, 5 if self.cv is None else self.cv)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):
