@@ -271,6 +271,22 @@ def test_paths_and_cv_refuse_scales_too_far_apart(small_problem):
         LassoCV(alphas=3, cv=3).fit(X, y)
 
 
+@pytest.mark.parametrize("make", [
+    lambda: Ridge(alpha=1e244, positive=True),
+    lambda: Ridge(alpha=1e244),
+    lambda: RidgeCV(alphas=[1e244]),
+    lambda: RidgeCV(alphas=[1e244], cv=3),
+])
+def test_ridge_family_refuses_unrepresentable_products(small_problem, make):
+    """X ~ 1e122 and y ~ 1e220: X^T y overflows; a clear error, never inf
+    coefficients or SciPy's message about its own arrays."""
+    X, y = small_problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match="leave float64's range"):
+            make().fit(X * 1e122, y * 1e220)
+
+
 # -- 4. boolean-mask folds ----------------------------------------------------
 
 def test_boolean_mask_folds_match_index_folds():

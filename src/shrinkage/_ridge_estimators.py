@@ -23,6 +23,7 @@ from ._base import LinearModel
 from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
 from ._ridge_engine import (
+    NOT_REPRESENTABLE,
     RidgeProblem,
     held_out_predictor,
     leave_one_out,
@@ -197,6 +198,8 @@ def _set_linear_attrs(est, W, b, was_1d, ravel_single):
     1-D whenever there is one target) vs LinearRegression-style (1-D only
     for 1-D y).
     """
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+        raise ValueError(NOT_REPRESENTABLE.format(name=type(est).__name__))
     T = W.shape[1]
     if was_1d:
         est.coef_ = np.ascontiguousarray(W[:, 0])
@@ -437,6 +440,8 @@ def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
     Y, was_1d = _targets(y)
     prob = RidgeProblem(X, Y, sw, fit_intercept, finite_checked=False)
     W, b = ridge_path_coefs(prob, alphas)          # (A, p, T), (A, T)
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+        raise ValueError(NOT_REPRESENTABLE.format(name="ridge_path"))
     coefs = np.ascontiguousarray(W.transpose(2, 1, 0))   # (T, p, A)
     intercepts = np.ascontiguousarray(b.T)              # (T, A)
     if was_1d:

@@ -13,12 +13,13 @@ results; everything numerical happens here, on a validated
 * ``_gram``, ``_products`` (compiled): the dense kernels.
 """
 
-from .direct import nnls_solve, ols_dense, ols_eigen, solve_ridge
+from .direct import NOT_REPRESENTABLE, nnls_solve, ols_dense, ols_eigen, solve_ridge
 from .eigen import leave_one_out, ridge_path_coefs
 from .kfold import held_out_predictor
 from .problem import RidgeProblem
 
 __all__ = [
+    "NOT_REPRESENTABLE",
     "RidgeProblem",
     "held_out_predictor",
     "leave_one_out",

@@ -23,7 +23,14 @@ from scipy.linalg import LinAlgWarning
 from . import _gram
 from .eigen import deflated_kernel, eigen_system, reflect
 
-__all__ = ["nnls_solve", "ols_dense", "ols_eigen", "solve_ridge"]
+__all__ = ["NOT_REPRESENTABLE", "nnls_solve", "ols_dense", "ols_eigen", "solve_ridge"]
+
+# The one message for fits whose numbers leave float64 (products X^T y, or
+# coefficients of size |y| / |x|, beyond its range).
+NOT_REPRESENTABLE = (
+    "{name}: the coefficients or intercept are not finite: the scales of X "
+    "and y leave float64's range (their product or ratio overflows); "
+    "rescale X or y first.")
 
 # A Cholesky factorisation whose reciprocal condition number (1-norm, dpocon)
 # falls below this is not trusted: the solve is redone by SVD (dense) or by
@@ -201,6 +208,8 @@ def nnls_solve(prob, alphas):
             R = np.triu(work)
             rhs = scipy.linalg.solve_triangular(R, Q[:, t], trans="T",
                                                 check_finite=False)
+            if not np.all(np.isfinite(rhs)):
+                raise ValueError(NOT_REPRESENTABLE.format(name="Ridge"))
             W[:, t] = scipy.optimize.nnls(R, rhs, maxiter=max(50 * p, 1000))[0]
             continue
         if dense_copy is None:
@@ -209,6 +218,8 @@ def nnls_solve(prob, alphas):
             dense_copy = [np.asarray(M, dtype=np.float64) for M in prob.centred_copy()]
         Xc, Yc = dense_copy
         A, b = Xc, Yc[:, t]
+        if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
+            raise ValueError(NOT_REPRESENTABLE.format(name="Ridge"))
         if alpha > 0:
             A = np.vstack([Xc, np.sqrt(alpha) * np.eye(p)])
             b = np.concatenate([b, np.zeros(p)])
