@@ -717,7 +717,7 @@ def plot_penalty_surface(X=None, y=None, *, extent=None, fit_intercept=True,
     return fig, axes
 
 
-def plot_prior_densities(tau, b, *, coef=None, coef_label="weights", ax=None):
+def plot_prior_densities(tau, b, *, coef=None, coef_label="weights", ax=None) -> tuple[Figure, Any]:
     """The Gaussian and Laplace prior densities whose MAP estimates are Ridge and the Lasso.
 
     ``N(0, tau^2)``: density ``exp(-w^2 / (2 tau^2)) / (tau sqrt(2 pi))``;
