@@ -17,6 +17,13 @@ shipped modules carry no debug information, which made the Linux wheel about
 five times larger; a build whose ``CFLAGS`` ask for debug information
 (``-g``, ``-ggdb``, ..., as ``.ci/sanitize`` does) keeps it.
 
+Two things keep the wheel small. Cython's utility code (the typed
+memoryview implementation above all) is generated once, in the shared module
+``shrinkage._cyutility``, instead of in every module (Cython >= 3.1,
+``shared_utility_qualified_name``). On Linux the linker also drops the
+symbol table (``-Wl,--strip-all``: only the dynamic symbols a module exports
+are kept), unless ``CFLAGS`` ask for debug information.
+
 The modules keep no mutable global state (their module-level C values are
 constants set at import; every work buffer belongs to one call), so they are
 declared ``freethreading_compatible``: a
@@ -44,12 +51,20 @@ def _cflags_ask_for_debug_info(cflags):
 # MSVC (Windows) optimises with its defaults (/O2) and keeps debug information
 # out of the .pyd anyway; GCC and Clang get -O3, and -g0 to drop the debug
 # information Python's own -g would put in every module.
+# On Linux (GNU ld, gold, lld: all take --strip-all) the symbol table goes too.
+DEBUG_BUILD = _cflags_ask_for_debug_info(os.environ.get("CFLAGS", ""))
+LINK_FLAGS = []
 if sys.platform == "win32":
     OPT_FLAGS = []
-elif _cflags_ask_for_debug_info(os.environ.get("CFLAGS", "")):
+elif DEBUG_BUILD:
     OPT_FLAGS = ["-O3"]
 else:
     OPT_FLAGS = ["-O3", "-g0"]
+    if sys.platform.startswith("linux"):
+        LINK_FLAGS = ["-Wl,--strip-all"]
+
+# Cython's utility code, once for all modules (see the module docstring).
+SHARED_UTILITY = "shrinkage._cyutility"
 
 extensions = [
     Extension(
@@ -57,13 +72,23 @@ extensions = [
         sources=[str(pyx.relative_to(HERE))],
         include_dirs=["csrc", "src"],
         extra_compile_args=OPT_FLAGS,
+        extra_link_args=LINK_FLAGS,
     )
     for pyx in sorted(PACKAGE.rglob("*.pyx"))
 ]
+extensions.append(
+    Extension(
+        SHARED_UTILITY,
+        sources=[str((PACKAGE / "_cyutility.c").relative_to(HERE))],
+        extra_compile_args=OPT_FLAGS,
+        extra_link_args=LINK_FLAGS,
+    )
+)
 
 setup(
     ext_modules=cythonize(
         extensions,
+        shared_utility_qualified_name=SHARED_UTILITY,
         compiler_directives={
             "language_level": 3,
             "boundscheck": False,

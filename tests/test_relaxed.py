@@ -81,6 +81,7 @@ def test_cv_prefers_relaxed_on_sparse_truth_and_threads_equal_serial():
 
 @pytest.mark.parametrize("Estimator", [RelaxedLasso, RelaxedLassoCV])
 def test_sklearn_estimator_checks(Estimator):
+    pytest.importorskip("sklearn")
     from sklearn.utils.estimator_checks import check_estimator
 
     est = Estimator(alpha=0.1) if Estimator is RelaxedLasso else Estimator(cv=3, alphas=10)

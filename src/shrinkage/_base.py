@@ -12,6 +12,9 @@ when a class is defined, and scikit-learn's request objects are built only
 when one of them is called.
 """
 
+from __future__ import annotations
+
+
 import inspect
 import math
 import warnings
@@ -19,6 +22,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+from ._typing import ArrayLike, FloatArray, MatrixLike
 from ._exceptions import not_fitted_error
 from ._validation import check_X, check_sample_weight, check_y, feature_names_of
 
@@ -254,7 +258,7 @@ def _same_value(a, b):
 class RegressorMixin:
     """``score`` (coefficient of determination) and regressor tags."""
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         """Coefficient of determination R^2 of the prediction.
 
         Parameters
@@ -352,7 +356,7 @@ class LinearModel(RegressorMixin, BaseEstimator):
         raise ValueError(message + "Hint: reorder or rename the columns of X to match "
                          "feature_names_in_.")
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> FloatArray:
         """Predict with the fitted linear model.
 
         Parameters

@@ -4,11 +4,16 @@ Thin scikit-learn compatible front ends: validate, hand the work to the
 elastic-net engine (``_enet``), store fitted attributes.
 """
 
+from __future__ import annotations
+
+from typing import Self
+
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
+from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
 from ._dtypes import as_fit_dtype, fit_dtype, scalar_of
 from ._enet import make_design, solve_enet
@@ -123,7 +128,7 @@ class ElasticNet(LinearModel):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
                  precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
                  warm_start=False, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, n_jobs=1):
+                 selection="cyclic", penalty_factor=None, n_jobs=1) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -161,7 +166,8 @@ class ElasticNet(LinearModel):
             )
         return l1_ratio, n_jobs
 
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            check_input: bool = True) -> Self:
         """Fit the model by coordinate descent.
 
         Parameters
@@ -272,7 +278,7 @@ class Lasso(ElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
                  copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
                  positive=False, random_state=None, selection="cyclic",
-                 penalty_factor=None, n_jobs=1):
+                 penalty_factor=None, n_jobs=1) -> None:
         # No super().__init__: the Lasso has no l1_ratio parameter to store.
         self.alpha = alpha
         self.fit_intercept = fit_intercept

@@ -15,6 +15,10 @@ Statistical Learning", 2nd ed., section 7.10): ``alpha_1se_`` is the largest
 alpha whose mean error is within one standard error of the minimum.
 """
 
+from __future__ import annotations
+
+from typing import Self
+
 import os
 import sys
 import warnings
@@ -23,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import scipy.sparse as sp
 
+from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
 from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
                     solve_enet)
@@ -230,7 +235,7 @@ class ElasticNetCV(LinearModel):
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  copy_X=True, verbose=0, n_jobs=None, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 selection_rule="min"):
+                 selection_rule="min") -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -256,7 +261,8 @@ class ElasticNetCV(LinearModel):
             check_scalar(float(r), "l1_ratio", low=0.0, high=1.0)
         return ratios
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            **params) -> Self:
         """Fit the model, choosing alpha (and l1_ratio) by cross-validation.
 
         Parameters
@@ -496,7 +502,7 @@ class LassoCV(ElasticNetCV):
                  precompute="auto", max_iter=1000, tol=1e-4, copy_X=True,
                  cv=None, verbose=False, n_jobs=None, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 selection_rule="min"):
+                 selection_rule="min") -> None:
         # No super().__init__: the Lasso has no l1_ratio parameter to store.
         self.eps = eps
         self.alphas = alphas

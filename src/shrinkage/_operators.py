@@ -1,15 +1,19 @@
 """Public proximal operators built on the compiled element-wise kernels."""
 
+from __future__ import annotations
+
 import numbers
 
 import numpy as np
 
+from ._typing import ArrayLike, FloatArray
 from ._elementwise import soft_threshold_array, soft_threshold_scalar
 
 __all__ = ["soft_threshold"]
 
 
-def soft_threshold(x, t, out=None):
+def soft_threshold(x: ArrayLike, t: ArrayLike,
+                   out: FloatArray | None = None) -> FloatArray | float:
     """Soft-thresholding operator ``sign(x) * max(|x| - t, 0)``.
 
     The proximal operator of ``t * |.|`` and the coordinate update at the

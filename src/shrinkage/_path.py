@@ -5,12 +5,15 @@ elastic-net engine (:mod:`shrinkage._enet.path`: warm starts, sequential
 strong rules with KKT checks, gap-safe screening, Gram reuse).
 """
 
+from __future__ import annotations
+
 import sys
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
+from ._typing import ArrayLike, FloatArray, MatrixLike
 from ._enet import alpha_grids, common_scale, make_design, seed_from, solve_paths
 from ._dtypes import as_fit_dtype, fit_dtype
 from ._exceptions import convergence_warning
@@ -53,13 +56,13 @@ def _resolve_alphas(alphas, n_alphas, func_name):
 # public functions
 # --------------------------------------------------------------------------
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
+def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
               alphas=None, precompute="auto", Xy=None, copy_X=True,
               coef_init=None, verbose=False, return_n_iter=False,
               positive=False, check_input=True, fit_intercept=False,
               sample_weight=None, penalty_factor=None, tol=1e-4,
               max_iter=1000, selection="cyclic", random_state=None,
-              strong_rules=True):
+              strong_rules=True) -> tuple[FloatArray, ...]:
     """Compute the elastic-net path with coordinate descent.
 
     Solves, for each alpha of a decreasing grid, the objective of
@@ -186,12 +189,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated",
                  strong_rules=strong_rules, verbose=verbose, func_name="enet_path")
 
 
-def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas=None,
+def lasso_path(X: MatrixLike, y: ArrayLike, *, eps=1e-3, n_alphas="deprecated", alphas=None,
                precompute="auto", Xy=None, copy_X=True, coef_init=None,
                verbose=False, return_n_iter=False, positive=False,
                check_input=True, fit_intercept=False, sample_weight=None,
                penalty_factor=None, tol=1e-4, max_iter=1000,
-               selection="cyclic", random_state=None, strong_rules=True):
+               selection="cyclic", random_state=None, strong_rules=True) -> tuple[FloatArray, ...]:
     """Compute the Lasso path with coordinate descent.
 
     :func:`enet_path` with ``l1_ratio=1``: the objective

@@ -15,10 +15,15 @@ same two predictions; :class:`RelaxedLassoCV` cross-validates (alpha, gamma)
 jointly along each fold's Lasso path.
 """
 
+from __future__ import annotations
+
+from typing import Self
+
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
 from ._cv import n_workers, single_target
 from ._enet import alpha_grids, make_design, path_on_rows, solve_enet
@@ -164,7 +169,7 @@ class RelaxedLasso(_RelaxedFit):
     """
 
     def __init__(self, alpha=1.0, *, gamma=0.0, fit_intercept=True, max_iter=1000,
-                 tol=1e-4, positive=False, penalty_factor=None):
+                 tol=1e-4, positive=False, penalty_factor=None) -> None:
         self.alpha = alpha
         self.gamma = gamma
         self.fit_intercept = fit_intercept
@@ -173,7 +178,7 @@ class RelaxedLasso(_RelaxedFit):
         self.positive = positive
         self.penalty_factor = penalty_factor
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the Lasso, then the relaxed refit of its support.
 
         Parameters
@@ -291,7 +296,7 @@ class RelaxedLassoCV(_RelaxedFit):
 
     def __init__(self, *, gammas=(0.0, 0.25, 0.5, 0.75, 1.0), eps=1e-3, alphas=100,
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4,
-                 cv=None, n_jobs=None, positive=False, penalty_factor=None):
+                 cv=None, n_jobs=None, positive=False, penalty_factor=None) -> None:
         self.gammas = gammas
         self.eps = eps
         self.alphas = alphas
@@ -304,7 +309,7 @@ class RelaxedLassoCV(_RelaxedFit):
         self.positive = positive
         self.penalty_factor = penalty_factor
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Cross-validate (alpha, gamma) and refit on all data.
 
         Parameters

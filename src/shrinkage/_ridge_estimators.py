@@ -14,11 +14,16 @@ whatever the dtype of ``y`` and the sample weights; any other ``X`` gives
 float64. Selected alphas and CV scores are float64.
 """
 
+from __future__ import annotations
+
+from typing import Any, Self
+
 import numbers
 
 import numpy as np
 import scipy.sparse as sp
 
+from ._typing import ArrayLike, FloatArray, MatrixLike
 from ._base import LinearModel
 from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
 from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
@@ -298,7 +303,7 @@ class Ridge(_MultiOutputTags, LinearModel):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True,
                  max_iter=None, tol=1e-4, solver="auto", positive=False,
-                 random_state=None):
+                 random_state=None) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
@@ -330,7 +335,7 @@ class Ridge(_MultiOutputTags, LinearModel):
                 "solver='auto' or set positive=True."
             )
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the ridge regression model.
 
         Parameters
@@ -387,7 +392,9 @@ class Ridge(_MultiOutputTags, LinearModel):
 # ridge_path
 # ----------------------------------------------------------------------
 
-def ridge_path(X, y, alphas, *, sample_weight=None, fit_intercept=True):
+def ridge_path(X: MatrixLike, y: ArrayLike, alphas: ArrayLike, *,
+               sample_weight: ArrayLike | None = None,
+               fit_intercept: bool = True) -> tuple[FloatArray, ...]:
     """Ridge coefficients for many alphas from one eigendecomposition.
 
     Solves scikit-learn's Ridge problem
@@ -535,7 +542,7 @@ class RidgeCV(_MultiOutputTags, LinearModel):
 
     def __init__(self, alphas=(0.1, 1.0, 10.0), *, fit_intercept=True, scoring=None,
                  cv=None, gcv_mode=None, store_cv_results=False,
-                 alpha_per_target=False):
+                 alpha_per_target=False) -> None:
         self.alphas = alphas
         self.fit_intercept = fit_intercept
         self.scoring = scoring
@@ -575,7 +582,8 @@ class RidgeCV(_MultiOutputTags, LinearModel):
             positive_hint=" (leave-one-out needs alpha > 0; pass cv=... to try alpha = 0)")
         return alphas, resolve_scoring(self.scoring)
 
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+            **params: Any) -> Self:
         """Fit ridge models for all alphas and keep the best.
 
         Parameters
@@ -767,14 +775,14 @@ class LinearRegression(_MultiOutputTags, LinearModel):
     """
 
     def __init__(self, *, fit_intercept=True, copy_X=True, tol=1e-6, n_jobs=None,
-                 positive=False):
+                 positive=False) -> None:
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
         self.tol = tol
         self.n_jobs = n_jobs
         self.positive = positive
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Self:
         """Fit the least-squares model.
 
         Parameters

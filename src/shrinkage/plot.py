@@ -13,6 +13,14 @@ is touched) and otherwise on a new ``pyplot`` figure, and returns
 ``(fig, ax)``. Inputs are never modified.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
 try:
     import matplotlib  # noqa: F401  (fails early, with the install hint)
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
@@ -163,7 +171,7 @@ def _cv_curve(estimator, func):
 # ----------------------------------------------------------------------
 
 def plot_path(path, X=None, y=None, *, ridge=False, feature_names=None, title=None,
-              ax=None):
+              ax=None) -> tuple[Figure, Any]:
     """Coefficient paths against alpha on a log scale.
 
     Each feature's coefficient as a function of the penalty: the Lasso's
@@ -287,7 +295,7 @@ def plot_path(path, X=None, y=None, *, ridge=False, feature_names=None, title=No
     return fig, axes
 
 
-def plot_cv(estimator, *, ax=None):
+def plot_cv(estimator, *, ax=None) -> tuple[Figure, Any]:
     """Cross-validation error against alpha, with the selected alphas marked.
 
     The mean held-out MSE over folds with one-standard-error bars
@@ -358,7 +366,7 @@ def plot_cv(estimator, *, ax=None):
     return fig, ax
 
 
-def plot_coefficients(models, *, true_coef=None, feature_names=None, ax=None):
+def plot_coefficients(models, *, true_coef=None, feature_names=None, ax=None) -> tuple[Figure, Any]:
     """Grouped coefficient bars of several fitted models, exact zeros greyed.
 
     Parameters
@@ -460,7 +468,7 @@ def plot_coefficients(models, *, true_coef=None, feature_names=None, ax=None):
 
 
 def plot_constraint_geometry(X, y, budget=None, *, fit_intercept=True,
-                             feature_names=None, ax=None):
+                             feature_names=None, ax=None) -> tuple[Figure, Any]:
     """The l1 diamond and the l2 disc of one budget, with the solvers' optima.
 
     For a two-feature least-squares problem: the contours of the residual
@@ -591,7 +599,7 @@ def _new_axes_3d(ax, figsize):
 
 
 def plot_penalty_surface(X=None, y=None, *, extent=None, fit_intercept=True,
-                         feature_names=None, ax=None):
+                         feature_names=None, ax=None) -> tuple[Figure, Any]:
     """The l1 and l2 penalty surfaces over ``(w0, w1)``, side by side in 3-D.
 
     ``|w0| + |w1|`` is a cone with four edges (a square pyramid standing on
@@ -709,7 +717,7 @@ def plot_penalty_surface(X=None, y=None, *, extent=None, fit_intercept=True,
     return fig, axes
 
 
-def plot_prior_densities(tau, b, *, coef=None, coef_label="weights", ax=None):
+def plot_prior_densities(tau, b, *, coef=None, coef_label="weights", ax=None) -> tuple[Figure, Any]:
     """The Gaussian and Laplace prior densities whose MAP estimates are Ridge and the Lasso.
 
     ``N(0, tau^2)``: density ``exp(-w^2 / (2 tau^2)) / (tau sqrt(2 pi))``;
