@@ -335,5 +335,11 @@ def test_sparse_float32_fit_allocates_float32(name, fit):
         return
     assert peaks[np.float32] < 0.8 * peaks[np.float64], (name, peaks)
     if name in ("ridge", "ridge-positive", "linreg", "ridge_path"):
-        # the format conversion (8 bytes per entry in float32) and O(p^2)
-        assert peaks[np.float32] < 10 * X.nnz, (name, peaks)
+        # SciPy's own CSR -> CSC conversion of the float32 X (8 bytes per
+        # entry in SciPy 1.17, about 12.5 in SciPy 1.13, which allocates a
+        # work array) plus O(p^2): measured here, not assumed, so the bound
+        # holds for every SciPy we support; a float64 copy of X's values
+        # would add 8 bytes per entry on top
+        X32 = X.astype(np.float32)
+        conversion = _peak_bytes(lambda: X32.tocsc())
+        assert peaks[np.float32] < conversion + 2 * X.nnz, (name, peaks, conversion)
