@@ -264,12 +264,16 @@ cdef double _gap_from(double r_norm2, double r_dot_y, double pen_l1,
     """Duality gap of the n-scaled problem from its pieces: the dual point
     is R scaled into the dual ball max_j ||xc_j^T S R - l2 f_j W_j|| / f_j
     <= l1 (scikit-learn's construction for the elastic net)."""
-    cdef double const = 1.0, a_norm2 = r_norm2
+    cdef double const = 1.0, a_norm2 = r_norm2, gap
     if dual_norm > l1:
         const = l1 / dual_norm
         a_norm2 = r_norm2 * const * const
-    return (0.5 * (r_norm2 + a_norm2) + l1 * pen_l1 - const * r_dot_y
-            + 0.5 * l2 * (1.0 + const * const) * w_norm2)
+    gap = (0.5 * (r_norm2 + a_norm2) + l1 * pen_l1 - const * r_dot_y
+           + 0.5 * l2 * (1.0 + const * const) * w_norm2)
+    # The gap is >= 0; the sum of its pieces can round to a tiny negative
+    # number near the optimum (-2e-16 seen at W = 0 side by side with
+    # ||R||^2 = R.Y). NaN passes through (it fails the comparison).
+    return 0.0 if gap < 0.0 else gap
 
 
 cdef double _penalty_parts(const floating *W, const floating *pf,

@@ -185,9 +185,12 @@ def multitask_enet_path(X, Y, sw, pf, *, l1_ratio, eps, n_grid, grid, coef_init,
     passes, n_failed)``."""
     n, p = X.shape
     T = Y.shape[1]
-    if grid is None:
-        grid = multitask_alpha_grid(X, Y, sw, fit_intercept, l1_ratio, eps, n_grid)
     prob = prepare_multitask(X, Y, sw, fit_intercept)
+    if grid is None:
+        # on the prepared (Fortran-ordered) X, as scikit-learn's enet_path
+        # computes its grid on X checked to Fortran order: X^T Y rounds
+        # differently in the two orders
+        grid = multitask_alpha_grid(prob.X, Y, sw, fit_intercept, l1_ratio, eps, n_grid)
     W0 = None
     if coef_init is not None:
         W0 = np.asarray(coef_init, dtype=np.float64)
