@@ -4,7 +4,8 @@
  * one definition (declared once in src/shrinkage/_kernels.pxd).
  *
  * Everything here is header-only, inline, free of global state and safe to
- * call without the GIL. Columns are contiguous float64 buffers of length n.
+ * call without the GIL. Columns are contiguous buffers of length n, float64
+ * or float32 (the _f32 functions; see shrinkage_columns.h), sums float64.
  * The code is C99 that MSVC also accepts; no intrinsics, no fast-math
  * assumptions (loops are written so compilers vectorise them without
  * reassociating floating-point sums).
@@ -55,169 +56,64 @@ SHR_INLINE double shr_enet_coordinate(double z, double l1, double h_plus_l2,
     return 0.0;
 }
 
-/* r[i] += a * (x[i] - m): a residual update along an implicitly centred
- * column (m is the column's mean, 0 without an intercept). */
-SHR_INLINE void shr_centered_axpy(ptrdiff_t n, double a,
-                                  const double *SHR_RESTRICT x, double m,
-                                  double *SHR_RESTRICT r)
+/* The column operations, once per column precision (shrinkage_columns.h). */
+#define SHR_X double
+#define SHR_NAME(f) f
+#include "shrinkage_columns.h"
+#undef SHR_X
+#undef SHR_NAME
+
+#define SHR_X float
+#define SHR_NAME(f) f##_f32
+#include "shrinkage_columns.h"
+#undef SHR_X
+#undef SHR_NAME
+
+/* sum_i x[i] * r[i] for a float32 column x and a float64 r, accumulated in
+ * float64 (four partial sums, as shr_centered_dot): what ddot is for a
+ * float64 column. */
+SHR_INLINE double shr_dot_f32(ptrdiff_t n, const float *SHR_RESTRICT x,
+                              const double *SHR_RESTRICT r)
 {
-    ptrdiff_t i;
-    /* a * (x - m), not a * x - a * m: exact for columns with large offsets */
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a0 += (double)x[i] * r[i];
+        a1 += (double)x[i + 1] * r[i + 1];
+        a2 += (double)x[i + 2] * r[i + 2];
+        a3 += (double)x[i + 3] * r[i + 3];
+    }
+    for (; i < n; ++i) {
+        a0 += (double)x[i] * r[i];
+    }
+    return (a0 + a1) + (a2 + a3);
+}
+
+/* out = X^T v for a float32 X (n x p) and a float64 v, in float64: column
+ * by column for column-major X (ld n), row by row for row-major X (ld p),
+ * so X is read once, in its storage order. What dgemv('T') / dgemv('N')
+ * are for a float64 X. */
+SHR_INLINE void shr_gemv_t_f32(ptrdiff_t n, ptrdiff_t p, const float *X,
+                               int c_order, const double *SHR_RESTRICT v,
+                               double *SHR_RESTRICT out)
+{
+    ptrdiff_t i, j;
+    if (!c_order) {
+        for (j = 0; j < p; ++j) {
+            out[j] = shr_dot_f32(n, X + j * n, v);
+        }
+        return;
+    }
+    for (j = 0; j < p; ++j) {
+        out[j] = 0.0;
+    }
     for (i = 0; i < n; ++i) {
-        r[i] += a * (x[i] - m);
-    }
-}
-
-/* sum_i s[i] * x[i] (s may be NULL for unit weights), four partial sums so
- * the loop pipelines without reassociation by the compiler. */
-SHR_INLINE double shr_weighted_sum(ptrdiff_t n, const double *x,
-                                   const double *s)
-{
-    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-    ptrdiff_t i = 0;
-    if (s == NULL) {
-        for (; i + 4 <= n; i += 4) {
-            a0 += x[i];
-            a1 += x[i + 1];
-            a2 += x[i + 2];
-            a3 += x[i + 3];
-        }
-        for (; i < n; ++i) {
-            a0 += x[i];
-        }
-    } else {
-        for (; i + 4 <= n; i += 4) {
-            a0 += s[i] * x[i];
-            a1 += s[i + 1] * x[i + 1];
-            a2 += s[i + 2] * x[i + 2];
-            a3 += s[i + 3] * x[i + 3];
-        }
-        for (; i < n; ++i) {
-            a0 += s[i] * x[i];
+        const float *row = X + i * p;
+        const double vi = v[i];
+        for (j = 0; j < p; ++j) {
+            out[j] += (double)row[j] * vi;
         }
     }
-    return (a0 + a1) + (a2 + a3);
-}
-
-/* sum_i s[i] * (x[i] - m)^2 (s may be NULL): the weighted squared norm of
- * an implicitly centred column, computed without cancellation when the
- * column has a large offset. */
-SHR_INLINE double shr_centered_sq_norm(ptrdiff_t n, const double *x, double m,
-                                       const double *s)
-{
-    double a0 = 0.0, a1 = 0.0;
-    double d0, d1;
-    ptrdiff_t i = 0;
-    if (s == NULL) {
-        for (; i + 2 <= n; i += 2) {
-            d0 = x[i] - m;
-            d1 = x[i + 1] - m;
-            a0 += d0 * d0;
-            a1 += d1 * d1;
-        }
-        for (; i < n; ++i) {
-            d0 = x[i] - m;
-            a0 += d0 * d0;
-        }
-    } else {
-        for (; i + 2 <= n; i += 2) {
-            d0 = x[i] - m;
-            d1 = x[i + 1] - m;
-            a0 += s[i] * d0 * d0;
-            a1 += s[i + 1] * d1 * d1;
-        }
-        for (; i < n; ++i) {
-            d0 = x[i] - m;
-            a0 += s[i] * d0 * d0;
-        }
-    }
-    return a0 + a1;
-}
-
-/* sum_i s[i] * (x[i] - m) * r[i] (s may be NULL): the correlation of an
- * implicitly centred column with r, without the cancellation that
- * x^T r - m * sum(r) suffers when |m| is large against the column's spread. */
-SHR_INLINE double shr_centered_dot(ptrdiff_t n, const double *x, double m,
-                                   const double *s, const double *r)
-{
-    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-    ptrdiff_t i = 0;
-    if (s == NULL) {
-        for (; i + 4 <= n; i += 4) {
-            a0 += (x[i] - m) * r[i];
-            a1 += (x[i + 1] - m) * r[i + 1];
-            a2 += (x[i + 2] - m) * r[i + 2];
-            a3 += (x[i + 3] - m) * r[i + 3];
-        }
-        for (; i < n; ++i) {
-            a0 += (x[i] - m) * r[i];
-        }
-    } else {
-        for (; i + 4 <= n; i += 4) {
-            a0 += s[i] * (x[i] - m) * r[i];
-            a1 += s[i + 1] * (x[i + 1] - m) * r[i + 1];
-            a2 += s[i + 2] * (x[i + 2] - m) * r[i + 2];
-            a3 += s[i + 3] * (x[i + 3] - m) * r[i + 3];
-        }
-        for (; i < n; ++i) {
-            a0 += s[i] * (x[i] - m) * r[i];
-        }
-    }
-    return (a0 + a1) + (a2 + a3);
-}
-
-/* One sweep over column x giving, with d_i = x_i - shift and s_i = 1 when
- * s is NULL:
- *     out[0] = sum_i s_i d_i,  out[1] = sum_i s_i d_i^2,  out[2] = sum_i s_i d_i r_i.
- * The first two give the column's weighted mean and centred squared norm
- * (shifted sums: exact when the shift is near the mean, e.g. x_0), the last
- * its correlation with a residual -- so a first coordinate pass reads each
- * column from memory once. */
-SHR_INLINE void shr_column_moments(ptrdiff_t n, const double *x,
-                                   const double *s, const double *r,
-                                   double shift, double *out)
-{
-    double a0 = 0.0, a1 = 0.0, b0 = 0.0, b1 = 0.0, c0 = 0.0, c1 = 0.0;
-    double d0, d1;
-    ptrdiff_t i = 0;
-    if (s == NULL) {
-        for (; i + 2 <= n; i += 2) {
-            d0 = x[i] - shift;
-            d1 = x[i + 1] - shift;
-            a0 += d0;
-            a1 += d1;
-            b0 += d0 * d0;
-            b1 += d1 * d1;
-            c0 += d0 * r[i];
-            c1 += d1 * r[i + 1];
-        }
-        for (; i < n; ++i) {
-            d0 = x[i] - shift;
-            a0 += d0;
-            b0 += d0 * d0;
-            c0 += d0 * r[i];
-        }
-    } else {
-        for (; i + 2 <= n; i += 2) {
-            d0 = x[i] - shift;
-            d1 = x[i + 1] - shift;
-            a0 += s[i] * d0;
-            a1 += s[i + 1] * d1;
-            b0 += s[i] * d0 * d0;
-            b1 += s[i + 1] * d1 * d1;
-            c0 += s[i] * d0 * r[i];
-            c1 += s[i + 1] * d1 * r[i + 1];
-        }
-        for (; i < n; ++i) {
-            d0 = x[i] - shift;
-            a0 += s[i] * d0;
-            b0 += s[i] * d0 * d0;
-            c0 += s[i] * d0 * r[i];
-        }
-    }
-    out[0] = a0 + a1;
-    out[1] = b0 + b1;
-    out[2] = c0 + c1;
 }
 
 #endif /* SHRINKAGE_KERNELS_H */

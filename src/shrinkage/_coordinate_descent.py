@@ -198,7 +198,7 @@ class ElasticNet(LinearModel):
         l1_ratio, n_jobs = self._validate_params()
         X_raw = X
         X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc",),
-                         numeric_strings=("X", "y"))
+                         numeric_strings=("X", "y"), keep_float32=True)
         n, p = X.shape
         sw = check_sample_weight(sample_weight, n)
         pf = check_penalty_factor(self.penalty_factor, p)

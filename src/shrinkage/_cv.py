@@ -307,7 +307,7 @@ class ElasticNetCV(LinearModel):
         l1_ratios = self._l1_ratios()
         X_raw, y_raw = X, y
         X, y = check_X_y(X, y, estimator=name, accept_sparse=("csc", "csr"),
-                         numeric_strings=("X", "y"))
+                         numeric_strings=("X", "y"), keep_float32=True)
         y = single_target(y, name)
         n, p = X.shape
         precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))

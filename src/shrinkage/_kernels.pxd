@@ -16,6 +16,21 @@ cdef extern from "shrinkage_kernels.h" nogil:
     void shr_column_moments(Py_ssize_t n, const double *x, const double *s,
                             const double *r, double shift,
                             double *out) noexcept
+    # float32 columns, float64 everything else (csrc/shrinkage_columns.h)
+    void shr_centered_axpy_f32(Py_ssize_t n, double a, const float *x,
+                               double m, double *r) noexcept
+    double shr_weighted_sum_f32(Py_ssize_t n, const float *x,
+                                const double *s) noexcept
+    double shr_centered_sq_norm_f32(Py_ssize_t n, const float *x, double m,
+                                    const double *s) noexcept
+    double shr_centered_dot_f32(Py_ssize_t n, const float *x, double m,
+                                const double *s, const double *r) noexcept
+    void shr_column_moments_f32(Py_ssize_t n, const float *x, const double *s,
+                                const double *r, double shift,
+                                double *out) noexcept
+    double shr_dot_f32(Py_ssize_t n, const float *x, const double *r) noexcept
+    void shr_gemv_t_f32(Py_ssize_t n, Py_ssize_t p, const float *X,
+                        int c_order, const double *v, double *out) noexcept
 
 
 cdef extern from "shrinkage_anderson.h" nogil:

@@ -240,9 +240,9 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     dtype = fit_dtype(X)  # scikit-learn's rule for the coefficients
     if check_input:
         X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",),
-                         numeric_strings=("X", "y"))
+                         numeric_strings=("X", "y"), keep_float32=True)
     else:
-        X = X.tocsc() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+        X = X.tocsc() if sp.issparse(X) else np.asarray(X, dtype=dtype)
         y = np.asarray(y, dtype=np.float64)
     n, p = X.shape
     if not (0.0 <= l1_ratio <= 1.0):
@@ -262,6 +262,8 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
     if multi_output:  # scikit-learn's multi-task problem (the l2,1 penalty)
         from ._multitask import multitask_path_function
+        if X.dtype == np.float32:  # the multi-task solver reads float64 X
+            X = X.astype(np.float64)
         return multitask_path_function(
             X, y, sw, penalty_factor, l1_ratio=float(l1_ratio), eps=eps, n_grid=n_grid,
             grid=grid, coef_init=coef_init, fit_intercept=fit_intercept, tol=float(tol),

@@ -243,20 +243,23 @@ def check_y(y, n_samples, *, estimator="estimator", multi_output=True,
 
 
 def check_X_y(X, y, *, estimator="estimator", accept_sparse=False, order=None,
-              multi_output=True, ensure_finite=True, numeric_strings=()):
+              multi_output=True, ensure_finite=True, numeric_strings=(),
+              keep_float32=False):
     """Validate ``X`` and ``y`` together (consistent lengths).
 
     ``ensure_finite`` applies to ``X`` only (see :func:`check_X`); ``y`` is
     always checked. ``numeric_strings`` names the arguments ("X", "y")
     whose str/bytes arrays of numbers are converted, as scikit-learn's
-    ``fit`` of the same estimator does.
+    ``fit`` of the same estimator does. ``keep_float32`` leaves a float32
+    ``X`` float32 (see :func:`check_X`); ``y`` becomes float64.
     """
     if y is None:
         raise ValueError(
             f"{estimator} requires y to be passed, but the target y is None."
         )
     X = check_X(X, estimator=estimator, accept_sparse=accept_sparse, order=order,
-                ensure_finite=ensure_finite, numeric_strings="X" in numeric_strings)
+                ensure_finite=ensure_finite, numeric_strings="X" in numeric_strings,
+                keep_float32=keep_float32)
     y = check_y(y, X.shape[0], estimator=estimator, multi_output=multi_output,
                 numeric_strings="y" in numeric_strings)
     return X, y

@@ -7,22 +7,30 @@ The centring follows docs/design.md: ``xc = x - x_mean`` with weighted
 means (0 without an intercept), never formed explicitly.
 """
 
+from cython cimport floating
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemm
 
-from shrinkage._kernels cimport shr_centered_sq_norm, shr_weighted_sum
+from shrinkage._kernels cimport (
+    shr_centered_sq_norm,
+    shr_centered_sq_norm_f32,
+    shr_gemv_t_f32,
+    shr_weighted_sum,
+    shr_weighted_sum_f32,
+)
 
 
-def column_stats(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
+def column_stats(const floating[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                  bint c_order, const double[::1] sw, bint fit_intercept,
                  double[::1] x_mean, double[::1] sq_norms):
     """Weighted column means (0 without intercept) and centred squared norms.
 
     ``X_flat`` is the buffer of an (n, p) array in C or Fortran order;
     ``sw`` has length n (summing to n) or 0 for unit weights. Fills
-    ``x_mean[j]`` and ``sq_norms[j] = sum_i s_i (x_ij - x_mean_j)^2``.
+    ``x_mean[j]`` and ``sq_norms[j] = sum_i s_i (x_ij - x_mean_j)^2``
+    (float64 sums for float32 ``X`` too).
     """
-    cdef const double *X = &X_flat[0]
+    cdef const floating *X = &X_flat[0]
     cdef const double *s = &sw[0] if sw.shape[0] > 0 else NULL
     cdef Py_ssize_t i, j
     cdef double total, d, si
@@ -30,9 +38,14 @@ def column_stats(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
         total = shr_weighted_sum(n, s, NULL) if s != NULL else <double>n
         if not c_order:
             for j in range(p):
-                x_mean[j] = (shr_weighted_sum(n, X + j * n, s) / total
-                             if fit_intercept else 0.0)
-                sq_norms[j] = shr_centered_sq_norm(n, X + j * n, x_mean[j], s)
+                if floating is float:
+                    x_mean[j] = (shr_weighted_sum_f32(n, X + j * n, s) / total
+                                 if fit_intercept else 0.0)
+                    sq_norms[j] = shr_centered_sq_norm_f32(n, X + j * n, x_mean[j], s)
+                else:
+                    x_mean[j] = (shr_weighted_sum(n, X + j * n, s) / total
+                                 if fit_intercept else 0.0)
+                    sq_norms[j] = shr_centered_sq_norm(n, X + j * n, x_mean[j], s)
         else:
             memset(&x_mean[0], 0, p * sizeof(double))
             memset(&sq_norms[0], 0, p * sizeof(double))
@@ -50,7 +63,7 @@ def column_stats(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                     sq_norms[j] += si * d * d
 
 
-def csc_column_stats(const double[::1] data, const Py_ssize_t[::1] indices,
+def csc_column_stats(const floating[::1] data, const Py_ssize_t[::1] indices,
                      const Py_ssize_t[::1] indptr, Py_ssize_t n_samples,
                      const double[::1] sw, bint fit_intercept,
                      double[::1] x_mean, double[::1] sq_norms):
@@ -59,7 +72,7 @@ def csc_column_stats(const double[::1] data, const Py_ssize_t[::1] indices,
     beforehand by the caller)."""
     cdef Py_ssize_t p = indptr.shape[0] - 1, j, k
     cdef const double *s = &sw[0] if sw.shape[0] > 0 else NULL
-    cdef double total, a, b, si, h
+    cdef double total, a, b, si, h, d
     with nogil:
         total = shr_weighted_sum(n_samples, s, NULL) if s != NULL else <double>n_samples
         for j in range(p):
@@ -67,8 +80,9 @@ def csc_column_stats(const double[::1] data, const Py_ssize_t[::1] indices,
             b = 0.0
             for k in range(indptr[j], indptr[j + 1]):
                 si = s[indices[k]] if s != NULL else 1.0
-                a += si * data[k]
-                b += si * data[k] * data[k]
+                d = data[k]
+                a += si * d
+                b += si * d * d
             x_mean[j] = a / total if fit_intercept else 0.0
             # sum_i s_i (x_ij - m)^2 = sum s x^2 - total m^2 (rounding here
             # only changes step sizes, never the fixed point)
@@ -109,3 +123,42 @@ def column_products(const double[::1, :] X, const double[::1, :] V,
             dgemm(&tt, &tn, &b_, &m_, &n_, &one, <double *>&X[0, j0], &n_,
                   <double *>&V[0, 0], &n_, &zero, &out[j0, 0], &p_)
             j0 += b_
+
+
+def csc_products(const floating[::1] data, const Py_ssize_t[::1] indices,
+                 const Py_ssize_t[::1] indptr, const double[::1, :] V,
+                 double[::1, :] out):
+    """``out = X^T V`` for a CSC ``X`` (``data``, ``indices``, ``indptr``)
+    and dense ``V`` (n, m), in float64 whatever ``data``'s precision: SciPy's
+    product of a float32 matrix with float64 vectors first converts the
+    matrix to float64, a copy of its values this avoids."""
+    cdef Py_ssize_t p = indptr.shape[0] - 1, m = V.shape[1], j, k, t
+    cdef double acc
+    if out.shape[0] != p or out.shape[1] != m:
+        raise ValueError("out must be (n_features, V.shape[1])")
+    with nogil:
+        for t in range(m):
+            for j in range(p):
+                acc = 0.0
+                for k in range(indptr[j], indptr[j + 1]):
+                    acc += data[k] * V[indices[k], t]
+                out[j, t] = acc
+
+
+def float32_products(const float[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
+                     bint c_order, const double[::1, :] V, double[::1, :] out):
+    """``out = X^T V`` for a float32 ``X`` (n, p; flattened in C or Fortran
+    order) and float64 ``V`` (n, m), summed in float64 and read in X's
+    storage order, once per column of ``V``: NumPy's product of mixed
+    precisions would first convert all of X to float64."""
+    cdef Py_ssize_t m = V.shape[1], k
+    if V.shape[0] != n or out.shape[0] != p or out.shape[1] != m:
+        raise ValueError("X (n, p), V (n, m) and out (p, m) expected")
+    if p == 0 or m == 0:
+        return
+    if n == 0:
+        out[:, :] = 0.0
+        return
+    with nogil:
+        for k in range(m):
+            shr_gemv_t_f32(n, p, &X_flat[0], c_order, &V[0, k], &out[0, k])

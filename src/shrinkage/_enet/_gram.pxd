@@ -24,7 +24,8 @@ cdef class ActiveGram:
 cdef class GramCache:
     cdef readonly Py_ssize_t n, p, n_columns
     cdef bint c_order, full
-    cdef const double *X
+    cdef const double *X       # the rows in float64, or NULL and
+    cdef const float *X32      # in float32 (sums stay float64)
     cdef const double *sw
     cdef const double *x_mean
     cdef double *cols          # p x capacity, column-major
@@ -38,5 +39,7 @@ cdef class GramCache:
                                # would have taken without Newton steps
 
     cdef void _fix_offsets(self, const double *v, double *out) noexcept nogil
+    cdef double _at(self, Py_ssize_t i, Py_ssize_t j) noexcept nogil
+    cdef void _products(self, const double *v, double *out) noexcept nogil
     cdef int _reserve(self, Py_ssize_t capacity) except -1 nogil
     cdef double *column(self, Py_ssize_t k) except NULL nogil

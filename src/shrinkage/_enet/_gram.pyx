@@ -14,12 +14,18 @@ section 2.2; the centring is that of docs/design.md.
 
 import numpy as np
 
+from cython cimport floating
 from libc.math cimport sqrt
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport dgemv, dsyrk
 
-from shrinkage._kernels cimport shr_centered_dot, shr_weighted_sum
+from shrinkage._kernels cimport (
+    shr_centered_dot,
+    shr_centered_dot_f32,
+    shr_gemv_t_f32,
+    shr_weighted_sum,
+)
 from shrinkage._enet._columns cimport _flag_offsets
 from shrinkage._enet._naive_ops cimport _add_column, _gradient
 from shrinkage._enet._util cimport _all_zero
@@ -119,7 +125,7 @@ cdef class ActiveGram:
         return True
 
 
-cdef int _centred_gram(const double *X, Py_ssize_t n, Py_ssize_t p,
+cdef int _centred_gram(const floating *X, Py_ssize_t n, Py_ssize_t p,
                        bint c_order, const double *sw, const double *x_mean,
                        const double *E, Py_ssize_t n_extra,
                        const double *e_mean, const Py_ssize_t *rows,
@@ -129,7 +135,8 @@ cdef int _centred_gram(const double *X, Py_ssize_t n, Py_ssize_t p,
     ``x_r - x_mean`` followed by ``e_r - e_mean`` for the extra columns
     ``E`` (n x n_extra, column-major). By dsyrk on blocks of centred,
     weighted rows: m^2 / 2 flops per row, and no cancellation for columns
-    with large means."""
+    with large means. A float32 ``X`` enters the float64 blocks exactly, so
+    its Gram is summed in float64 like a float64 ``X``'s."""
     cdef Py_ssize_t m = p + n_extra
     cdef Py_ssize_t i0, b, i, j, row, nb
     cdef double *buf
@@ -195,7 +202,7 @@ cdef void _raw_gram(const double *X, Py_ssize_t n, Py_ssize_t p,
             out[j * p + i] = out[i * p + j]
 
 
-def centred_gram(const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
+def centred_gram(const floating[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                  bint c_order, const double[::1] sw, const double[::1] x_mean,
                  double[:, ::1] out, const Py_ssize_t[::1] rows=None,
                  const double[::1, :] extra=None,
@@ -243,15 +250,25 @@ cdef class GramCache:
     regularization path reuses its columns at every alpha.
     """
 
-    def __cinit__(self, const double[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
+    def __cinit__(self, X_flat, Py_ssize_t n, Py_ssize_t p,
                   bint c_order, const double[::1] sw, const double[::1] x_mean,
                   const double[::1] sq_norms=None):
+        # X_flat: the rows (n * p, C or Fortran order), float64 or float32
+        cdef const double[::1] x64
+        cdef const float[::1] x32
+        self.X = NULL
+        self.X32 = NULL
+        if X_flat.dtype == np.float32:
+            x32 = X_flat
+            self.X32 = &x32[0]
+        else:
+            x64 = X_flat
+            self.X = &x64[0]
         self.n = n
         self.p = p
         self.factor = SupportFactor(p)
         self.passes_before = 0
         self.c_order = c_order
-        self.X = &X_flat[0]
         self.sw = &sw[0] if sw.shape[0] > 0 else NULL
         self.x_mean = &x_mean[0]
         self._keep = (X_flat, sw, x_mean)
@@ -288,11 +305,35 @@ cdef class GramCache:
                 if self.c_order:
                     acc = 0.0
                     for i in range(self.n):
-                        acc += (self.X[i * self.p + j] - self.x_mean[j]) * v[i]
+                        acc += (self._at(i, j) - self.x_mean[j]) * v[i]
                     out[j] = acc
+                elif self.X32 != NULL:
+                    out[j] = shr_centered_dot_f32(self.n, self.X32 + j * self.n,
+                                                  self.x_mean[j], NULL, v)
                 else:
                     out[j] = shr_centered_dot(self.n, self.X + j * self.n,
                                               self.x_mean[j], NULL, v)
+
+    cdef double _at(self, Py_ssize_t i, Py_ssize_t j) noexcept nogil:
+        """x_ij, in either storage order and precision."""
+        cdef Py_ssize_t k = i * self.p + j if self.c_order else j * self.n + i
+        return self.X32[k] if self.X32 != NULL else self.X[k]
+
+    cdef void _products(self, const double *v, double *out) noexcept nogil:
+        """out = X^T v (raw, uncentred)."""
+        cdef double alpha = 1.0, beta = 0.0
+        cdef int n_ = <int>self.n, p_ = <int>self.p, one = 1
+        cdef char trans
+        if self.X32 != NULL:
+            shr_gemv_t_f32(self.n, self.p, self.X32, self.c_order, v, out)
+        elif self.c_order:
+            trans = b'N'
+            dgemv(&trans, &p_, &n_, &alpha, <double *>self.X, &p_, <double *>v,
+                  &one, &beta, out, &one)
+        else:
+            trans = b'T'
+            dgemv(&trans, &n_, &p_, &alpha, <double *>self.X, &n_, <double *>v,
+                  &one, &beta, out, &one)
 
     cdef int _reserve(self, Py_ssize_t capacity) except -1 nogil:
         cdef double *grown
@@ -323,22 +364,12 @@ cdef class GramCache:
         out = self.cols + col * self.p
         # v = S (x_k - m_k), then G[:, k] = X^T v - m * sum(v).
         for i in range(self.n):
-            if self.c_order:
-                s = self.X[i * self.p + k] - self.x_mean[k]
-            else:
-                s = self.X[k * self.n + i] - self.x_mean[k]
+            s = self._at(i, k) - self.x_mean[k]
             if self.sw != NULL:
                 s *= self.sw[i]
             self.vbuf[i] = s
             total += s
-        if self.c_order:
-            trans = b'N'
-            dgemv(&trans, &p_, &n_, &alpha, <double *>self.X, &p_, self.vbuf,
-                  &one, &beta, out, &one)
-        else:
-            trans = b'T'
-            dgemv(&trans, &n_, &p_, &alpha, <double *>self.X, &n_, self.vbuf,
-                  &one, &beta, out, &one)
+        self._products(self.vbuf, out)
         for j in range(self.p):
             out[j] -= self.x_mean[j] * total
         self._fix_offsets(self.vbuf, out)
@@ -352,7 +383,11 @@ cdef class GramCache:
             return
         self._reserve(self.p)
         with nogil:
-            if self.sw == NULL and _all_zero(self.x_mean, self.p):
+            if self.X32 != NULL:
+                # float32 rows enter float64 blocks (no float64 copy of X)
+                _centred_gram(self.X32, self.n, self.p, self.c_order, self.sw,
+                              self.x_mean, NULL, 0, NULL, NULL, self.n, self.cols)
+            elif self.sw == NULL and _all_zero(self.x_mean, self.p):
                 # nothing to centre or weight: one dsyrk on X in place
                 _raw_gram(self.X, self.n, self.p, self.c_order, self.cols)
             else:
@@ -403,14 +438,7 @@ def gram_correlations(GramCache cache, const double[::1] yc, double[::1] out):
             v[i] = yc[i] * (cache.sw[i] if cache.sw != NULL else 1.0)
             total += v[i]
             yy += v[i] * yc[i]
-        if cache.c_order:
-            trans = b'N'
-            dgemv(&trans, &p_, &n_, &alpha, <double *>cache.X, &p_, &v[0], &one,
-                  &beta, &out[0], &one)
-        else:
-            trans = b'T'
-            dgemv(&trans, &n_, &p_, &alpha, <double *>cache.X, &n_, &v[0], &one,
-                  &beta, &out[0], &one)
+        cache._products(&v[0], &out[0])
         for j in range(p):
             out[j] -= cache.x_mean[j] * total
         cache._fix_offsets(&v[0], &out[0])

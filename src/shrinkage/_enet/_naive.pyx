@@ -31,15 +31,20 @@ import threading
 
 import numpy as np
 
+from cython cimport floating
 from libc.math cimport INFINITY, fabs
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport dgemv
 
 from shrinkage._kernels cimport (
     shr_centered_dot,
+    shr_centered_dot_f32,
     shr_centered_sq_norm,
     shr_column_moments,
+    shr_column_moments_f32,
+    shr_dot_f32,
     shr_enet_coordinate,
+    shr_gemv_t_f32,
     shr_weighted_sum,
 )
 from shrinkage._enet._columns cimport _flag_offsets
@@ -140,9 +145,28 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
         for t in range(count):
             j = idx[t]
             acc = 0.0
-            for k in range(P.indptr[j], P.indptr[j + 1]):
-                acc += P.data[k] * v[P.indices[k]]
+            if P.single:
+                for k in range(P.indptr[j], P.indptr[j + 1]):
+                    acc += P.data32[k] * v[P.indices[k]]
+            else:
+                for k in range(P.indptr[j], P.indptr[j + 1]):
+                    acc += P.data[k] * v[P.indices[k]]
             c[j] = acc - P.x_mean[j] * total
+    elif P.single:
+        if 2 * count >= P.p:
+            shr_gemv_t_f32(P.n, P.p, P.X32, False, v, c)
+            for j in range(P.p):
+                if P.offset[j]:
+                    c[j] = shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
+                elif total != 0.0:
+                    c[j] -= P.x_mean[j] * total
+        else:
+            for t in range(count):
+                j = idx[t]
+                if P.offset[j]:
+                    c[j] = shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
+                else:
+                    c[j] = shr_dot_f32(P.n, P.X32 + j * P.n, v) - P.x_mean[j] * total
     elif 2 * count >= P.p:
         dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
               &beta, c, &one)
@@ -650,7 +674,7 @@ _NAIVE_DOC = """
 
 
 def enet_naive(
-    const double[::1, :] X, const double[::1] yc, const double[::1] sw,
+    const floating[::1, :] X, const double[::1] yc, const double[::1] sw,
     double[::1] x_mean, double[::1] sq_norms,
     const double[::1] penalty_factor, double[::1] w, double[::1] residual,
     double[::1] correlations, const int[::1] candidates,
@@ -664,7 +688,14 @@ def enet_naive(
     if P.n == 0 or P.p == 0:
         return 0.0, 0
     P.sparse = False
-    P.X = &X[0, 0]
+    if floating is float:
+        P.single = True
+        P.X = NULL
+        P.X32 = &X[0, 0]
+    else:
+        P.single = False
+        P.X = &X[0, 0]
+        P.X32 = NULL
     return _run_naive(&P, yc, sw, x_mean, sq_norms, penalty_factor, w,
                       residual, correlations, candidates, l1, l2, positive,
                       tol, max_iter, random, seed, screen, stats, active_gram)
@@ -675,7 +706,7 @@ enet_naive.__doc__ = ("Elastic-net coordinate descent with naive (residual) "
 
 
 def enet_naive_csc(
-    const double[::1] data, const Py_ssize_t[::1] indices,
+    const floating[::1] data, const Py_ssize_t[::1] indices,
     const Py_ssize_t[::1] indptr, Py_ssize_t n_samples,
     const double[::1] yc, const double[::1] sw,
     double[::1] x_mean, double[::1] sq_norms,
@@ -691,7 +722,15 @@ def enet_naive_csc(
         return 0.0, 0
     P.sparse = True
     P.X = NULL
-    P.data = &data[0] if data.shape[0] > 0 else NULL
+    P.X32 = NULL
+    if floating is float:
+        P.single = True
+        P.data = NULL
+        P.data32 = &data[0] if data.shape[0] > 0 else NULL
+    else:
+        P.single = False
+        P.data = &data[0] if data.shape[0] > 0 else NULL
+        P.data32 = NULL
     P.indices = &indices[0] if indices.shape[0] > 0 else NULL
     P.indptr = &indptr[0]
     return _run_naive(&P, yc, sw, x_mean, sq_norms, penalty_factor, w,
@@ -714,13 +753,19 @@ cdef void _first_pass_with_stats(NaiveProblem *P, bint fit_intercept) noexcept n
     """
     cdef Py_ssize_t j
     cdef const double *xj
+    cdef const float *xj32
     cdef double mom[3]
     cdef double total, shift, d1, h, w_new, g
     total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
     for j in range(P.p):
-        xj = P.X + j * P.n
-        shift = xj[0] if fit_intercept else 0.0
-        shr_column_moments(P.n, xj, P.sw, P.r, shift, mom)
+        if P.single:
+            xj32 = P.X32 + j * P.n
+            shift = xj32[0] if fit_intercept else 0.0
+            shr_column_moments_f32(P.n, xj32, P.sw, P.r, shift, mom)
+        else:
+            xj = P.X + j * P.n
+            shift = xj[0] if fit_intercept else 0.0
+            shr_column_moments(P.n, xj, P.sw, P.r, shift, mom)
         d1 = mom[0] / total if fit_intercept else 0.0
         P.x_mean[j] = shift + d1
         h = mom[1] - d1 * mom[0] if fit_intercept else mom[1]

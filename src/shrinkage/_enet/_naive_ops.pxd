@@ -8,7 +8,10 @@ from libc.math cimport fabs
 
 from shrinkage._kernels cimport (
     shr_centered_axpy,
+    shr_centered_axpy_f32,
     shr_centered_dot,
+    shr_centered_dot_f32,
+    shr_dot_f32,
     shr_enet_coordinate,
 )
 from shrinkage._enet._util cimport _dot, _zero_violates
@@ -18,8 +21,14 @@ cdef struct NaiveProblem:
     Py_ssize_t n
     Py_ssize_t p
     bint sparse
+    # The data in their own precision: float64 in X / data, or (single)
+    # float32 in X32 / data32, the other pointer NULL. Everything else is
+    # float64 whatever the data's precision (docs/design.md, "Precision").
+    bint single
     const double *X       # dense: column-major, column j at X + j * n
+    const float *X32
     const double *data    # CSC: values, row indices and column pointers
+    const float *data32
     const Py_ssize_t *indices
     const Py_ssize_t *indptr
     const double *yc
@@ -44,9 +53,15 @@ cdef inline void _add_column(NaiveProblem *P, Py_ssize_t j, double a) noexcept n
     """(yc - Xc w) += a * xc_j: the residual change when w_j moves by -a."""
     cdef Py_ssize_t k
     if P.sparse:
-        for k in range(P.indptr[j], P.indptr[j + 1]):
-            P.r[P.indices[k]] += a * P.data[k]
+        if P.single:
+            for k in range(P.indptr[j], P.indptr[j + 1]):
+                P.r[P.indices[k]] += a * P.data32[k]
+        else:
+            for k in range(P.indptr[j], P.indptr[j + 1]):
+                P.r[P.indices[k]] += a * P.data[k]
         P.shift -= a * P.x_mean[j]
+    elif P.single:
+        shr_centered_axpy_f32(P.n, a, P.X32 + j * P.n, P.x_mean[j], P.r)
     else:
         shr_centered_axpy(P.n, a, P.X + j * P.n, P.x_mean[j], P.r)
 
@@ -58,7 +73,15 @@ cdef inline double _gradient(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
     cdef double acc = 0.0
     if P.sparse:
         # sum_i s_i x_ij (r_i + shift) = sparse dot + shift * total * mean_j
-        if P.sw == NULL:
+        if P.single:
+            if P.sw == NULL:
+                for k in range(P.indptr[j], P.indptr[j + 1]):
+                    acc += P.data32[k] * P.r[P.indices[k]]
+            else:
+                for k in range(P.indptr[j], P.indptr[j + 1]):
+                    i = P.indices[k]
+                    acc += P.sw[i] * P.data32[k] * P.r[i]
+        elif P.sw == NULL:
             for k in range(P.indptr[j], P.indptr[j + 1]):
                 acc += P.data[k] * P.r[P.indices[k]]
         else:
@@ -66,6 +89,10 @@ cdef inline double _gradient(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
                 i = P.indices[k]
                 acc += P.sw[i] * P.data[k] * P.r[i]
         return acc + P.shift * P.total * P.x_mean[j]
+    if P.single:
+        if P.sw == NULL and not P.offset[j]:
+            return shr_dot_f32(P.n, P.X32 + j * P.n, P.r)
+        return shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], P.sw, P.r)
     if P.sw == NULL and not P.offset[j]:
         return _dot(P.n, P.X + j * P.n, P.r)
     return shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], P.sw, P.r)

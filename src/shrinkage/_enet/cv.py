@@ -160,9 +160,23 @@ class FoldGram(FoldGramDesign):
         return mse
 
 
+def _rows_times(X, rows, coefs):
+    """``X[rows] @ coefs`` in float64. A float32 ``X`` goes a block of rows
+    at a time (NumPy and SciPy convert a float32 operand to float64 whole
+    first: for every held-out row at once, a float64 copy of them)."""
+    if X.dtype != np.float32:
+        return X[rows] @ coefs
+    out = np.empty((len(rows), coefs.shape[1]))
+    step = max(1, (1 << 17) // max(X.shape[1], 1))  # about 1 MB of float64 rows
+    for start in range(0, len(rows), step):
+        block = X[rows[start:start + step]].astype(np.float64)
+        out[start:start + step] = block @ coefs
+    return out
+
+
 def held_out_mse(X, y, sw, test, coefs, intercepts):
     """Mean (weighted) squared errors on the held-out rows, from the rows."""
-    residues = X[test] @ coefs + intercepts - y[test][:, None]
+    residues = _rows_times(X, test, coefs) + intercepts - y[test][:, None]
     if sw is None:
         return (residues ** 2).mean(axis=0)
     return np.average(residues ** 2, weights=sw[test], axis=0)

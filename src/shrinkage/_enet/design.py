@@ -13,6 +13,14 @@ how the data are laid out and which kernel reads them:
   full data's (covariance updates only; no rows of its own).
 
 :func:`make_design` builds the first three for every caller.
+
+Precision: a float32 ``X`` is kept as it is (``single``): the kernels read
+it in float32 and compute everything else -- residuals, Gram, correlations,
+the duality gap -- in float64, so a float32 design costs half the memory
+and half the bytes per pass of a float64 one without losing the
+certificate's digits (docs/design.md, "Precision"). Nothing here converts
+a float32 ``X`` to float64: the products with float64 vectors go through
+kernels that read float32 (NumPy and SciPy would convert X first).
 """
 
 import copy
@@ -59,6 +67,7 @@ class Design:
     method = "naive"
     cache = None
     has_rows = True  # False: a CV fold's Gram, derived from its parent's rows
+    single = False   # True: the rows are float32 (see the module docstring)
 
     def __init__(self, n_samples, n_features, fit_intercept, sample_weight):
         self.n_samples, self.n_features = n_samples, n_features
@@ -183,6 +192,7 @@ class DenseDesign(Design):
         if method == "naive" and not X.flags.f_contiguous:
             X = np.asfortranarray(X)
         self.X = X
+        self.single = X.dtype == np.float32
         self.c_order = not X.flags.f_contiguous
         self.X_flat = X.ravel(order="C" if self.c_order else "F")
         self.stats_ready = False
@@ -234,6 +244,11 @@ class DenseDesign(Design):
         return out
 
     def products(self, V):
+        if self.single:
+            out = np.empty((self.n_features, V.shape[1]), order="F")
+            _columns.float32_products(self.X_flat, self.n_samples, self.n_features,
+                                      self.c_order, np.asfortranarray(V), out)
+            return out
         if not self.X.flags.f_contiguous:
             return self.X.T @ V
         out = np.empty((self.n_features, V.shape[1]), order="F")
@@ -265,7 +280,9 @@ class SparseDesign(Design):
             X = X.copy()
             X.sum_duplicates()
         self.X = X
-        self.data = np.ascontiguousarray(X.data, dtype=np.float64)
+        self.single = X.dtype == np.float32
+        self.data = np.ascontiguousarray(
+            X.data, dtype=np.float32 if self.single else np.float64)
         self.indices = np.ascontiguousarray(X.indices, dtype=np.intp)
         self.indptr = np.ascontiguousarray(X.indptr, dtype=np.intp)
         _columns.csc_column_stats(self.data, self.indices, self.indptr, n,
@@ -273,6 +290,11 @@ class SparseDesign(Design):
                                    self.sq_norms)
 
     def products(self, V):
+        if self.single:
+            out = np.empty((self.n_features, V.shape[1]), order="F")
+            _columns.csc_products(self.data, self.indices, self.indptr,
+                                  np.asfortranarray(V), out)
+            return out
         return self.X.T @ V
 
     def abs_max(self, columns=None):
@@ -328,8 +350,7 @@ class SparseGramDesign(SparseDesign):
         if cancels or not (size == 0.0 or 1e-50 < size < 1e50):
             self.cache = None
             return
-        Xw = self.X if not self.sw.size else sp.diags(self.sw) @ self.X
-        gram = np.asarray((self.X.T @ Xw).todense())
+        gram = _sparse_gram(self.X, self.sw)
         if self.fit_intercept:
             gram -= n * np.outer(self.x_mean, self.x_mean)
         gram = np.ascontiguousarray(gram, dtype=np.float64)
@@ -342,7 +363,7 @@ class SparseGramDesign(SparseDesign):
 
     def gram_correlations(self, yc, q):
         v = yc * self.sw if self.sw.size else yc
-        q[:] = self.X.T @ v - self.x_mean * v.sum()
+        q[:] = self.products(v[:, None])[:, 0] - self.x_mean * v.sum()
         return float(v @ yc)
 
     def scaled(self, scale):
@@ -351,6 +372,26 @@ class SparseGramDesign(SparseDesign):
         return (SparseGramDesign.maybe(X, self.sw if self.sw.size else None,
                                        self.fit_intercept)
                 or SparseDesign(X, self.sw if self.sw.size else None, self.fit_intercept))
+
+
+def _sparse_gram(X, sw):
+    """``X^T S X`` (dense, float64) of a CSC ``X`` (``sw`` empty: unit
+    weights). A float32 ``X`` is converted to float64 a block of rows at a
+    time (SciPy would sum its products in float32), never whole."""
+    if X.dtype != np.float32:
+        Xw = X if not sw.size else sp.diags(sw) @ X
+        return np.asarray((X.T @ Xw).todense())
+    n, p = X.shape
+    rows = X.tocsr()
+    gram = np.zeros((p, p))
+    # blocks of at most a sixteenth of the stored values (and a million):
+    # the float64 block and SciPy's product of it stay small beside X
+    step = max(1, int(n * min(1.0 / 16, 1e6 / max(X.nnz, 1))))
+    for start in range(0, n, step):
+        block = rows[start:start + step].astype(np.float64)
+        weighted = block if not sw.size else sp.diags(sw[start:start + step]) @ block
+        gram += (block.T @ weighted).toarray()
+    return gram
 
 
 class FoldGramDesign(Design):
