@@ -306,3 +306,34 @@ def test_enet_path_2d_y_is_sklearns_multi_task_path(sparse):
                           MultiTaskElasticNetCV(cv=3, alphas=5)])
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::shrinkage.ConvergenceWarning")
+@pytest.mark.parametrize("x_dtype, y_dtype", [(np.float32, np.float32), (np.float32, np.float64),
+                                              (np.float64, np.float32), (np.float64, np.float64)])
+@pytest.mark.parametrize("name", ["MultiTaskLasso", "MultiTaskElasticNet",
+                                  "MultiTaskLassoCV", "MultiTaskElasticNetCV"])
+def test_dtypes_follow_sklearn(name, x_dtype, y_dtype):
+    """float32 X gives float32 coefficients, intercepts and predictions;
+    mse_path_ is float32 only when X and y both are; alpha_/l1_ratio_ are
+    numpy float64 -- each compared with scikit-learn's own estimator."""
+    X, Y = problem(60, 8, 3, seed=21)
+    X, Y = X.astype(x_dtype), Y.astype(y_dtype)
+    ours = getattr(shrinkage, name)().fit(X, Y)
+    theirs = getattr(sk, name)().fit(X, Y)
+    for attr in ("coef_", "intercept_", "mse_path_", "alpha_", "l1_ratio_", "alphas_"):
+        if hasattr(theirs, attr):
+            a, b = getattr(ours, attr), getattr(theirs, attr)
+            assert type(a) is type(b) and np.asarray(a).dtype == np.asarray(b).dtype, attr
+    assert ours.predict(X).dtype == theirs.predict(X).dtype
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("func", ["lasso_path", "enet_path"])
+def test_multi_task_path_dtypes_follow_sklearn(func):
+    X, Y = problem(40, 6, 3, seed=22)
+    X = X.astype(np.float32)
+    ours = getattr(shrinkage, func)(X, Y, alphas=5)
+    theirs = getattr(sk, func)(X, Y, alphas=5)
+    assert [r.dtype for r in ours] == [r.dtype for r in theirs]

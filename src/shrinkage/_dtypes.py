@@ -18,8 +18,10 @@ Measured on scikit-learn 1.9.1 (``Lasso``, ``ElasticNet``, ``lasso_path``,
 - ``predict`` returns the result type of the (checked) input and
   ``coef_``: float32 only for a float32 model on float32 input.
 
-The solvers compute in float64 today: the rules decide the dtypes of what
-the estimators return (see docs/design.md, "Precision").
+The rules decide the dtypes of what the estimators return; how each family
+computes is in docs/design.md, "Precision" (the elastic net reads a float32
+``X`` in float32 and sums in float64; the multi-task solvers convert it to
+float64). The multi-task estimators follow the same rules.
 """
 
 import numpy as np

@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from ._base import LinearModel
 from ._cv import n_workers
+from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype
 from ._enet import seed_from
 from ._enet.multitask_path import (
     multitask_alpha_grid,
@@ -210,7 +211,7 @@ class MultiTaskElasticNet(LinearModel):
         W0 = None
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if self.coef_.shape == (Y.shape[1], p):
-                W0 = self.coef_.T
+                W0 = np.asarray(self.coef_.T, dtype=np.float64)
         random = self.selection == "random"
         prob = prepare_multitask(X, Y, sw, self.fit_intercept)
         W, gap, passes = solve_multitask(
@@ -219,8 +220,11 @@ class MultiTaskElasticNet(LinearModel):
         if gap > self.tol * prob.yy / n:
             _warn_not_converged(name, 1, 1, max_iter)
         self._record_input(X_raw, X)
-        self.coef_ = np.ascontiguousarray(W.T)
-        self.intercept_ = prob.y_mean - prob.x_mean @ W
+        # scikit-learn's dtype rules (shrinkage._dtypes): the solve is float64,
+        # a float32 X gets float32 coefficients and predictions
+        dtype = fit_dtype(X_raw)
+        self.coef_ = as_fit_dtype(np.ascontiguousarray(W.T), dtype)
+        self.intercept_ = as_fit_dtype(prob.y_mean - prob.x_mean @ W, dtype)
         self.dual_gap_ = float(gap)
         self.n_iter_ = int(passes)
         return self
@@ -382,7 +386,7 @@ class MultiTaskElasticNetCV(LinearModel):
         check_bool(self.fit_intercept, "fit_intercept")
         check_selection(self.selection)
         l1_ratios = self._l1_ratios()
-        X_raw = X
+        X_raw, y_raw = X, y
         X, y = check_X_y(X, y, estimator=name, accept_sparse=("csr", "csc"))
         if y.ndim == 1:
             raise ValueError(f"For mono-task outputs, use {name[9:]}.")
@@ -418,14 +422,15 @@ class MultiTaskElasticNetCV(LinearModel):
             mses = [run(t) for t in range(len(tasks))]
         mse = np.reshape(mses, (len(l1_ratios), len(folds), -1))
         mean_mse = mse.mean(axis=1)
-        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
+        self.mse_path_ = as_fit_dtype(np.squeeze(np.moveaxis(mse, 2, 1)),
+                                      mse_dtype(X_raw, y_raw))
         best_mse, best_i, best_k = np.inf, 0, 0
         for i in range(len(l1_ratios)):
             k = int(np.argmin(mean_mse[i]))
             if mean_mse[i, k] < best_mse:
                 best_mse, best_i, best_k = mean_mse[i, k], i, k
-        self.alpha_ = float(grids[best_i][best_k])
-        self.l1_ratio_ = float(l1_ratios[best_i])
+        self.alpha_ = np.float64(grids[best_i][best_k])
+        self.l1_ratio_ = np.float64(l1_ratios[best_i])
         if isinstance(alphas, int) and len(l1_ratios) > 1:
             self.alphas_ = np.asarray(grids)
         else:
@@ -436,8 +441,9 @@ class MultiTaskElasticNetCV(LinearModel):
         if gap > self.tol * prob.yy / n:
             _warn_not_converged(name, 1, 1, max_iter)
         self._record_input(X_raw, X)
-        self.coef_ = np.ascontiguousarray(W.T)
-        self.intercept_ = prob.y_mean - prob.x_mean @ W
+        dtype = fit_dtype(X_raw)
+        self.coef_ = as_fit_dtype(np.ascontiguousarray(W.T), dtype)
+        self.intercept_ = as_fit_dtype(prob.y_mean - prob.x_mean @ W, dtype)
         self.dual_gap_ = float(gap)
         self.n_iter_ = int(passes)
         if not self._has_l1_ratio:

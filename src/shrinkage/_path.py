@@ -264,11 +264,11 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         from ._multitask import multitask_path_function
         if X.dtype == np.float32:  # the multi-task solver reads float64 X
             X = X.astype(np.float64)
-        return multitask_path_function(
+        return _coefs_as(dtype, multitask_path_function(
             X, y, sw, penalty_factor, l1_ratio=float(l1_ratio), eps=eps, n_grid=n_grid,
             grid=grid, coef_init=coef_init, fit_intercept=fit_intercept, tol=float(tol),
             max_iter=max_iter, random=selection == "random", random_state=random_state,
-            return_n_iter=return_n_iter, func_name=func_name)
+            return_n_iter=return_n_iter, func_name=func_name))
     n_solves = (n_grid if grid is None else grid.size) * n_targets
     precompute = check_precompute(precompute, p, sparse=sp.issparse(X))
     if check_input and not isinstance(precompute, (str, bool)):
@@ -344,6 +344,12 @@ def _path_progress(func_name, grid, n_targets, scale):
                   file=sys.stderr, flush=True)
         return report
     return for_target
+
+
+def _coefs_as(dtype, result):
+    """A path function's result with its coefficients (second) in
+    ``dtype``: scikit-learn's rule, the grid and gaps stay float64."""
+    return (result[0], as_fit_dtype(result[1], dtype)) + tuple(result[2:])
 
 
 def _check_Xy(Xy, n_features, n_targets):
