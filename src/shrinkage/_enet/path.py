@@ -42,7 +42,8 @@ def _full_correlations(design, residual):
         v = residual * sw if sw.size else residual
         if design.single:  # a float32 X: no float64 copy of it (design.products)
             return design.products(v[:, None])[:, 0] - design.x_mean * v.sum()
-        return design.X.T @ v - design.x_mean * v.sum()
+        XT = design.XT if sp.issparse(design.X) else design.X.T
+        return XT @ v - design.x_mean * v.sum()
     V = np.asfortranarray(residual * sw[:, None] if sw.size else residual)
     return design.products(V) - np.outer(design.x_mean, V.sum(axis=0))
 
