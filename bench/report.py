@@ -111,7 +111,7 @@ def rows_from(problem, setup, measurements, baseline="sklearn", memory=None):
             times=m.times, default_times=m.default_times,
             tried=[(t, s, sec) for t, s, sec in m.tried], note=m.note,
             target=getattr(setup, "target", None),
-            dtype=str(setup.X.dtype),
+            dtype=str(getattr(getattr(setup, "X", None), "dtype", "float64")),
             peak_mem=memory.get(name, (None, None))[0], x_bytes=memory.get(name, (None, None))[1],
         ))
     return rows
@@ -169,15 +169,20 @@ def format_table(rows):
 
 
 def format_memory(rows):
-    """Peak memory per fit (rows that measured it) as a markdown table, or ""."""
+    """Peak memory per fit (rows that measured it) as a markdown table, or "".
+
+    "peak above X" is what the fit allocated at its peak beyond the data
+    passed in (a float64 copy of a float32 ``X`` shows up as 2x X);
+    "(X + peak) / X" is the total against the size of the ``X`` the solver got.
+    """
     got = [r for r in rows if r.get("peak_mem") is not None]
     if not got:
         return ""
-    lines = ["| problem | task | solver | X | peak | peak / X |", "|" + "---|" * 6]
+    lines = ["| problem | task | solver | X | peak above X | (X + peak) / X |", "|" + "---|" * 6]
     for r in got:
         lines.append(f"| {r['problem']} {r['shape']} | {r['task']} | {r['solver']} "
                      f"| {r['x_bytes'] / 2**20:.3g} MiB | {r['peak_mem'] / 2**20:.3g} MiB "
-                     f"| {r['peak_mem'] / r['x_bytes']:.2f} |")
+                     f"| {(r['x_bytes'] + r['peak_mem']) / r['x_bytes']:.2f} |")
     return "\n".join(lines)
 
 

@@ -117,7 +117,8 @@ def candidates_for(infos, setup, progress):
             fit = factory(setup)
             # float32 rows: the tight reference run is the same solver on the
             # same values in float64, so P* is a float64 optimum
-            reference_fit = factory(setup.as_float64()) if setup.is_float32 else None
+            reference_fit = factory(setup.as_float64(max_iter=setup.reference_max_iter)) \
+                if setup.is_float32 else None
         except S.Unavailable as exc:
             progress(f"{inf.name}: skipped ({exc})")
             continue
@@ -183,7 +184,7 @@ def peak_memory(candidates, results, setup, progress):
         finally:
             tracemalloc.stop()
         out[c.name] = (peak, xbytes)
-        progress(f"{c.name}: peak memory {peak / 2**20:.3g} MiB ({peak / xbytes:.2f}x X)")
+        progress(f"{c.name}: peak memory above X {peak / 2**20:.3g} MiB ({peak / xbytes:.2f}x X)")
     return out
 
 
@@ -294,8 +295,8 @@ def _run(args):
     table = report.format_table(rows)
     memory_table = report.format_memory(rows)
     if memory_table:
-        table += "\n\nPeak memory of one untimed fit at the default tol (tracemalloc), " \
-                 "float32 rows:\n\n" + memory_table
+        table += "\n\nPeak memory of one untimed fit at the default tol (tracemalloc; " \
+                 "allocations beyond the data passed in), float32 rows:\n\n" + memory_table
     print(table)
     if task_notes or notes:
         print()
