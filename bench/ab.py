@@ -37,8 +37,7 @@ def _pairs(size, only):
     from bench.run import _matches
 
     return [(prob, task) for prob in P.ALL_PROBLEMS for task in T.TASKS
-            if T.TASK_FAMILY[task] == P.family_of(prob)
-            and (task != "cv" or prob in T.CV_PROBLEMS) and _matches(only, prob, task)]
+            if T.runs_on(task, prob) and _matches(only, prob, task)]
 
 
 def _worker(size, pairs, tols, min_time):

@@ -27,7 +27,10 @@ __all__ = [
     "LASSO_PROBLEMS",
     "RIDGE_PROBLEMS",
     "MULTITASK_PROBLEMS",
+    "FLOAT32_PROBLEMS",
     "ALL_PROBLEMS",
+    "base_of",
+    "is_float32",
     "family_of",
     "SIZES",
     "SEEDS",
@@ -38,7 +41,13 @@ __all__ = [
 LASSO_PROBLEMS = ("seed", "tall", "wide", "corr", "sparse")
 RIDGE_PROBLEMS = ("ridge_small", "ridge_tall", "ridge_mid", "ridge_wide")
 MULTITASK_PROBLEMS = ("mt_tall", "mt_wide")
-ALL_PROBLEMS = LASSO_PROBLEMS + RIDGE_PROBLEMS + MULTITASK_PROBLEMS
+#: float32 versions (issue 17): the base problem's generator, seed and sizes,
+#: then X and y rounded to float32 (y too, because scikit-learn casts y to X's
+#: dtype: with a float64 y it would solve on a rounded y while shrinkage keeps
+#: the exact one -- two different problems). Name -> base problem.
+FLOAT32_PROBLEMS = {"tall32": "tall", "wide32": "wide", "sparse32": "sparse",
+                    "ridge_tall32": "ridge_tall"}
+ALL_PROBLEMS = LASSO_PROBLEMS + RIDGE_PROBLEMS + MULTITASK_PROBLEMS + tuple(FLOAT32_PROBLEMS)
 # tasks (y of shape (n, T)) of the multi-task problems, per size
 N_TASKS = {"full": {"mt_tall": 20, "mt_wide": 40}, "quick": {"mt_tall": 20, "mt_wide": 40},
            "tiny": {"mt_tall": 3, "mt_wide": 4}}
@@ -126,13 +135,24 @@ class Problem:
         return f"{self.name} {n}x{p}"
 
 
+def base_of(name):
+    """The float64 problem a float32 problem is rounded from (``name`` itself otherwise)."""
+    return FLOAT32_PROBLEMS.get(name, name)
+
+
+def is_float32(name):
+    """Whether problem ``name`` is a float32 one (``tall32``, ...)."""
+    return name in FLOAT32_PROBLEMS
+
+
 def shape_of(name, size="full"):
     """``(n_samples, n_features)`` of a problem at a size, without generating it."""
-    return SIZES[size][name][:2]
+    return SIZES[size][base_of(name)][:2]
 
 
 def family_of(name):
     """"lasso", "ridge" or "multitask": the family of problem ``name``."""
+    name = base_of(name)
     if name in MULTITASK_PROBLEMS:
         return "multitask"
     return "lasso" if name in LASSO_PROBLEMS else "ridge"
@@ -142,6 +162,8 @@ def make_problem(name, size="full"):
     """Generate problem ``name`` ("seed", "tall", ..., "ridge_wide") at ``size``."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    if name in FLOAT32_PROBLEMS:
+        return _to_float32(make_problem(FLOAT32_PROBLEMS[name], size), name)
     if name not in SIZES[size]:
         raise ValueError(f"unknown problem {name!r}; known: {', '.join(ALL_PROBLEMS)}")
     rng = np.random.default_rng(SEEDS[name])
@@ -281,6 +303,17 @@ def _gen_multitask(rng, n, p, n_tasks, name):
     Y = signal + rng.standard_normal(n_tasks) + noise
     return Problem(name, X, Y, "multitask",
                    f"{n_tasks} tasks, {k} shared true features, uncentred features, SNR 5", W)
+
+
+def _to_float32(base, name):
+    """``base`` with ``X`` and ``y`` rounded to float32 (dense stays Fortran, sparse CSC)."""
+    if sp.issparse(base.X):
+        X = base.X.astype(np.float32)
+    else:
+        X = np.asfortranarray(base.X, dtype=np.float32)
+    return Problem(name, X, base.y.astype(np.float32), base.family,
+                   f"{base.name} rounded to float32 (X and y): {base.description}",
+                   base.coef_true)
 
 
 _GENERATORS = {

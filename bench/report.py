@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["machine_info", "format_table", "format_machine", "write_chart", "Row", "rows_from"]
+__all__ = ["machine_info", "format_table", "format_machine", "write_chart", "Row", "rows_from",
+           "format_memory"]
 
 
 def _cpu_model():
@@ -90,8 +91,12 @@ class Row(dict):
     """One line of the table (a plain dict, so it serialises as JSON)."""
 
 
-def rows_from(problem, setup, measurements, baseline="sklearn"):
-    """Table rows for one (problem, task), with speed-ups against ``baseline``."""
+def rows_from(problem, setup, measurements, baseline="sklearn", memory=None):
+    """Table rows for one (problem, task), with speed-ups against ``baseline``.
+
+    ``memory``: ``{solver: (peak bytes, bytes of X)}`` where measured.
+    """
+    memory = memory or {}
     base = measurements.get(baseline)
     rows = []
     for name, m in measurements.items():
@@ -105,6 +110,9 @@ def rows_from(problem, setup, measurements, baseline="sklearn"):
             default_subopt=m.default_subopt, default_speedup=dspeedup,
             times=m.times, default_times=m.default_times,
             tried=[(t, s, sec) for t, s, sec in m.tried], note=m.note,
+            target=getattr(setup, "target", None),
+            dtype=str(getattr(getattr(setup, "X", None), "dtype", "float64")),
+            peak_mem=memory.get(name, (None, None))[0], x_bytes=memory.get(name, (None, None))[1],
         ))
     return rows
 
@@ -160,6 +168,24 @@ def format_table(rows):
     return "\n".join(lines)
 
 
+def format_memory(rows):
+    """Peak memory per fit (rows that measured it) as a markdown table, or "".
+
+    "peak above X" is what the fit allocated at its peak beyond the data
+    passed in (a float64 copy of a float32 ``X`` shows up as 2x X);
+    "(X + peak) / X" is the total against the size of the ``X`` the solver got.
+    """
+    got = [r for r in rows if r.get("peak_mem") is not None]
+    if not got:
+        return ""
+    lines = ["| problem | task | solver | X | peak above X | (X + peak) / X |", "|" + "---|" * 6]
+    for r in got:
+        lines.append(f"| {r['problem']} {r['shape']} | {r['task']} | {r['solver']} "
+                     f"| {r['x_bytes'] / 2**20:.3g} MiB | {r['peak_mem'] / 2**20:.3g} MiB "
+                     f"| {(r['x_bytes'] + r['peak_mem']) / r['x_bytes']:.2f} |")
+    return "\n".join(lines)
+
+
 def write_chart(rows, path, title="", baseline="sklearn"):
     """Bar chart of speed-up vs ``baseline`` per (problem, task) and solver.
 
@@ -191,7 +217,7 @@ def write_chart(rows, path, title="", baseline="sklearn"):
     width = 0.8 / len(solvers)
     x = np.arange(len(groups))
     colours = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(solvers)}
-    modes = [("speedup", f"at equal precision (subopt ≤ 1e-6), vs {baseline}"),
+    modes = [("speedup", f"at equal precision (subopt ≤ 1e-6; float32 rows 1e-5), vs {baseline}"),
              ("default_speedup", f"at each library's default tol, vs {baseline}")]
     for ax, (key, subtitle) in zip(axes, modes):
         labelled, top = set(), 1.0

@@ -111,10 +111,14 @@ def candidates_for(infos, setup, progress):
     candidates = []
     for inf in infos:
         factory = inf.adapters.get(task)
-        if factory is None:
+        if factory is None or (inf.float32_only and not setup.is_float32):
             continue
         try:
             fit = factory(setup)
+            # float32 rows: the tight reference run is the same solver on the
+            # same values in float64, so P* is a float64 optimum
+            reference_fit = factory(setup.as_float64(max_iter=setup.reference_max_iter)) \
+                if setup.is_float32 else None
         except S.Unavailable as exc:
             progress(f"{inf.name}: skipped ({exc})")
             continue
@@ -123,7 +127,8 @@ def candidates_for(infos, setup, progress):
             continue
         candidates.append(Candidate(inf.name, fit, default_tol=inf.default_tol,
                                     tight_tol=inf.tight_tol, tunable=task not in inf.direct,
-                                    reference=inf.reference))
+                                    reference=inf.reference, tol_grid=setup.tol_grid,
+                                    reference_fit=reference_fit))
     return candidates
 
 
@@ -143,8 +148,44 @@ def measure_noting_failures(candidates, setup, args, progress):
         progress(msg)
 
     reference, results = measure(candidates, setup.evaluate, repeats=args.repeats,
-                                 min_time=args.min_time, budget=args.budget, progress=note_progress)
+                                 target=setup.target, min_time=args.min_time, budget=args.budget,
+                                 progress=note_progress)
     return reference, results, failures
+
+
+def peak_memory(candidates, results, setup, progress):
+    """``{name: (peak bytes, bytes of the X it got)}``: one untimed fit per solver under tracemalloc.
+
+    The fit is at the solver's default tol (what a user runs). NumPy reports
+    its buffers to tracemalloc, so the peak counts every array the fit
+    allocates (copies of ``X`` included) above what existed before; the data
+    passed in are not counted. For ``shrinkage-f64`` the float64 copy is made
+    before (it is its input), so its size of X is the float64 one.
+    """
+    import tracemalloc
+    import warnings
+
+    out = {}
+    for c in candidates:
+        if c.name not in results:
+            continue
+        x = setup.as_float64().X if c.name.endswith("-f64") else setup.X
+        xbytes = x.data.nbytes + x.indices.nbytes + x.indptr.nbytes if hasattr(x, "indptr") \
+            else x.nbytes
+        tracemalloc.start()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                c.fit(c.default_tol if c.tunable else None)
+            _, peak = tracemalloc.get_traced_memory()
+        except Exception as exc:
+            progress(f"{c.name}: peak memory fit failed: {type(exc).__name__}: {exc}")
+            continue
+        finally:
+            tracemalloc.stop()
+        out[c.name] = (peak, xbytes)
+        progress(f"{c.name}: peak memory above X {peak / 2**20:.3g} MiB ({peak / xbytes:.2f}x X)")
+    return out
 
 
 def main(argv=None):
@@ -182,15 +223,15 @@ def _run(args):
         progress(note)
 
     pairs = [(prob, task) for prob in P.ALL_PROBLEMS for task in T.TASKS
-             if T.TASK_FAMILY[task] == P.family_of(prob)
-             and (task != "cv" or prob in T.CV_PROBLEMS)
-             and _matches(args.only, prob, task)]
+             if T.runs_on(task, prob) and _matches(args.only, prob, task)]
 
     if args.list:
         print("problems (" + args.size + "):")
         for prob in P.ALL_PROBLEMS:
             print(f"  {prob:12s} {'x'.join(map(str, P.shape_of(prob, args.size)))}")
-        print("tasks: " + ", ".join(T.TASKS) + f"  (cv on {', '.join(sorted(T.CV_PROBLEMS))} only)")
+        print("tasks: " + ", ".join(T.TASKS) + f"  (cv on {', '.join(sorted(T.CV_PROBLEMS))} only; "
+              f"float32 problems: {', '.join(sorted(T.FLOAT32_TASKS))}, "
+              f"target {T.TARGET_FLOAT32:g})")
         print("solvers available: " + ", ".join(i.name for i in infos))
         print("selected: " + ", ".join(f"{p}/{t}" for p, t in pairs))
         return 0
@@ -210,7 +251,7 @@ def _run(args):
         "threads": str(args.threads),
         "repeats": str(args.repeats),
         "budget per solver and task": f"{args.budget:g} s",
-        "target suboptimality": f"{TARGET:g}",
+        "target suboptimality": f"{TARGET:g} (float32 problems: {T.TARGET_FLOAT32:g})",
     }
     info = report.machine_info(versions, settings)
     progress(f"{len(pairs)} problem/task pairs, solvers: {', '.join(i.name for i in infos)}, "
@@ -239,7 +280,8 @@ def _run(args):
         reference, results, failures = measure_noting_failures(candidates, setup, args, progress)
         for msg in failures:
             task_notes.append(f"{current.label} / {task}: {msg}")
-        new_rows = report.rows_from(current, setup, results)
+        memory = peak_memory(candidates, results, setup, progress) if setup.is_float32 else {}
+        new_rows = report.rows_from(current, setup, results, memory=memory)
         for r in new_rows:
             if r["note"]:
                 task_notes.append(f"{current.label} / {task} / {r['solver']}: {r['note']}")
@@ -251,6 +293,10 @@ def _run(args):
         progress.prefix = ""
 
     table = report.format_table(rows)
+    memory_table = report.format_memory(rows)
+    if memory_table:
+        table += "\n\nPeak memory of one untimed fit at the default tol (tracemalloc; " \
+                 "allocations beyond the data passed in), float32 rows:\n\n" + memory_table
     print(table)
     if task_notes or notes:
         print()
@@ -278,11 +324,14 @@ LEGEND = """\
 Columns marked * are at equal precision: each solver timed at the loosest
 tolerance whose relative objective suboptimality (P - P*)/|P*| is <= 1e-6
 (paths: worst alpha), P* the best objective of all solvers at a very tight
-tolerance. "(default)" columns: each solver at its library's default tol
+tolerance. float32 problems (tall32, ...): X and y in float32, objectives and
+P* in float64 on the same values (P* from float64 fits), target 1e-5 for
+every solver on those rows, tolerances down to 1e-8; shrinkage-f64 is
+shrinkage on the same values in float64. "(default)" columns: each solver at its library's default tol
 (1e-4 for scikit-learn and shrinkage, the same duality-gap criterion).
 "speed-up" = scikit-learn's median time / this solver's (higher is better).
-"direct" = solved without a tolerance; "(!)" = 1e-6 not reached (timed at
-the tightest tol tried); "✗" = not comparable (truncated path, or CV chose a
+"direct" = solved without a tolerance; "(!)" = the target not reached
+(timed at the tightest tol tried); "✗" = not comparable (truncated path, or CV chose a
 different alpha_ than the reference). Times are medians of alternating
 rounds, BLAS threads pinned equally.
 """

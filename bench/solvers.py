@@ -60,6 +60,7 @@ class SolverInfo:
     direct: frozenset = field(default_factory=frozenset)  # tasks solved without a tolerance
     install: str = ""
     reference: bool = True  # False: no tight reference run (too slow at very tight tol)
+    float32_only: bool = False  # only on float32 problems (the shrinkage-f64 comparison)
 
 
 def _kw(tol, name="tol"):
@@ -226,6 +227,24 @@ def _sklike(modname):
     }
 
 
+def _as_float64(adapters):
+    """The adapters run on the float64 copy of a float32 problem's data.
+
+    ``shrinkage-f64``: shrinkage on the same values as the float32 row, in
+    float64 -- what the float32 support saves is read off side by side. The
+    cast happens in the factory, outside every timing.
+    """
+    def wrap(factory):
+        def wrapped(setup):
+            if setup.X_eval is None:  # X_eval: the float64 copy a float32 problem has
+                raise Unavailable("only on float32 problems")
+            return factory(setup.as_float64())
+
+        return wrapped
+
+    return {task: wrap(f) for task, f in adapters.items()}
+
+
 # --------------------------------------------------------------------------
 # The Ridge floor: what any Cholesky Ridge must at least do (Gram by syrk,
 # Cholesky factor and solve), in plain SciPy. Issue 4 asks shrinkage.Ridge
@@ -241,6 +260,8 @@ def _floor_ridge(setup):
         raise Unavailable("the floor is dense-only")
     X = np.asfortranarray(X)
     n, p = X.shape
+    # in X's precision: on a float32 problem the floor is ssyrk + spotrf
+    syrk = blas.ssyrk if X.dtype == np.float32 else blas.dsyrk
 
     def fit(tol):
         if setup.fit_intercept:
@@ -252,7 +273,7 @@ def _floor_ridge(setup):
         yc = y - ybar
         if n >= p:
             # (X - 1 xbar^T)^T (X - 1 xbar^T) = X^T X - n xbar xbar^T
-            G = blas.dsyrk(1.0, X, trans=1, lower=1)
+            G = syrk(1.0, X, trans=1, lower=1)
             G -= n * np.outer(xbar, xbar)
             G.flat[:: p + 1] += alpha
             rhs = X.T @ yc  # sum(yc) = 0, so no xbar correction
@@ -260,7 +281,7 @@ def _floor_ridge(setup):
                           check_finite=False)
         else:
             # kernel form: Kc = H X X^T H, c = (Kc + alpha I)^-1 yc, w = Xc^T c
-            K = blas.dsyrk(1.0, X, trans=0, lower=1)
+            K = syrk(1.0, X, trans=0, lower=1)
             K = np.tril(K) + np.tril(K, -1).T
             m = K.mean(axis=0)
             K -= m[:, None]
@@ -438,6 +459,9 @@ REGISTRY = [
                direct=frozenset({"ridge", "ridgecv"}), install="pip install scikit-learn"),
     SolverInfo("shrinkage", "shrinkage", _sklike("shrinkage"),
                direct=frozenset({"ridge", "ridgecv"}), install="pip install ."),
+    SolverInfo("shrinkage-f64", "shrinkage", _as_float64(_sklike("shrinkage")),
+               direct=frozenset({"ridge", "ridgecv"}), float32_only=True,
+               install="pip install . (shrinkage on float64 copies, float32 problems only)"),
     SolverInfo("floor", "scipy.linalg", {"ridge": _floor_ridge}, direct=frozenset({"ridge"}),
                install="(SciPy: syrk + Cholesky, the lower bound for a Cholesky Ridge)"),
     SolverInfo("celer", "celer", {"lasso": _celer_single, "enet": _celer_single,
