@@ -35,8 +35,10 @@ from ._ridge_engine import (
     nnls_solve,
     ols_dense,
     ols_eigen,
+    positive_cd,
     ridge_path_coefs,
     solve_ridge,
+    use_coordinate_descent,
 )
 from ._scoring import accepts_sample_weight, resolve_scoring, score_predictions
 from ._validation import (
@@ -371,7 +373,17 @@ class Ridge(_MultiOutputTags, LinearModel):
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
         alphas = _alphas_per_target(self.alpha, Y.shape[1], name)
-        if self.positive:
+        n_iter = None
+        if self.positive and use_coordinate_descent(X.shape[1], alphas):
+            # many features: the p x p NNLS would cost O(p^3) time, O(p^2) memory
+            if not sp.issparse(X):
+                check_finite_X(X)  # the coordinate descent has no Gram diagonal to check
+            dtype = np.float32 if X.dtype == np.float32 else np.float64
+            W, b, n_iter = positive_cd(X, Y, sw, self.fit_intercept, alphas,
+                                       self.max_iter, estimator_name=name)
+            W, b = W.astype(dtype, copy=False), b.astype(dtype, copy=False)
+            prob, solver_used = None, "cd_newton"
+        elif self.positive:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal",
                                 finite_checked=False)
             W = nnls_solve(prob, alphas)
@@ -380,10 +392,11 @@ class Ridge(_MultiOutputTags, LinearModel):
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
             W, solver_used = solve_ridge(
                 prob, alphas, "svd" if self.solver == "svd" else "cholesky")
-        b = prob.intercept(W)
+        if prob is not None:
+            b = prob.intercept(W)
         self._record_input(X_raw, X)
         _set_linear_attrs(self, W, b, was_1d, ravel_single=True)
-        self.n_iter_ = None
+        self.n_iter_ = n_iter
         self.solver_ = solver_used
         return self
 
