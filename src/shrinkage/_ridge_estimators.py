@@ -254,9 +254,12 @@ class Ridge(_MultiOutputTags, LinearModel):
         Accepted for compatibility; ``X`` is never modified either way.
     max_iter : int or None, default=None
         Accepted for compatibility with scikit-learn's iterative solvers;
-        unused (the solvers here are direct).
+        unused by the direct solvers. With ``positive=True`` and more than
+        256 features, the most Newton steps per target (None: 100), with a
+        ConvergenceWarning if they do not suffice.
     tol : float, default=1e-4
-        Accepted for compatibility; unused by the direct solvers.
+        Accepted for compatibility; unused. The positive fits stop on an
+        exact criterion (an unchanged active set), not on a tolerance.
     solver : {'auto', 'svd', 'cholesky', 'lsqr', 'sparse_cg', 'sag', 'saga', 'lbfgs'}, default='auto'
         'auto' and 'cholesky': Cholesky as described above (with an SVD
         fallback, or an eigendecomposition for sparse ``X``, on a singular
@@ -266,8 +269,16 @@ class Ridge(_MultiOutputTags, LinearModel):
         'sparse_cg', 'sag', 'saga') are accepted and solve the same problem
         exactly by Cholesky. 'lbfgs' requires ``positive=True``.
     positive : bool, default=False
-        Constrain the coefficients to be >= 0 (non-negative least squares on
-        the Cholesky factor of the regularised Gram).
+        Constrain the coefficients to be >= 0. Up to 256 features (or with
+        an ``alpha`` of 0): non-negative least squares on the Cholesky factor
+        of the regularised Gram (active set). With more features: a
+        coordinate-descent warm start (this package's elastic net with
+        ``l1_ratio=0``, ``alpha / sum(sample_weight)``), then a semismooth
+        Newton method on the dual, whose steps solve systems of size
+        ``min(n_samples, support size)``; dense or sparse ``X`` (not
+        densified). Both stop on an unchanged active set, so they give the
+        same solution to rounding. That route computes in float64 (a float32
+        ``X`` is copied once); the attributes follow ``X``'s dtype.
     random_state : int, RandomState instance or None, default=None
         Accepted for compatibility; unused (the solvers are deterministic).
 
@@ -277,11 +288,14 @@ class Ridge(_MultiOutputTags, LinearModel):
         Weights (1-D whenever there is a single target).
     intercept_ : float or ndarray of shape (n_targets,)
         0.0 when ``fit_intercept=False``.
-    n_iter_ : None
-        The solvers are direct.
+    n_iter_ : None or ndarray of shape (n_targets,)
+        None for the direct solvers; with ``solver_ == 'cd_newton'``, the
+        coordinate passes plus Newton steps per target (int32, as
+        scikit-learn's iterative solvers report theirs).
     solver_ : str
         The computation used: 'cholesky', 'svd' (also after a fallback),
-        'eigen' (sparse fallback) or 'nnls' (``positive=True``).
+        'eigen' (sparse fallback), 'nnls' or 'cd_newton' (``positive=True``
+        with few or many features).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Present when ``X`` was a DataFrame with string column names.

@@ -32,7 +32,10 @@ centred, sparse ``X`` not densified):
    set D is quadratic: a full step lands on its maximiser, which is the
    solution when the active set it induces is the same. That is the stopping
    rule, so the result is the exact (active-set) solution to rounding, not
-   to a tolerance.
+   to a tolerance;
+3. the ridge system of the final support solved by :func:`~.direct.solve_ridge`
+   (block-centred Gram or kernel), which restores the digits the implicitly
+   centred products of step 2 lose to columns with large offsets.
 """
 
 import warnings
@@ -43,7 +46,7 @@ import scipy.sparse as sp
 
 from .._enet import make_design, solve_enet
 from .._exceptions import convergence_warning
-from .direct import _groups
+from .direct import _groups, solve_ridge
 from .problem import RidgeProblem
 
 __all__ = ["CD_PASSES", "NNLS_MAX_FEATURES", "positive_cd", "use_coordinate_descent"]
@@ -198,6 +201,29 @@ def _dual_newton(op, yt, alpha, u, max_newton):
     return w, max_newton, False
 
 
+def _refine(op, y, alpha, w):
+    """The ridge solution on the support of ``w`` by :func:`solve_ridge`,
+    if it keeps every coefficient positive (else ``w``).
+
+    Newton's ``w = max(0, X~^T u) / alpha`` comes from products with the
+    implicitly centred ``X~``, which lose digits to columns with large
+    offsets; the engine's Gram and kernel are centred block by block. On
+    the final active set the solution is the unconstrained ridge of its
+    columns, so this changes ``w`` by rounding only, and the KKT conditions
+    on the other columns are those Newton stopped on.
+    """
+    support = np.flatnonzero(w > 0)
+    if not support.size:
+        return w
+    prob = RidgeProblem(op.X[:, support], y.reshape(-1, 1), op.sw, op.fit_intercept)
+    WA, used = solve_ridge(prob, np.array([alpha]), warn=False)
+    if used != "cholesky" or not np.all(WA[:, 0] > 0):
+        return w
+    v = np.zeros_like(w)
+    v[support] = WA[:, 0]
+    return v
+
+
 def positive_cd(X, Y, sample_weight, fit_intercept, alphas, max_iter=None,
                 estimator_name="Ridge"):
     """Non-negative ridge coefficients by coordinate descent and Newton.
@@ -249,7 +275,9 @@ def positive_cd(X, Y, sample_weight, fit_intercept, alphas, max_iter=None,
             yt, ybar = op.target(Y[:, t])
             u = yt - op.matvec(sol.coef[k])     # the warm start's residual
             w, steps, converged = _dual_newton(op, yt, alpha, u, max_newton)
-            if not converged:
+            if converged:
+                w = _refine(op, Y[:, t], alpha, w)
+            else:
                 warnings.warn(
                     f"{estimator_name}: positive fit did not converge within "
                     f"max_iter={max_newton} Newton steps"
