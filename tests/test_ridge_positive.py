@@ -167,8 +167,9 @@ def test_wide_400_by_10000_runs_and_satisfies_kkt():
     assert_kkt(X, y, None, True, 1.0, model.coef_, model.intercept_)
 
 
-def test_float32_follows_x():
-    X, y, sw = make_data(*SHAPES["wide"], n_targets=2)
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_float32_follows_x(sparse):
+    X, y, sw = make_data(*SHAPES["wide"], n_targets=2, sparse=sparse)
     X32 = X.astype(np.float32)
     m32 = Ridge(alpha=1.0, positive=True).fit(X32, y, sample_weight=sw)
     m64 = Ridge(alpha=1.0, positive=True).fit(X32.astype(np.float64), y, sample_weight=sw)
@@ -198,19 +199,35 @@ def test_routes_chosen_by_shape_and_alpha():
 
 def test_newton_from_a_poor_start(monkeypatch):
     """One coordinate pass as warm start: Newton changes the active set
-    several times; max_iter=1 Newton step is then not enough (a warning,
-    feasible coefficients), the default is, with the exact result."""
+    several times. With the default step budget it reaches the exact
+    solution; with max_iter=1 the result fails the KKT check and the target
+    is solved by NNLS (the same solution, no warning)."""
     monkeypatch.setattr(positive, "CD_PASSES", 1)
     X, y, sw = make_data(*SHAPES["wide"], seed=2)
     W, _ = nnls_reference(X, y, None, True, 1e-2)
-    with pytest.warns(Warning, match="did not converge within max_iter=1 Newton"):
-        m = Ridge(alpha=1e-2, positive=True, max_iter=1).fit(X, y)
-    assert np.all(m.coef_ >= 0) and rel_err(m.coef_, W[:, 0]) > 1e-6
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         m = Ridge(alpha=1e-2, positive=True).fit(X, y)
-    assert m.n_iter_[0] > 3
+        assert m.solver_ == "cd_newton" and m.n_iter_[0] > 3
+        assert rel_err(m.coef_, W[:, 0]) < 1e-8
+        Y = np.c_[y, X[:, :5].sum(axis=1)]
+        m = Ridge(alpha=1e-2, positive=True, max_iter=1).fit(X, Y)
+    assert m.solver_ == "cd_newton+nnls"
+    assert m.n_iter_.tolist() == [2, 2]          # one pass, one Newton step each
+    W2, b2 = nnls_reference(X, Y, None, True, 1e-2)
+    assert rel_err(m.coef_, W2.T) < 1e-8 and rel_err(m.intercept_, b2) < 1e-8
+    assert_kkt(X, y, None, True, 1e-2, m.coef_[0], m.intercept_[0])
+
+
+def test_tiny_alpha_tall():
+    """alpha = 1e-12 against ||X~||^2 ~ 1e5: w = X~^T u / alpha is rounding
+    (the Newton result was off by a factor ~40); the KKT check catches it
+    and NNLS solves the target."""
+    X, y, sw = make_data(*SHAPES["tall"])
+    m = Ridge(alpha=1e-12, positive=True).fit(X, y, sample_weight=sw)
+    W, b = nnls_reference(X, y, sw, True, 1e-12)
     assert rel_err(m.coef_, W[:, 0]) < 1e-8
+    assert_kkt(X, y, sw, True, 1e-12, m.coef_, m.intercept_)
 
 
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])

@@ -255,8 +255,9 @@ class Ridge(_MultiOutputTags, LinearModel):
     max_iter : int or None, default=None
         Accepted for compatibility with scikit-learn's iterative solvers;
         unused by the direct solvers. With ``positive=True`` and more than
-        256 features, the most Newton steps per target (None: 100), with a
-        ConvergenceWarning if they do not suffice.
+        256 features, the most Newton steps per target (None: 100); a target
+        whose result then fails the KKT check is solved by the NNLS route
+        (exact, slower).
     tol : float, default=1e-4
         Accepted for compatibility; unused. The positive fits stop on an
         exact criterion (an unchanged active set), not on a tolerance.
@@ -295,7 +296,8 @@ class Ridge(_MultiOutputTags, LinearModel):
     solver_ : str
         The computation used: 'cholesky', 'svd' (also after a fallback),
         'eigen' (sparse fallback), 'nnls' or 'cd_newton' (``positive=True``
-        with few or many features).
+        with few or many features), 'cd_newton+nnls' when some target failed
+        the KKT check after Newton and was solved by NNLS.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Present when ``X`` was a DataFrame with string column names.
@@ -393,10 +395,10 @@ class Ridge(_MultiOutputTags, LinearModel):
             if not sp.issparse(X):
                 check_finite_X(X)  # the coordinate descent has no Gram diagonal to check
             dtype = np.float32 if X.dtype == np.float32 else np.float64
-            W, b, n_iter = positive_cd(X, Y, sw, self.fit_intercept, alphas,
-                                       self.max_iter, estimator_name=name)
+            W, b, n_iter, solver_used = positive_cd(
+                X, Y, sw, self.fit_intercept, alphas, self.max_iter, estimator_name=name)
             W, b = W.astype(dtype, copy=False), b.astype(dtype, copy=False)
-            prob, solver_used = None, "cd_newton"
+            prob = None
         elif self.positive:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal",
                                 finite_checked=False)

@@ -45,8 +45,7 @@ import scipy.linalg
 import scipy.sparse as sp
 
 from .._enet import make_design, solve_enet
-from .._exceptions import convergence_warning
-from .direct import _groups, solve_ridge
+from .direct import _groups, nnls_solve, solve_ridge
 from .problem import RidgeProblem
 
 __all__ = ["CD_PASSES", "NNLS_MAX_FEATURES", "positive_cd", "use_coordinate_descent"]
@@ -72,6 +71,11 @@ DEFAULT_MAX_NEWTON = 100
 # dual gradient below this fraction of ||y~|| is convergence (borderline
 # features whose X~_j^T u is within rounding of 0 may flip forever).
 _GRAD_RTOL = 1e-13
+
+# KKT tolerance of the final check, relative to max_j |x~_j^T y~| (the
+# gradient at w = 0): far above rounding, far below what moves the solution
+# by 1e-8 on a well-conditioned problem.
+_KKT_RTOL = 1e-9
 
 # Relative rounding error allowed in a value of D (a few float64 epsilons
 # per term, times the length of the dot products' accumulation, kept small).
@@ -201,32 +205,46 @@ def _dual_newton(op, yt, alpha, u, max_newton):
     return w, max_newton, False
 
 
-def _refine(op, y, alpha, w):
-    """The ridge solution on the support of ``w`` by :func:`solve_ridge`,
-    if it keeps every coefficient positive (else ``w``).
+def _certified(op, y, alpha, w):
+    """The ridge solution on the support of ``w``, if it solves the positive
+    problem (the KKT conditions, checked), else None.
 
     Newton's ``w = max(0, X~^T u) / alpha`` comes from products with the
     implicitly centred ``X~``, which lose digits to columns with large
-    offsets; the engine's Gram and kernel are centred block by block. On
-    the final active set the solution is the unconstrained ridge of its
-    columns, so this changes ``w`` by rounding only, and the KKT conditions
-    on the other columns are those Newton stopped on.
+    offsets; :func:`solve_ridge` centres the Gram or kernel block by block.
+    On the right support the solution is the unconstrained ridge of its
+    columns: this changes a converged ``w`` by rounding only. KKT, for the
+    halved gradient ``alpha v - X~^T r~`` (``r~ = y~ - X~ v``): zero where
+    ``v > 0`` (exact by construction, checked anyway) and >= 0 where
+    ``v = 0``, to ``_KKT_RTOL`` times ``max_j |x~_j^T y~|`` (the gradient
+    at 0).
     """
     support = np.flatnonzero(w > 0)
-    if not support.size:
-        return w
-    prob = RidgeProblem(op.X[:, support], y.reshape(-1, 1), op.sw, op.fit_intercept)
-    WA, used = solve_ridge(prob, np.array([alpha]), warn=False)
-    if used != "cholesky" or not np.all(WA[:, 0] > 0):
-        return w
     v = np.zeros_like(w)
-    v[support] = WA[:, 0]
+    if support.size:
+        prob = RidgeProblem(op.X[:, support], y.reshape(-1, 1), op.sw, op.fit_intercept)
+        WA, used = solve_ridge(prob, np.array([alpha]), warn=False)
+        if used != "cholesky" or not np.all(WA[:, 0] > 0):
+            return None
+        v[support] = WA[:, 0]
+    yt, _ = op.target(y)
+    c = op.rmatvec(yt - op.matvec(v))
+    tol = _KKT_RTOL * float(np.max(np.abs(op.rmatvec(yt)), initial=0.0))
+    off = np.ones(v.size, bool)
+    off[support] = False
+    if np.any(c[off] > tol) or np.any(np.abs(c[support] - alpha * v[support]) > tol):
+        return None
     return v
 
 
 def positive_cd(X, Y, sample_weight, fit_intercept, alphas, max_iter=None,
                 estimator_name="Ridge"):
     """Non-negative ridge coefficients by coordinate descent and Newton.
+
+    A target whose result fails the KKT check of :func:`_certified` (Newton
+    stopped by ``max_iter`` on a wrong active set, or an alpha so small
+    against ``||X~||^2`` that ``X~^T u / alpha`` is dominated by rounding)
+    is solved by the NNLS route instead: exact, at its cost.
 
     Parameters
     ----------
@@ -249,6 +267,8 @@ def positive_cd(X, Y, sample_weight, fit_intercept, alphas, max_iter=None,
         Intercepts (zeros without ``fit_intercept``).
     n_iter : ndarray of shape (n_targets,), int32
         Coordinate passes plus Newton steps per target.
+    solver : str
+        'cd_newton', or 'cd_newton+nnls' when some target fell back to NNLS.
     """
     X = _float64_design(X)
     Y = np.asarray(Y, dtype=np.float64)
@@ -258,10 +278,12 @@ def positive_cd(X, Y, sample_weight, fit_intercept, alphas, max_iter=None,
     max_newton = DEFAULT_MAX_NEWTON if max_iter is None else int(max_iter)
     op = _Centred(X, sw, fit_intercept)
     design = make_design(X, sw, fit_intercept, "auto", n_solves=T, lazy_stats=True)
+    alphas = np.asarray(alphas, dtype=np.float64)
     W = np.empty((p, T))
     b = np.zeros(T)
     n_iter = np.zeros(T, dtype=np.int32)
-    for alpha, idx in _groups(np.asarray(alphas, dtype=np.float64)):
+    failed = []
+    for alpha, idx in _groups(alphas):
         cols = np.arange(T) if idx is None else idx
         with warnings.catch_warnings():
             # a warm start only: not reaching its gap is expected
@@ -274,18 +296,17 @@ def positive_cd(X, Y, sample_weight, fit_intercept, alphas, max_iter=None,
         for k, t in enumerate(cols):
             yt, ybar = op.target(Y[:, t])
             u = yt - op.matvec(sol.coef[k])     # the warm start's residual
-            w, steps, converged = _dual_newton(op, yt, alpha, u, max_newton)
-            if converged:
-                w = _refine(op, Y[:, t], alpha, w)
-            else:
-                warnings.warn(
-                    f"{estimator_name}: positive fit did not converge within "
-                    f"max_iter={max_newton} Newton steps"
-                    + (f" (target {t})" if T > 1 else "")
-                    + ". Increase max_iter or alpha, or standardize the features.",
-                    convergence_warning(), stacklevel=3)
-            W[:, t] = w
+            w, steps, _ = _dual_newton(op, yt, alpha, u, max_newton)
             n_iter[t] = int(sol.n_iter[k]) + steps
+            v = _certified(op, Y[:, t], alpha, w)
+            if v is None:
+                failed.append(t)
+                continue
+            W[:, t] = v
             if fit_intercept:
-                b[t] = ybar - float(op.m @ w)
-    return W, b, n_iter
+                b[t] = ybar - float(op.m @ v)
+    if failed:
+        prob = RidgeProblem(X, Y[:, failed], sw, fit_intercept, side="primal")
+        W[:, failed] = nnls_solve(prob, alphas[failed])
+        b[failed] = prob.intercept(W[:, failed])
+    return W, b, n_iter, "cd_newton+nnls" if failed else "cd_newton"
