@@ -237,3 +237,21 @@ def test_non_finite_X_raises(sparse):
     X[3, 7] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         Ridge(positive=True).fit(sp.csr_matrix(X) if sparse else X, y)
+
+
+@pytest.mark.parametrize("x_scale, y_scale, alpha", [
+    (1e150, 1.0, 1.0), (1e-150, 1.0, 1.0), (1.0, 1e200, 1.0), (1.0, 1e-200, 1.0),
+    (1e100, 1e100, 1e200), (1.0, 1.0, 1e300)])
+def test_extreme_scales(x_scale, y_scale, alpha):
+    """Scales near the ends of float64: the exact NNLS answer, no warnings
+    (Newton works on y~ / c; what overflows anyway fails the certificate
+    and is solved by NNLS)."""
+    X, y, _ = make_data(60, 300)
+    X, y = X * x_scale, y * y_scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = Ridge(alpha=alpha, positive=True).fit(X, y)
+    assert m.solver_ in ("cd_newton", "cd_newton+nnls")
+    W, b = nnls_reference(X, y, None, True, alpha)
+    assert rel_err(m.coef_, W[:, 0]) < 1e-8
+    assert abs(m.intercept_ - b[0]) <= 1e-8 * (abs(b[0]) + abs(y).max())

@@ -230,6 +230,8 @@ def _certified(op, y, alpha, w):
     yt, _ = op.target(y)
     c = op.rmatvec(yt - op.matvec(v))
     tol = _KKT_RTOL * float(np.max(np.abs(op.rmatvec(yt)), initial=0.0))
+    if not (np.isfinite(tol) and np.all(np.isfinite(c))):
+        return None   # products beyond float64's range: no certificate
     off = np.ones(v.size, bool)
     off[support] = False
     if np.any(c[off] > tol) or np.any(np.abs(c[support] - alpha * v[support]) > tol):
@@ -295,10 +297,17 @@ def positive_cd(X, Y, sample_weight, fit_intercept, alphas, max_iter=None,
                 estimator_name=estimator_name)
         for k, t in enumerate(cols):
             yt, ybar = op.target(Y[:, t])
-            u = yt - op.matvec(sol.coef[k])     # the warm start's residual
-            w, steps, _ = _dual_newton(op, yt, alpha, u, max_newton)
-            n_iter[t] = int(sol.n_iter[k]) + steps
-            v = _certified(op, Y[:, t], alpha, w)
+            # Newton on y~ / c (c a power of two near max |y~|: exact, w
+            # scales with y): the dual's values ||u||^2 then stay in range
+            top = float(np.max(np.abs(yt), initial=0.0))
+            c = float(2.0 ** np.round(np.log2(top))) if 0.0 < top < np.inf else 1.0
+            with np.errstate(over="ignore", invalid="ignore"):
+                # extreme X may still overflow a product: such a result fails
+                # the certificate and goes to NNLS, which reports it
+                u = (yt - op.matvec(sol.coef[k])) / c   # the warm start's residual
+                w, steps, _ = _dual_newton(op, yt / c, alpha, u, max_newton)
+                n_iter[t] = int(sol.n_iter[k]) + steps
+                v = _certified(op, Y[:, t], alpha, w * c)
             if v is None:
                 failed.append(t)
                 continue
