@@ -93,12 +93,17 @@ def use_coordinate_descent(n_features, alphas):
 
 
 def _float64_design(X):
-    """X as the elastic-net engine reads it: float64, dense or CSC."""
+    """X in float64, dense or CSC (the elastic-net designs' format).
+
+    A float32 X is copied once: the Newton products below are NumPy/SciPy
+    products with float64 vectors, which would otherwise upcast X on every
+    call, and the support solves must not lose the float64 digits that
+    decide the active set.
+    """
     if sp.issparse(X):
         return X.tocsc().astype(np.float64, copy=False)
     if X.dtype == np.float64:
         return X
-    # float32: the elastic-net kernels are float64 only (a copy of X)
     return np.asarray(X, dtype=np.float64, order="F")
 
 
