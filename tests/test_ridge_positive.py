@@ -24,8 +24,10 @@ from shrinkage._ridge_engine.positive import NNLS_MAX_FEATURES
 
 from _helpers import rel_err
 
-# (n, p), both with p > NNLS_MAX_FEATURES: tall and wide
+# (n, p), both with p > NNLS_MAX_FEATURES: tall (active sets on the Gram,
+# solver_ 'pdas') and wide (coordinate descent + dual Newton, 'cd_newton')
 SHAPES = {"tall": (700, 300), "wide": (120, 500)}
+ROUTE = {"tall": "pdas", "wide": "cd_newton"}
 
 
 def make_data(n, p, n_targets=None, seed=0, sparse=False, offset=1.0):
@@ -90,7 +92,7 @@ def test_newton_route_matches_nnls_and_kkt(shape, sparse, weighted, fit_intercep
     alpha = 0.5
     model = Ridge(alpha=alpha, positive=True, fit_intercept=fit_intercept).fit(
         X, y, sample_weight=sw)
-    assert model.solver_ == "cd_newton"
+    assert model.solver_ == ROUTE[shape]
     assert model.n_iter_.shape == (1,) and model.n_iter_.dtype == np.int32
     W, b = nnls_reference(X, y, sw, fit_intercept, alpha)
     assert rel_err(model.coef_, W[:, 0]) < 1e-8
@@ -190,6 +192,8 @@ def test_routes_chosen_by_shape_and_alpha():
     X, y, sw = make_data(200, NNLS_MAX_FEATURES + 1)
     m = Ridge(alpha=1.0, positive=True).fit(X, y)
     assert m.solver_ == "cd_newton" and m.n_iter_[0] >= 1
+    m = Ridge(alpha=1.0, positive=True).fit(np.vstack([X, X]), np.r_[y, y])
+    assert m.solver_ == "pdas" and m.n_iter_[0] >= 1
     # alpha = 0 is non-negative least squares: the NNLS route handles it
     m = Ridge(alpha=0.0, positive=True).fit(X, y)
     assert m.solver_ == "nnls"
@@ -219,10 +223,20 @@ def test_newton_from_a_poor_start(monkeypatch):
     assert_kkt(X, y, None, True, 1e-2, m.coef_[0], m.intercept_[0])
 
 
+def test_pdas_step_budget_falls_back_to_nnls():
+    """max_iter=1 active-set step on the Gram: the KKT check fails and the
+    target is solved by NNLS on the same Gram (the same solution)."""
+    X, Y, sw = make_data(*SHAPES["tall"], n_targets=2)
+    m = Ridge(alpha=1.0, positive=True, max_iter=1).fit(X, Y, sample_weight=sw)
+    assert m.solver_ == "pdas+nnls" and m.n_iter_.tolist() == [1, 1]
+    W, b = nnls_reference(X, Y, sw, True, 1.0)
+    assert rel_err(m.coef_, W.T) < 1e-12 and rel_err(m.intercept_, b) < 1e-12
+
+
 def test_tiny_alpha_tall():
-    """alpha = 1e-12 against ||X~||^2 ~ 1e5: w = X~^T u / alpha is rounding
-    (the Newton result was off by a factor ~40); the KKT check catches it
-    and NNLS solves the target."""
+    """alpha = 1e-12 against ||X~||^2 ~ 1e5, where the dual Newton's
+    w = X~^T u / alpha is rounding (it was off by a factor ~40 here before
+    tall problems went to the Gram): exact whichever route solves it."""
     X, y, sw = make_data(*SHAPES["tall"])
     m = Ridge(alpha=1e-12, positive=True).fit(X, y, sample_weight=sw)
     W, b = nnls_reference(X, y, sw, True, 1e-12)
@@ -255,3 +269,17 @@ def test_extreme_scales(x_scale, y_scale, alpha):
     W, b = nnls_reference(X, y, None, True, alpha)
     assert rel_err(m.coef_, W[:, 0]) < 1e-8
     assert abs(m.intercept_ - b[0]) <= 1e-8 * (abs(b[0]) + abs(y).max())
+
+
+def test_float32_tall_gram_route():
+    """float32 X on the Gram route: the float32 Gram (no float64 copy of X,
+    as the NNLS route), active sets in float64, float32 attributes."""
+    X, y, sw = make_data(*SHAPES["tall"])
+    X32 = X.astype(np.float32)
+    m32 = Ridge(alpha=1.0, positive=True).fit(X32, y, sample_weight=sw)
+    m64 = Ridge(alpha=1.0, positive=True).fit(X32.astype(np.float64), y, sample_weight=sw)
+    assert m32.solver_ == m64.solver_ == "pdas"
+    assert m32.coef_.dtype == np.float32 and isinstance(m32.intercept_, np.float32)
+    assert rel_err(m32.coef_, m64.coef_) < 1e-4
+    W32, _ = nnls_reference(X32, y, sw, True, 1.0)   # the NNLS route in float32
+    assert rel_err(m32.coef_, W32[:, 0]) < 1e-6

@@ -18,7 +18,7 @@ results; everything numerical happens here, on a validated
 from .direct import NOT_REPRESENTABLE, nnls_solve, ols_dense, ols_eigen, solve_ridge
 from .eigen import leave_one_out, ridge_path_coefs
 from .kfold import held_out_predictor
-from .positive import positive_cd, use_coordinate_descent
+from .positive import positive_cd, positive_gram, use_coordinate_descent
 from .problem import RidgeProblem
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ols_dense",
     "ols_eigen",
     "positive_cd",
+    "positive_gram",
     "ridge_path_coefs",
     "solve_ridge",
     "use_coordinate_descent",
