@@ -71,7 +71,7 @@ SHR_INLINE double shr_enet_coordinate(double z, double l1, double h_plus_l2,
 
 /* sum_i x[i] * r[i] for a float32 column x and a float64 r, accumulated in
  * float64 with eight partial sums: the body of shr_dot_f32, compiled once
- * for the baseline instruction set and, on x86-64 with GCC or Clang, once
+ * for the baseline instruction set and, on x86-64 Linux with GCC or Clang, once
  * more for AVX2 + FMA (chosen at run time: wheels target the baseline, and
  * BLAS's own ddot dispatches the same way, so without this a float32 column
  * product ran 2-4x slower than the float64 ddot it replaces on data in
@@ -96,12 +96,14 @@ SHR_INLINE double shr_enet_coordinate(double z, double l1, double h_plus_l2,
     }                                                                        \
     return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+/* Linux only: there GCC and Clang read the CPU's features from libgcc or
+ * compiler-rt, which every toolchain the wheels are built with links. */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && defined(__linux__)
 #define SHR_DOT_F32_AVX2 1
 /* Four AVX2 vectors of partial sums: FMA's latency (4 cycles) is hidden
  * only with four independent chains. */
 __attribute__((target("avx2,fma")))
-static double shr_dot_f32_avx2(ptrdiff_t n, const float *SHR_RESTRICT x,
+SHR_INLINE double shr_dot_f32_avx2(ptrdiff_t n, const float *SHR_RESTRICT x,
                                const double *SHR_RESTRICT r)
 {
     double a[16] = {0.0};
