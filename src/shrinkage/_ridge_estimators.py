@@ -35,8 +35,11 @@ from ._ridge_engine import (
     nnls_solve,
     ols_dense,
     ols_eigen,
+    positive_cd,
+    positive_gram,
     ridge_path_coefs,
     solve_ridge,
+    use_coordinate_descent,
 )
 from ._scoring import accepts_sample_weight, resolve_scoring, score_predictions
 from ._validation import (
@@ -252,9 +255,13 @@ class Ridge(_MultiOutputTags, LinearModel):
         Accepted for compatibility; ``X`` is never modified either way.
     max_iter : int or None, default=None
         Accepted for compatibility with scikit-learn's iterative solvers;
-        unused (the solvers here are direct).
+        unused by the direct solvers. With ``positive=True`` and more than
+        256 features, the most active-set or Newton steps per target (None:
+        100); a target whose result then fails the KKT check is solved by
+        the NNLS route (exact, slower).
     tol : float, default=1e-4
-        Accepted for compatibility; unused by the direct solvers.
+        Accepted for compatibility; unused. The positive fits stop on an
+        exact criterion (an unchanged active set), not on a tolerance.
     solver : {'auto', 'svd', 'cholesky', 'lsqr', 'sparse_cg', 'sag', 'saga', 'lbfgs'}, default='auto'
         'auto' and 'cholesky': Cholesky as described above (with an SVD
         fallback, or an eigendecomposition for sparse ``X``, on a singular
@@ -264,8 +271,20 @@ class Ridge(_MultiOutputTags, LinearModel):
         'sparse_cg', 'sag', 'saga') are accepted and solve the same problem
         exactly by Cholesky. 'lbfgs' requires ``positive=True``.
     positive : bool, default=False
-        Constrain the coefficients to be >= 0 (non-negative least squares on
-        the Cholesky factor of the regularised Gram).
+        Constrain the coefficients to be >= 0. Up to 256 features (or with
+        an ``alpha`` of 0): non-negative least squares on the Cholesky factor
+        of the regularised Gram (active set, 'nnls'). With more features and
+        n_samples >= n_features: a primal-dual active-set method on the same
+        Gram ('pdas', one Cholesky of the free set per step). With
+        n_features > n_samples: a coordinate-descent warm start (this
+        package's elastic net with ``l1_ratio=0``, ``alpha /
+        sum(sample_weight)``), then a semismooth Newton method on the dual
+        ('cd_newton'), whose steps solve systems of size ``min(n_samples,
+        support size)``; sparse ``X`` is not densified, a float32 ``X`` is
+        copied to float64 once. Every route stops on an unchanged active
+        set and the two new ones check the KKT conditions (falling back to
+        NNLS if they fail), so all give the same solution to rounding; the
+        attributes follow ``X``'s dtype.
     random_state : int, RandomState instance or None, default=None
         Accepted for compatibility; unused (the solvers are deterministic).
 
@@ -275,11 +294,15 @@ class Ridge(_MultiOutputTags, LinearModel):
         Weights (1-D whenever there is a single target).
     intercept_ : float or ndarray of shape (n_targets,)
         0.0 when ``fit_intercept=False``.
-    n_iter_ : None
-        The solvers are direct.
+    n_iter_ : None or ndarray of shape (n_targets,)
+        None for the direct solvers and 'nnls'; int32 per target (as
+        scikit-learn's iterative solvers report theirs) for 'pdas' (active-set
+        steps) and 'cd_newton' (coordinate passes plus Newton steps).
     solver_ : str
         The computation used: 'cholesky', 'svd' (also after a fallback),
-        'eigen' (sparse fallback) or 'nnls' (``positive=True``).
+        'eigen' (sparse fallback), or with ``positive=True`` 'nnls', 'pdas'
+        or 'cd_newton' (see ``positive``); 'pdas+nnls' / 'cd_newton+nnls'
+        when some target failed the KKT check and was solved by NNLS.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Present when ``X`` was a DataFrame with string column names.
@@ -371,7 +394,24 @@ class Ridge(_MultiOutputTags, LinearModel):
         sw = _ridge_weights(sample_weight, n)
         Y, was_1d = _targets(y)
         alphas = _alphas_per_target(self.alpha, Y.shape[1], name)
-        if self.positive:
+        n_iter = None
+        wide = X.shape[1] > X.shape[0]
+        if self.positive and use_coordinate_descent(X.shape[1], alphas) and not wide:
+            # many features, n >= p: active sets on the Gram (steps of
+            # |F|^3 / 3 flops) instead of NNLS's per-variable iterations
+            prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal",
+                                finite_checked=False)
+            W, n_iter, solver_used = positive_gram(prob, alphas, self.max_iter)
+        elif self.positive and use_coordinate_descent(X.shape[1], alphas):
+            # p > n: the p x p NNLS would cost O(p^3) time, O(p^2) memory
+            if not sp.issparse(X):
+                check_finite_X(X)  # the coordinate descent has no Gram diagonal to check
+            dtype = np.float32 if X.dtype == np.float32 else np.float64
+            W, b, n_iter, solver_used = positive_cd(
+                X, Y, sw, self.fit_intercept, alphas, self.max_iter, estimator_name=name)
+            W, b = W.astype(dtype, copy=False), b.astype(dtype, copy=False)
+            prob = None
+        elif self.positive:
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, side="primal",
                                 finite_checked=False)
             W = nnls_solve(prob, alphas)
@@ -380,10 +420,11 @@ class Ridge(_MultiOutputTags, LinearModel):
             prob = RidgeProblem(X, Y, sw, self.fit_intercept, finite_checked=False)
             W, solver_used = solve_ridge(
                 prob, alphas, "svd" if self.solver == "svd" else "cholesky")
-        b = prob.intercept(W)
+        if prob is not None:
+            b = prob.intercept(W)
         self._record_input(X_raw, X)
         _set_linear_attrs(self, W, b, was_1d, ravel_single=True)
-        self.n_iter_ = None
+        self.n_iter_ = n_iter
         self.solver_ = solver_used
         return self
 

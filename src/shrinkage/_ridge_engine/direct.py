@@ -175,6 +175,31 @@ def _eigen_solve(prob, alphas):
 # non-negative ridge
 # ----------------------------------------------------------------------
 
+def _power_of_two(v):
+    """The power of two nearest above ``max |v|`` (1.0 for a zero array):
+    dividing by it is exact, so it rescales without rounding."""
+    m = float(np.max(np.abs(v))) if v.size else 0.0
+    if not (m > 0.0 and np.isfinite(m)):
+        return 1.0
+    return float(np.ldexp(1.0, int(np.frexp(m)[1])))
+
+
+def _nnls(A, b, maxiter):
+    """``argmin_{w >= 0} ||A w - b||`` by scipy's NNLS on ``A / sa`` and
+    ``b / sb``, with ``sa``, ``sb`` powers of two that bring both near 1.
+
+    The scaling is exact (powers of two), and the answer is ``w' sb / sa``.
+    It matters at extreme scales: scipy's active set compares residual and
+    gradient entries against fixed absolute tolerances, and older SciPy
+    (1.13) overflows or stalls when the entries are near 1e150 or 1e-150.
+    """
+    import scipy.optimize  # only positive ridge needs it: keep it off `import shrinkage`
+
+    sa, sb = _power_of_two(A), _power_of_two(b)
+    w = scipy.optimize.nnls(A / sa, b / sb, maxiter=maxiter)[0]
+    return w * (sb / sa)
+
+
 def nnls_solve(prob, alphas):
     """Non-negative ridge/least squares per target through the Gram.
 
@@ -191,8 +216,6 @@ def nnls_solve(prob, alphas):
     (an active set that never settles); the coefficients are returned in
     float32.
     """
-    import scipy.optimize  # only positive ridge needs it: keep it off `import shrinkage`
-
     prob.build()
     p, T = prob.p, prob.T
     G = np.asarray(prob.G, dtype=np.float64, order="F")   # no copy for float64
@@ -210,7 +233,7 @@ def nnls_solve(prob, alphas):
                                                 check_finite=False)
             if not np.all(np.isfinite(rhs)):
                 raise ValueError(NOT_REPRESENTABLE.format(name="Ridge"))
-            W[:, t] = scipy.optimize.nnls(R, rhs, maxiter=max(50 * p, 1000))[0]
+            W[:, t] = _nnls(R, rhs, maxiter=max(50 * p, 1000))
             continue
         if dense_copy is None:
             # singular Gram (rare): scipy's nnls works in float64, so this
@@ -223,7 +246,7 @@ def nnls_solve(prob, alphas):
         if alpha > 0:
             A = np.vstack([Xc, np.sqrt(alpha) * np.eye(p)])
             b = np.concatenate([b, np.zeros(p)])
-        W[:, t] = scipy.optimize.nnls(A, b, maxiter=max(50 * p, 1000))[0]
+        W[:, t] = _nnls(A, b, maxiter=max(50 * p, 1000))
     return W.astype(prob.dtype, copy=False)
 
 
