@@ -90,3 +90,38 @@ def test_sklearn_estimator_checks(Estimator):
 
 def test_public():
     assert "RelaxedLassoCV" in shrinkage.__all__
+
+
+def test_cv_warns_once_per_failing_fold_solve():
+    """As LassoCV (and scikit-learn's CV): one ConvergenceWarning per fold
+    solve (fold, alpha) that did not converge (the refit warns on its own
+    when it fails); the expected count comes from lasso_path on each
+    training fold."""
+    import warnings
+
+    from sklearn.model_selection import KFold
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((60, 8))
+    X[:, 1] = X[:, 0] + 1e-3 * X[:, 1]  # correlated: slow coordinate descent
+    y = X[:, 0] - X[:, 2] + 0.1 * rng.standard_normal(60)
+    alphas = np.geomspace(1.0, 1e-4, 6)
+    folds = list(KFold(3).split(X))
+    expected = 0
+    for train, _ in folds:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, _, gaps = shrinkage.lasso_path(X[train], y[train], alphas=alphas,
+                                              max_iter=2, tol=1e-12, fit_intercept=True)
+        yc = y[train] - y[train].mean()
+        expected += int(np.sum(gaps > 1e-12 * (yc @ yc) / len(train)))
+    assert expected > 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        RelaxedLassoCV(cv=folds, alphas=alphas, max_iter=2, tol=1e-12).fit(X, y)
+    ours = [w for w in caught if issubclass(w.category, shrinkage.ConvergenceWarning)]
+    folds_warned = [w for w in ours if "training folds" in str(w.message)]
+    assert len(folds_warned) == expected
+    assert len({str(w.message) for w in folds_warned}) == 1
+    assert "RelaxedLassoCV" in str(folds_warned[0].message)
+    assert f"{expected} of {3 * len(alphas)} fits" in str(folds_warned[0].message)

@@ -25,7 +25,7 @@ import numpy as np
 
 from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
-from ._cv import n_workers, single_target
+from ._cv import _warn_failed_fits, n_workers, single_target
 from ._enet import alpha_grids, make_design, path_on_rows, solve_enet
 from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._folds import check_cv_folds
@@ -218,10 +218,11 @@ class RelaxedLasso(_RelaxedFit):
 def _fold_relaxed(X, y, sw, train, test, alphas, gammas, *, fit_intercept,
                   precompute, pf, positive, tol, max_iter):
     """Held-out MSE (n_gammas, n_alphas) of the relaxed Lasso on one fold
-    (``precompute``: 'auto' or a bool, for the fold's own design)."""
+    (``precompute``: 'auto' or a bool, for the fold's own design), and the
+    number of the fold's Lasso solves that did not reach ``tol``."""
     X_tr, y_tr = X[train], y[train]
     sw_tr = None if sw is None else sw[train] * (len(train) / sw[train].sum())
-    coefs, b_lasso, _ = path_on_rows(X_tr, y_tr, sw_tr, alphas, fit_intercept=fit_intercept,
+    coefs, b_lasso, n_failed = path_on_rows(X_tr, y_tr, sw_tr, alphas, fit_intercept=fit_intercept,
                                   precompute=precompute, l1_ratio=1.0, pf=pf,
                                   positive=positive, tol=tol, max_iter=max_iter,
                                   random=False, seed=1)
@@ -241,7 +242,7 @@ def _fold_relaxed(X, y, sw, train, test, alphas, gammas, *, fit_intercept,
     for g, gamma in enumerate(gammas):
         res2 = (gamma * pred_lasso + (1.0 - gamma) * pred_relaxed - y_te[:, None]) ** 2
         out[g] = res2.mean(axis=0) if w is None else np.average(res2, weights=w, axis=0)
-    return out
+    return out, n_failed
 
 
 class RelaxedLassoCV(_RelaxedFit):
@@ -361,6 +362,10 @@ class RelaxedLassoCV(_RelaxedFit):
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 mses = list(pool.map(run, folds))
+        mses, failed = zip(*mses)
+        # as LassoCV: one ConvergenceWarning per fold solve (fold, alpha)
+        # that did not converge, before the refit's own
+        _warn_failed_fits(name, sum(failed), len(folds) * len(grid), max_iter)
         self.mse_path_ = np.stack(mses, axis=-1)  # (n_gammas, n_alphas, n_folds)
         mean = self.mse_path_.mean(axis=-1)
         g, k = np.unravel_index(np.argmin(mean), mean.shape)
