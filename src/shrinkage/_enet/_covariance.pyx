@@ -22,13 +22,14 @@ import threading
 import numpy as np
 
 from libc.math cimport INFINITY, fabs
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy, memset
 
 from shrinkage._kernels cimport shr_enet_coordinate
 from shrinkage._enet._extrapolate cimport (
     Anderson,
-    _anderson_setup,
+    _anderson_attach,
+    _anderson_doubles,
     _anderson_store,
     _penalty_change,
 )
@@ -37,7 +38,8 @@ from shrinkage._enet._gap cimport (
     GapTerms,
     _duality_gap,
     _free_act,
-    _free_setup,
+    _free_attach,
+    _free_count,
     _free_solve,
 )
 from shrinkage._enet._gram cimport GramCache
@@ -560,8 +562,7 @@ def enet_gram(
     """
     cdef GramProblem P
     cdef Py_ssize_t p = cache.p, n_cand = candidates.shape[0]
-    cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
-    cdef Py_ssize_t n_active, t, j
+    cdef Py_ssize_t n_active, t, j, n_free, m_free
     cdef int n_iter = 0
     cdef double max_dw, max_w, dw_tol = DW_TOL_START, rel_tol
     cdef GapTerms G
@@ -569,10 +570,15 @@ def enet_gram(
     cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
     cdef Anderson A
     cdef FreeProjection Fp
-    cdef double[::1] c2 = np.empty(max(p, 1))
-    cdef unsigned char[::1] marks = np.zeros(max(p, 1), dtype=np.uint8)
     cdef ActiveBlock B
     cdef SupportFactor factor = cache.factor
+    # scratch, one block of each type (a solve of a small problem costs a
+    # few microseconds: NumPy allocations would dominate it)
+    cdef int *ints = NULL            # the working set; the free projection's
+    cdef double *doubles = NULL      # c2 (p); Anderson; the free projection's
+    cdef unsigned char *marks = NULL  # p zeros
+    cdef int *active
+    cdef double *c2
 
     if p == 0 or n_cand == 0:
         return 0.0, 0
@@ -586,24 +592,33 @@ def enet_gram(
     P.l1 = l1
     P.l2 = l2
     P.positive = positive
-    buffers = _anderson_setup(&A, n_cand, p, not random)
-    free_buffers = _free_setup(&Fp, candidates, penalty_factor)
-    for t in range(Fp.n_free):
-        cache.column(Fp.free[t])  # computed now, where errors can propagate
-
     memset(&B, 0, sizeof(ActiveBlock))
-    _interrupt_init(&B.intr, _MAIN_THREAD)
-    B.nw.enabled = newton
-    B.block_of = <int *>malloc(max(p, 1) * sizeof(int))
-    B.c_full = <double *>malloc(max(p, 1) * sizeof(double))
-    if B.block_of == NULL or B.c_full == NULL:
-        free(B.block_of)
-        free(B.c_full)
-        raise MemoryError()
-    # the tolerance relative to |y|^2: about the relative change per pass
-    # the last cycle must reach (for the Newton steps' budget)
-    rel_tol = tol / yy if yy > 0.0 else 0.0
     try:
+        n_free = _free_count(cand, n_cand, P.pf)
+        m_free = max(n_free, 1)
+        ints = <int *>malloc((max(n_cand, 1) + 2 * m_free) * sizeof(int))
+        doubles = <double *>malloc(
+            (max(p, 1) + _anderson_doubles(n_cand, p) + m_free * m_free + 2 * m_free)
+            * sizeof(double))
+        marks = <unsigned char *>calloc(max(p, 1), sizeof(unsigned char))
+        B.block_of = <int *>malloc(max(p, 1) * sizeof(int))
+        B.c_full = <double *>malloc(max(p, 1) * sizeof(double))
+        if (ints == NULL or doubles == NULL or marks == NULL
+                or B.block_of == NULL or B.c_full == NULL):
+            raise MemoryError()
+        active = ints
+        c2 = doubles
+        _anderson_attach(&A, doubles + max(p, 1), n_cand, p, not random)
+        _free_attach(&Fp, cand, n_cand, P.pf, n_free, ints + max(n_cand, 1),
+                     doubles + max(p, 1) + _anderson_doubles(n_cand, p))
+        for t in range(Fp.n_free):
+            cache.column(Fp.free[t])  # computed now, where errors can propagate
+
+        _interrupt_init(&B.intr, _MAIN_THREAD)
+        B.nw.enabled = newton
+        # the tolerance relative to |y|^2: about the relative change per pass
+        # the last cycle must reach (for the Newton steps' budget)
+        rel_tol = tol / yy if yy > 0.0 else 0.0
         with nogil:
             if not correlations_current:
                 _gram_refresh(&P, cache)
@@ -658,6 +673,9 @@ def enet_gram(
                                    else max_iter)
     finally:
         _block_free(&B)
+        free(ints)
+        free(doubles)
+        free(marks)
     if B.intr.hit:
         _raise_pending()
     return G.gap, n_iter

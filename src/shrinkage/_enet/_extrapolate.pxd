@@ -28,6 +28,13 @@ cdef object _anderson_setup(Anderson *A, Py_ssize_t ld, Py_ssize_t m,
                             bint enabled)
 
 
+cdef Py_ssize_t _anderson_doubles(Py_ssize_t ld, Py_ssize_t m) noexcept nogil
+
+
+cdef void _anderson_attach(Anderson *A, double *buffer, Py_ssize_t ld,
+                           Py_ssize_t m, bint enabled) noexcept nogil
+
+
 cdef double _penalty_change(const double *w, const double *w_new,
                             const int *active, Py_ssize_t n_active,
                             const double *pf, double l1, double l2,

@@ -45,23 +45,33 @@ cdef bint _anderson_store(Anderson *A, const double *w, const int *active,
     return True
 
 
-cdef object _anderson_setup(Anderson *A, Py_ssize_t ld, Py_ssize_t m,
-                            bint enabled):
-    """Point ``A`` at fresh buffers for ``ld`` coefficients and ``m``
-    companion values; returns the arrays, which the caller keeps alive."""
-    cdef double[::1] hist_w = np.empty((ANDERSON_K + 1) * max(ld, 1))
-    cdef double[::1] hist_v = np.empty((ANDERSON_K + 1) * max(m, 1))
-    cdef double[::1] w_acc = np.empty(max(ld, 1))
-    cdef double[::1] v_acc = np.empty(max(m, 1))
-    A.hist_w = &hist_w[0]
-    A.hist_v = &hist_v[0]
-    A.w_acc = &w_acc[0]
-    A.v_acc = &v_acc[0]
+cdef Py_ssize_t _anderson_doubles(Py_ssize_t ld, Py_ssize_t m) noexcept nogil:
+    """The buffer :func:`_anderson_attach` needs, in doubles."""
+    return (ANDERSON_K + 2) * (max(ld, 1) + max(m, 1))
+
+
+cdef void _anderson_attach(Anderson *A, double *buffer, Py_ssize_t ld,
+                           Py_ssize_t m, bint enabled) noexcept nogil:
+    """Point ``A`` at ``buffer`` (:func:`_anderson_doubles` doubles, owned
+    by the caller) for ``ld`` coefficients and ``m`` companion values."""
+    cdef Py_ssize_t lw = max(ld, 1), lv = max(m, 1)
+    A.hist_w = buffer
+    A.hist_v = A.hist_w + (ANDERSON_K + 1) * lw
+    A.w_acc = A.hist_v + (ANDERSON_K + 1) * lv
+    A.v_acc = A.w_acc + lw
     A.ld = ld
     A.m = m
     A.count = 0
     A.enabled = enabled
-    return (hist_w, hist_v, w_acc, v_acc)
+
+
+cdef object _anderson_setup(Anderson *A, Py_ssize_t ld, Py_ssize_t m,
+                            bint enabled):
+    """Point ``A`` at a fresh buffer for ``ld`` coefficients and ``m``
+    companion values; returns the array, which the caller keeps alive."""
+    cdef double[::1] buffer = np.empty(_anderson_doubles(ld, m))
+    _anderson_attach(A, &buffer[0], ld, m, enabled)
+    return buffer
 
 
 cdef double _penalty_change(const double *w, const double *w_new,

@@ -29,6 +29,15 @@ cdef object _free_setup(FreeProjection *F, const int[::1] candidates,
                         const double[::1] pf)
 
 
+cdef Py_ssize_t _free_count(const int *candidates, Py_ssize_t n_cand,
+                            const double *pf) noexcept nogil
+
+
+cdef void _free_attach(FreeProjection *F, const int *candidates,
+                       Py_ssize_t n_cand, const double *pf, Py_ssize_t n_free,
+                       int *ints, double *doubles) noexcept nogil
+
+
 cdef int _free_solve(FreeProjection *F, Py_ssize_t n_act) noexcept nogil
 
 

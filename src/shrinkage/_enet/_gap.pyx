@@ -93,34 +93,49 @@ cdef GapTerms _duality_gap(
     return out
 
 
+cdef Py_ssize_t _free_count(const int *candidates, Py_ssize_t n_cand,
+                            const double *pf) noexcept nogil:
+    """The number of unpenalised candidates (f_j = 0). The buffers of
+    :func:`_free_attach` for ``k`` of them: ``2 m`` ints and ``m^2 + 2 m``
+    doubles, ``m = max(k, 1)``."""
+    cdef Py_ssize_t t, k = 0
+    for t in range(n_cand):
+        if pf[candidates[t]] == 0.0:
+            k += 1
+    return k
+
+
+cdef void _free_attach(FreeProjection *F, const int *candidates,
+                       Py_ssize_t n_cand, const double *pf, Py_ssize_t n_free,
+                       int *ints, double *doubles) noexcept nogil:
+    """Point ``F`` at the ``n_free`` unpenalised candidates and the
+    caller's buffers (sizes in :func:`_free_count`)."""
+    cdef Py_ssize_t t, k = 0, m = max(n_free, 1)
+    F.free = ints
+    F.act = ints + m
+    F.M = doubles
+    F.beta = doubles + m * m
+    F.cf = F.beta + m
+    for t in range(n_cand):
+        if pf[candidates[t]] == 0.0:
+            F.free[k] = candidates[t]
+            k += 1
+    F.n_free = k
+
+
 cdef object _free_setup(FreeProjection *F, const int[::1] candidates,
                         const double[::1] pf):
     """Point ``F`` at the unpenalised candidates and fresh buffers; returns
     the arrays, which the caller keeps alive."""
-    cdef Py_ssize_t t, k = 0, m
-    cdef int[::1] free_idx, act
-    cdef double[::1] M, beta, cf
-    for t in range(candidates.shape[0]):
-        if pf[candidates[t]] == 0.0:
-            k += 1
-    m = max(k, 1)
-    free_idx = np.empty(m, dtype=np.intc)
-    act = np.empty(m, dtype=np.intc)
-    M = np.empty(m * m)
-    beta = np.empty(m)
-    cf = np.empty(m)
-    k = 0
-    for t in range(candidates.shape[0]):
-        if pf[candidates[t]] == 0.0:
-            free_idx[k] = candidates[t]
-            k += 1
-    F.free = &free_idx[0]
-    F.n_free = k
-    F.act = &act[0]
-    F.M = &M[0]
-    F.beta = &beta[0]
-    F.cf = &cf[0]
-    return (free_idx, act, M, beta, cf)
+    cdef Py_ssize_t n_cand = candidates.shape[0]
+    cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
+    cdef const double *f = &pf[0] if pf.shape[0] > 0 else NULL
+    cdef Py_ssize_t k = _free_count(cand, n_cand, f)
+    cdef Py_ssize_t m = max(k, 1)
+    cdef int[::1] ints = np.empty(2 * m, dtype=np.intc)
+    cdef double[::1] doubles = np.empty(m * m + 2 * m)
+    _free_attach(F, cand, n_cand, f, k, &ints[0], &doubles[0])
+    return (ints, doubles)
 
 
 cdef int _free_solve(FreeProjection *F, Py_ssize_t n_act) noexcept nogil:

@@ -33,6 +33,7 @@ import numpy as np
 
 from cython cimport floating
 from libc.math cimport INFINITY, fabs
+from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport dgemv
 
@@ -50,7 +51,8 @@ from shrinkage._kernels cimport (
 from shrinkage._enet._columns cimport _flag_offsets
 from shrinkage._enet._extrapolate cimport (
     Anderson,
-    _anderson_setup,
+    _anderson_attach,
+    _anderson_doubles,
     _anderson_store,
     _penalty_change,
 )
@@ -59,7 +61,8 @@ from shrinkage._enet._gap cimport (
     GapTerms,
     _duality_gap,
     _free_act,
-    _free_setup,
+    _free_attach,
+    _free_count,
     _free_solve,
 )
 from shrinkage._enet._gram cimport ActiveGram
@@ -565,13 +568,13 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
     """Complete the problem (the fields shared by dense and CSC data),
     allocate the workspace, check the arguments, run the driver."""
     cdef Py_ssize_t n_cand = candidates.shape[0], j
-    cdef int[::1] work = np.empty(max(n_cand, 1), dtype=np.intc)
-    cdef int[::1] active = np.empty(max(n_cand, 1), dtype=np.intc)
-    cdef unsigned char[::1] in_active = np.zeros(max(P.p, 1), dtype=np.uint8)
-    cdef unsigned char[::1] offset = np.zeros(max(P.p, 1), dtype=np.uint8)
-    cdef double[::1] tmp = np.empty(max(P.n, 1))
-    cdef double[::1] u = np.empty(max(P.n, 1))
-    cdef double[::1] rtmp
+    cdef Py_ssize_t lc = max(n_cand, 1), lp = max(P.p, 1), ln = max(P.n, 1)
+    cdef Py_ssize_t n_free, m_free, n_doubles
+    # scratch, one block of each type (a solve of a small problem costs a
+    # few microseconds: NumPy allocations would dominate it)
+    cdef int *ints = NULL             # work, active; the free projection's
+    cdef double *doubles = NULL       # tmp, u, rtmp; Anderson; the free projection's
+    cdef unsigned char *flags = NULL  # in_active, offset: p zeros each
     cdef SupportFactor factor
     cdef Workspace W
     cdef double gap
@@ -598,25 +601,33 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
                          "feature as a candidate and cyclic order")
     if stats and not _all_zero(P.w, P.p):
         raise ValueError("statistics in the first pass need w = 0")
-    W.work = &work[0]
-    W.active = &active[0]
-    W.in_active = &in_active[0]
-    W.tmp = &tmp[0]
-    # Extrapolation follows the cyclic order's fixed-point map; random
-    # order has none to extrapolate.
-    buffers = _anderson_setup(&W.acc, n_cand, P.n, not random)
-    free_buffers = _free_setup(&W.fp, candidates, penalty_factor)
-    W.u = &u[0]
     memset(&W.nw, 0, sizeof(Newton))
     W.nw.enabled = active_gram is not None
     factor = active_gram.factor if W.nw.enabled else None
-    if W.nw.enabled:
-        rtmp = np.empty(P.n)
-        W.nw.rtmp = &rtmp[0]
-    P.offset = &offset[0]
-    P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
-    _interrupt_init(&W.intr, _MAIN_THREAD)
+    n_free = _free_count(&candidates[0], n_cand, P.pf)
+    m_free = max(n_free, 1)
+    n_doubles = 3 * ln + _anderson_doubles(n_cand, P.n) + m_free * m_free + 2 * m_free
     try:
+        ints = <int *>malloc((2 * lc + 2 * m_free) * sizeof(int))
+        doubles = <double *>malloc(n_doubles * sizeof(double))
+        flags = <unsigned char *>calloc(2 * lp, sizeof(unsigned char))
+        if ints == NULL or doubles == NULL or flags == NULL:
+            raise MemoryError()
+        W.work = ints
+        W.active = ints + lc
+        W.in_active = flags
+        P.offset = flags + lp
+        W.tmp = doubles
+        W.u = doubles + ln
+        if W.nw.enabled:
+            W.nw.rtmp = doubles + 2 * ln
+        # Extrapolation follows the cyclic order's fixed-point map; random
+        # order has none to extrapolate.
+        _anderson_attach(&W.acc, doubles + 3 * ln, n_cand, P.n, not random)
+        _free_attach(&W.fp, &candidates[0], n_cand, P.pf, n_free, ints + 2 * lc,
+                     doubles + 3 * ln + _anderson_doubles(n_cand, P.n))
+        P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
+        _interrupt_init(&W.intr, _MAIN_THREAD)
         with nogil:
             if not stats and not P.sparse:
                 _flag_offsets(P.p, P.x_mean, P.h, P.total, P.offset)
@@ -626,6 +637,9 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
                                        factor)
     finally:
         _newton_free(&W.nw)
+        free(ints)
+        free(doubles)
+        free(flags)
     if W.intr.hit:
         _raise_pending()
     return gap, n_iter
