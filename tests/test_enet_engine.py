@@ -40,7 +40,10 @@ def _data(n=40, p=4, seed=0):
 
 
 FITS = {
-    "ElasticNet": lambda X, y: shrinkage.ElasticNet(alpha=0.1).fit(X, y),
+    # sample weights: the general route (unweighted, this small fit would
+    # take the lean route, which compares precompute with 'auto'/True itself)
+    "ElasticNet": lambda X, y: shrinkage.ElasticNet(alpha=0.1).fit(
+        X, y, sample_weight=np.ones(len(y))),
     "Lasso-gram": lambda X, y: shrinkage.Lasso(
         alpha=0.1, precompute=X.T @ X, fit_intercept=False).fit(X, y),
     "Lasso-sparse": lambda X, y: shrinkage.Lasso(alpha=0.1).fit(sp.csc_matrix(X), y),
@@ -67,6 +70,20 @@ def test_precompute_is_checked_once_per_fit(fit, monkeypatch):
             monkeypatch.setattr(mod, "check_precompute", counted)
     FITS[fit](*_data())
     assert len(calls) == 1
+
+
+def test_lean_route_checks_precompute_itself(monkeypatch):
+    """The lean route (shrinkage._enet.lean) never calls check_precompute:
+    it takes only precompute='auto' or True, and anything else goes to the
+    general route, which checks it once (above)."""
+    calls = []
+    monkeypatch.setattr(shrinkage._coordinate_descent, "check_precompute",
+                        lambda *a, **k: calls.append(a))
+    shrinkage.ElasticNet(alpha=0.1).fit(*_data())
+    assert calls == []
+    with pytest.raises(ValueError, match="precompute"):
+        monkeypatch.undo()
+        shrinkage.ElasticNet(alpha=0.1, precompute="yes").fit(*_data())
 
 
 @pytest.mark.parametrize("alphas, match", [

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
 from ._dtypes import as_fit_dtype, fit_dtype, scalar_of
-from ._enet import make_design, solve_enet
+from ._enet import lean_fit, make_design, solve_enet
 from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
 from ._validation import (
     check_bool,
@@ -192,6 +192,8 @@ class ElasticNet(LinearModel):
         self : object
             Fitted estimator.
         """
+        if sample_weight is None and lean_fit(self, X, y):
+            return self  # a small float64 fit, bit for bit the route below's
         if is_dask_collection(X, y, sample_weight):  # statistics by dask
             return fit_dask(self, X, y, sample_weight)
         name = type(self).__name__

@@ -15,6 +15,9 @@ exported here; nothing else in the package imports the kernels.
 - :mod:`.path`: the path driver (warm starts, strong rules, KKT checks):
   :func:`solve_paths`, :func:`path_on_rows` and :func:`alpha_grids`
   (scikit-learn's automatic grid from lambda_max).
+- :mod:`.lean`: :func:`lean_fit`, the same covariance-update fit for a
+  small float64 ndarray with default options, without the general route's
+  Python steps (bit for bit the same results).
 - :mod:`.cv`: cross-validation statistics: :func:`cv_design` (with the
   full data's Gram the folds derive theirs from), :func:`fold_mse_path`.
 
@@ -30,8 +33,9 @@ Cholesky factor and Newton steps); ``_gap`` (the duality gap);
 
 from .cv import cv_design, fold_mse_path
 from .design import make_design
+from .lean import lean_fit
 from .path import alpha_grids, path_on_rows, solve_paths
 from .solve import common_scale, seed_from, solve_enet
 
-__all__ = ["alpha_grids", "common_scale", "cv_design", "fold_mse_path", "make_design",
+__all__ = ["alpha_grids", "common_scale", "cv_design", "fold_mse_path", "lean_fit", "make_design",
            "path_on_rows", "seed_from", "solve_enet", "solve_paths"]

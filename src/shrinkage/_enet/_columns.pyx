@@ -8,6 +8,7 @@ means (0 without an intercept), never formed explicitly.
 """
 
 from cython cimport floating
+from libc.math cimport INFINITY, NAN, fabs, isnan
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemm
 
@@ -61,6 +62,31 @@ def column_stats(const floating[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                 for j in range(p):
                     d = X[i * p + j] - x_mean[j]
                     sq_norms[j] += si * d * d
+
+
+def stats_extent(const double[::1] x_mean, const double[::1] sq_norms):
+    """``(min h_j, max h_j, max |x_mean_j|)`` of column statistics, all NaN
+    when any statistic is NaN: what the scale checks of a small fit read
+    (one call instead of several NumPy reductions)."""
+    cdef Py_ssize_t j, p = sq_norms.shape[0]
+    cdef double low = INFINITY, top = -INFINITY, top_m = 0.0, h, m
+    cdef bint nan = False
+    with nogil:
+        for j in range(p):
+            h = sq_norms[j]
+            m = fabs(x_mean[j])
+            if isnan(h) or isnan(m):
+                nan = True
+                break
+            if h < low:
+                low = h
+            if h > top:
+                top = h
+            if m > top_m:
+                top_m = m
+    if nan:
+        return NAN, NAN, NAN
+    return low, top, top_m
 
 
 def csc_column_stats(const floating[::1] data, const Py_ssize_t[::1] indices,
