@@ -25,6 +25,7 @@ Gram columns of one cache along the whole path.
 import numpy as np
 import scipy.sparse as sp
 
+from . import _strong
 from .design import make_design
 from .solve import active_gram_for, fold_precompute, kernel_penalties
 
@@ -131,13 +132,10 @@ BATCH_THRESHOLD = 0.5
 def _strong_candidates(c, l1, l1_ref, pf, positive, w, keep, forced):
     """Tibshirani et al. (2012), eq. (7), with penalty factors: features
     kept at ``l1`` from the correlations ``c`` taken at ``l1_ref``; plus
-    the nonzero, unpenalised (``keep``) and ``forced`` ones."""
-    bound = pf * (2.0 * l1 - max(l1_ref, l1))
-    score = c if positive else np.abs(c)
-    mask = (score >= bound) | (w != 0.0) | keep
-    if forced is not None:
-        mask[forced] = True
-    return np.flatnonzero(mask).astype(np.intc)
+    the nonzero, unpenalised (``keep``) and ``forced`` ones (int32,
+    ascending; compiled: _strong.pyx)."""
+    return _strong.strong_candidates(c, l1, l1_ref, pf, positive, w,
+                                     keep.view(np.uint8), forced)
 
 
 def _starting_correlations(design, yc, q, pf, positive, unpenalised):
@@ -170,10 +168,8 @@ def _first_violation(C, cands, k, end, l1s, pf, positive, forced):
     for i in range(k, end):
         if cands[i - k].size == p:
             continue
-        out = np.ones(p, dtype=bool)
-        out[cands[i - k]] = False
-        score = C[:, i - k] if positive else np.abs(C[:, i - k])
-        violators = np.flatnonzero(out & (score > l1s[i] * pf))
+        violators = _strong.kkt_violators(C[:, i - k], cands[i - k], float(l1s[i]),
+                                          pf, positive)
         if violators.size:
             forced[i] = (violators if i not in forced
                          else np.union1d(forced[i], violators))
