@@ -534,6 +534,27 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
     return 0
 
 
+cdef int _scratch_alloc(GramScratch *S, Py_ssize_t p, Py_ssize_t n_cand,
+                        Py_ssize_t n_free) except -1:
+    cdef Py_ssize_t m = max(n_free, 1)
+    S.p, S.n_cand, S.n_free = p, n_cand, n_free
+    S.ints = <int *>malloc((max(n_cand, 1) + 2 * m) * sizeof(int))
+    S.doubles = <double *>malloc(
+        (max(p, 1) + _anderson_doubles(n_cand, p) + m * m + 2 * m) * sizeof(double))
+    S.marks = <unsigned char *>calloc(max(p, 1), sizeof(unsigned char))
+    if S.ints == NULL or S.doubles == NULL or S.marks == NULL:
+        _scratch_free(S)
+        raise MemoryError()
+    return 0
+
+
+cdef void _scratch_free(GramScratch *S) noexcept nogil:
+    free(S.ints)
+    free(S.doubles)
+    free(S.marks)
+    S.ints, S.doubles, S.marks = NULL, NULL, NULL
+
+
 def enet_gram(
     GramCache cache, const double[::1] q, double yy,
     const double[::1] sq_norms, const double[::1] penalty_factor,
@@ -560,34 +581,58 @@ def enet_gram(
     enables Newton steps on the support (the factor lives in ``cache`` and
     serves the next solve too).
     """
-    cdef GramProblem P
     cdef Py_ssize_t p = cache.p, n_cand = candidates.shape[0]
-    cdef Py_ssize_t n_active, t, j, n_free, m_free
+    cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
+    cdef GramScratch S
+    cdef double gap = 0.0
+    cdef int n_iter = 0
+    if p == 0 or n_cand == 0:
+        return 0.0, 0
+    _scratch_alloc(&S, p, n_cand, _free_count(cand, n_cand, &penalty_factor[0]))
+    try:
+        _gram_solve(cache, &S, &q[0], yy, &sq_norms[0], &penalty_factor[0],
+                    &w[0], &correlations[0], cand, n_cand, l1, l2, positive,
+                    tol, max_iter, random, seed, newton, correlations_current,
+                    &gap, &n_iter)
+    finally:
+        _scratch_free(&S)
+    return gap, n_iter
+
+
+cdef int _gram_solve(GramCache cache, GramScratch *S, const double *q,
+                     double yy, const double *h, const double *pf, double *w,
+                     double *c, const int *cand, Py_ssize_t n_cand, double l1,
+                     double l2, bint positive, double tol, int max_iter,
+                     bint random, unsigned int seed, bint newton,
+                     bint correlations_current, double *gap_out,
+                     int *n_iter_out) except -1:
+    """The solve of :func:`enet_gram` on raw arrays, with scratch ``S``
+    (made for at least ``n_cand`` candidates and their free features);
+    writes the gap and the passes. Raises what a signal handler raises."""
+    cdef GramProblem P
+    cdef Py_ssize_t p = cache.p
+    cdef Py_ssize_t n_active, t, j, n_free
     cdef int n_iter = 0
     cdef double max_dw, max_w, dw_tol = DW_TOL_START, rel_tol
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
-    cdef const int *cand = &candidates[0] if n_cand > 0 else NULL
     cdef Anderson A
     cdef FreeProjection Fp
     cdef ActiveBlock B
     cdef SupportFactor factor = cache.factor
-    # scratch, one block of each type (a solve of a small problem costs a
-    # few microseconds: NumPy allocations would dominate it)
-    cdef int *ints = NULL            # the working set; the free projection's
-    cdef double *doubles = NULL      # c2 (p); Anderson; the free projection's
-    cdef unsigned char *marks = NULL  # p zeros
-    cdef int *active
-    cdef double *c2
+    cdef int *active = S.ints
+    cdef double *c2 = S.doubles
+    cdef unsigned char *marks = S.marks
 
+    gap_out[0], n_iter_out[0] = 0.0, 0
     if p == 0 or n_cand == 0:
-        return 0.0, 0
+        return 0
     P.p = p
-    P.q = &q[0]
-    P.h = &sq_norms[0]
-    P.pf = &penalty_factor[0]
-    P.w = &w[0]
-    P.c = &correlations[0]
+    P.q = q
+    P.h = h
+    P.pf = pf
+    P.w = w
+    P.c = c
     P.yy = yy
     P.l1 = l1
     P.l2 = l2
@@ -595,22 +640,13 @@ def enet_gram(
     memset(&B, 0, sizeof(ActiveBlock))
     try:
         n_free = _free_count(cand, n_cand, P.pf)
-        m_free = max(n_free, 1)
-        ints = <int *>malloc((max(n_cand, 1) + 2 * m_free) * sizeof(int))
-        doubles = <double *>malloc(
-            (max(p, 1) + _anderson_doubles(n_cand, p) + m_free * m_free + 2 * m_free)
-            * sizeof(double))
-        marks = <unsigned char *>calloc(max(p, 1), sizeof(unsigned char))
         B.block_of = <int *>malloc(max(p, 1) * sizeof(int))
         B.c_full = <double *>malloc(max(p, 1) * sizeof(double))
-        if (ints == NULL or doubles == NULL or marks == NULL
-                or B.block_of == NULL or B.c_full == NULL):
+        if B.block_of == NULL or B.c_full == NULL:
             raise MemoryError()
-        active = ints
-        c2 = doubles
-        _anderson_attach(&A, doubles + max(p, 1), n_cand, p, not random)
-        _free_attach(&Fp, cand, n_cand, P.pf, n_free, ints + max(n_cand, 1),
-                     doubles + max(p, 1) + _anderson_doubles(n_cand, p))
+        _anderson_attach(&A, S.doubles + max(p, 1), n_cand, p, not random)
+        _free_attach(&Fp, cand, n_cand, P.pf, n_free, S.ints + max(S.n_cand, 1),
+                     S.doubles + max(p, 1) + _anderson_doubles(S.n_cand, p))
         for t in range(Fp.n_free):
             cache.column(Fp.free[t])  # computed now, where errors can propagate
 
@@ -673,12 +709,10 @@ def enet_gram(
                                    else max_iter)
     finally:
         _block_free(&B)
-        free(ints)
-        free(doubles)
-        free(marks)
     if B.intr.hit:
         _raise_pending()
-    return G.gap, n_iter
+    gap_out[0], n_iter_out[0] = G.gap, n_iter
+    return 0
 
 
 cdef Py_ssize_t _gram_working_set(GramProblem *P, const int *cand,

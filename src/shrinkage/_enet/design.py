@@ -28,7 +28,7 @@ import copy
 import numpy as np
 import scipy.sparse as sp
 
-from . import _columns, _covariance, _gram, _naive
+from . import _columns, _covariance, _gram, _gram_path, _naive
 from .solve import choose_method
 
 __all__ = ["Design", "DenseDesign", "SparseDesign", "SparseGramDesign", "FoldGramDesign",
@@ -146,6 +146,19 @@ class Design:
             self.cache if cache is None else cache, q, yy, self.sq_norms, pf, w,
             correlations, candidates, l1, l2, positive, tol_abs, max_iter,
             random, seed, correlations_current=correlations_current)
+
+    def gram_path(self, q, yy, pf, unpenalised, w, correlations, l1s, l2s, positive,
+                  tol_abs, max_iter, random, seed, strong_rules, c_start, l1_ref,
+                  coefs, gaps, n_iters):
+        """A whole path of covariance-update solves in one kernel call
+        (arguments as ``_gram_path.gram_path``; ``c_start`` None: no strong
+        rule at the first alpha); returns ``(batches, kkt_restarts)``."""
+        have_c = c_start is not None
+        return _gram_path.gram_path(
+            self.cache, q, yy, self.sq_norms, pf, unpenalised.view(np.uint8), w,
+            correlations, l1s, l2s, positive, tol_abs, max_iter, random, seed,
+            strong_rules, have_c, c_start if have_c else correlations,
+            l1_ref if have_c else 0.0, coefs, gaps, n_iters, float(self.n_samples))
 
     def _new_cache(self, *args):
         """The design's Gram cache, remembering how it was made."""

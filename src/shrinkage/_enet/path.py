@@ -227,6 +227,15 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     forced = {}
     kernel_c_current = False  # whether kernel_c is q - G w (Gram designs)
 
+    if gram and progress is None:
+        # the loop below in one kernel call, bit for bit (_gram_path.pyx)
+        stats["batches"], stats["kkt_restarts"] = design.gram_path(
+            q, yy, pf, unpenalised, w, kernel_c, np.ascontiguousarray(l1s, dtype=np.float64),
+            np.ascontiguousarray(l2s, dtype=np.float64), positive, tol_abs, max_iter,
+            random, seed, strong_rules, c, l1_ref, coefs, gaps, n_iters)
+        n_failed = int(np.sum(~(gaps * n <= tol_abs)))  # NaN never certifies
+        return coefs, gaps, n_iters, n_failed
+
     k = 0
     while k < n_alphas:
         screened = strong_rules and c is not None
