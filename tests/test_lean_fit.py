@@ -106,6 +106,7 @@ def test_options_and_convergence_warnings_match(monkeypatch, kw):
     "float32", "list", "2d_y", "wide", "many_features", "weights", "strided",
     "warm_start", "penalty_factor", "random", "precompute_false", "numpy_alpha",
     "n_jobs", "constant_column", "huge_scale", "tiny_scale", "huge_y", "nan_free_int_y",
+    "bounds", "infinite_bounds",
 ])
 def test_other_inputs_take_the_general_route(monkeypatch, case):
     """Inputs the lean route does not handle give the general route's
@@ -146,6 +147,10 @@ def test_other_inputs_take_the_general_route(monkeypatch, case):
         X = X * 1e-60
     elif case == "huge_y":
         y = y * 1e60
+    elif case == "bounds":
+        params.update(lower_bounds=-0.1, upper_bounds=0.5)
+    elif case == "infinite_bounds":
+        params.update(lower_bounds=-np.inf, upper_bounds=np.inf)
     elif case == "nan_free_int_y":
         y = np.round(y).astype(np.int64)
     a, b, ran = _fit_both(monkeypatch, lambda: Lasso(**params), X, y, **fit_kw)

@@ -16,7 +16,8 @@ import scipy.sparse as sp
 from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
 from ._dtypes import as_fit_dtype, fit_dtype, scalar_of
-from ._enet import lean_fit, make_design, solve_enet
+from ._enet import (box_design, check_bounds, lean_fit, make_design, solve_box,
+                    solve_enet)
 from ._out_of_core import fit_dask, is_dask_collection, with_partial_fit
 from ._validation import (
     check_bool,
@@ -45,7 +46,8 @@ class ElasticNet(LinearModel):
         + alpha * l1_ratio * sum_j f_j |w_j|
         + 0.5 * alpha * (1 - l1_ratio) * sum_j f_j w_j^2
 
-    the objective of :class:`sklearn.linear_model.ElasticNet`, by coordinate
+    (subject to ``lower_j <= w_j <= upper_j`` when bounds are given) the
+    objective of :class:`sklearn.linear_model.ElasticNet`, by coordinate
     descent with active-set cycling, stopped by a duality-gap certificate.
 
     Parameters
@@ -79,7 +81,8 @@ class ElasticNet(LinearModel):
     warm_start : bool, default=False
         Start from the previous ``coef_``.
     positive : bool, default=False
-        Constrain coefficients to be >= 0.
+        Constrain coefficients to be >= 0. Together with finite bounds it
+        raises the lower bounds to ``max(lower_bounds, 0)``.
     random_state : int, RandomState, Generator or None, default=None
         Seed for ``selection='random'``.
     selection : {'cyclic', 'random'}, default='cyclic'
@@ -88,6 +91,21 @@ class ElasticNet(LinearModel):
         Per-feature multipliers ``f_j >= 0`` of the penalty (0 leaves a
         feature unpenalised), as glmnet's ``penalty.factor`` but not
         rescaled.
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), default=None
+        Box constraints ``lower_j <= w_j <= upper_j`` on the coefficients
+        (not in scikit-learn; glmnet's ``lower.limits`` / ``upper.limits``,
+        a generalisation of ``positive``): a scalar for every feature or
+        one value per feature, ``-inf`` / ``inf`` allowed, None for no
+        bound. As in glmnet, ``lower_bounds <= 0 <= upper_bounds`` is
+        required (a ValueError otherwise, and for NaN or a wrong shape).
+        The intercept is not constrained; each target of a multi-target
+        ``y`` gets the same bounds. With a finite bound the fit runs a
+        dedicated solver: cyclic coordinate descent with clipped updates and
+        residual (naive) updates in float64 (``precompute`` is then not
+        used, a float32 ``X`` is solved as a float64 copy, ``n_jobs`` is
+        not used), stopped by the duality gap of the constrained problem
+        at the same ``tol``. Without finite bounds (None, or all infinite)
+        the fit is exactly the unbounded one.
     n_jobs : int or None, default=1
         Threads over the targets of a multi-target ``fit`` (not in
         scikit-learn, whose ``ElasticNet`` has no such parameter): ``None``
@@ -128,7 +146,8 @@ class ElasticNet(LinearModel):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
                  precompute="auto", max_iter=1000, copy_X=True, tol=1e-4,
                  warm_start=False, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, n_jobs=1) -> None:
+                 selection="cyclic", penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, n_jobs=1) -> None:
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -141,6 +160,8 @@ class ElasticNet(LinearModel):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
         self.n_jobs = n_jobs
 
     def _effective_l1_ratio(self):
@@ -207,10 +228,8 @@ class ElasticNet(LinearModel):
         Y = y.reshape(n, -1)
 
         precompute = check_precompute(self.precompute, p, sparse=sp.issparse(X))
-        if not isinstance(precompute, (str, bool)):
-            precompute = check_gram(X, sw, precompute, self.fit_intercept)
-        design = make_design(X, sw, self.fit_intercept, precompute,
-                             n_solves=Y.shape[1], lazy_stats=True)
+        bounds = check_bounds(self.lower_bounds, self.upper_bounds, p,
+                              positive=bool(self.positive))
 
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
@@ -218,12 +237,25 @@ class ElasticNet(LinearModel):
             if previous.shape == (Y.shape[1], p):
                 coef_init = previous
 
-        sol = solve_enet(
-            design, Y, alpha=float(self.alpha), l1_ratio=float(l1_ratio),
-            penalty_factor=pf, positive=bool(self.positive), tol=float(self.tol),
-            max_iter=int(self.max_iter), selection=self.selection,
-            random_state=self.random_state, coef_init=coef_init,
-            estimator_name=name, n_jobs=min(n_jobs, Y.shape[1]))
+        if bounds is not None:
+            # the dedicated box-constrained solver (naive updates, float64)
+            sol = solve_box(
+                box_design(X, sw, self.fit_intercept), Y, alpha=float(self.alpha),
+                l1_ratio=float(l1_ratio), penalty_factor=pf, bounds=bounds,
+                tol=float(self.tol), max_iter=int(self.max_iter),
+                selection=self.selection, random_state=self.random_state,
+                coef_init=coef_init, estimator_name=name)
+        else:
+            if not isinstance(precompute, (str, bool)):
+                precompute = check_gram(X, sw, precompute, self.fit_intercept)
+            design = make_design(X, sw, self.fit_intercept, precompute,
+                                 n_solves=Y.shape[1], lazy_stats=True)
+            sol = solve_enet(
+                design, Y, alpha=float(self.alpha), l1_ratio=float(l1_ratio),
+                penalty_factor=pf, positive=bool(self.positive), tol=float(self.tol),
+                max_iter=int(self.max_iter), selection=self.selection,
+                random_state=self.random_state, coef_init=coef_init,
+                estimator_name=name, n_jobs=min(n_jobs, Y.shape[1]))
 
         self._record_input(X_raw, X)
         dtype = fit_dtype(X_raw)  # scikit-learn's rule: float32 X, float32 results
@@ -280,7 +312,8 @@ class Lasso(ElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto",
                  copy_X=True, max_iter=1000, tol=1e-4, warm_start=False,
                  positive=False, random_state=None, selection="cyclic",
-                 penalty_factor=None, n_jobs=1) -> None:
+                 penalty_factor=None, lower_bounds=None, upper_bounds=None,
+                 n_jobs=1) -> None:
         # No super().__init__: the Lasso has no l1_ratio parameter to store.
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -293,4 +326,6 @@ class Lasso(ElasticNet):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
         self.n_jobs = n_jobs

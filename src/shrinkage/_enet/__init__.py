@@ -20,6 +20,10 @@ exported here; nothing else in the package imports the kernels.
   Python steps (bit for bit the same results).
 - :mod:`.cv`: cross-validation statistics: :func:`cv_design` (with the
   full data's Gram the folds derive theirs from), :func:`fold_mse_path`.
+- :mod:`.box`: box constraints ``lower <= w <= upper`` (glmnet's
+  ``lower.limits`` / ``upper.limits``): :func:`check_bounds`,
+  :func:`box_design`, :func:`solve_box`, :func:`solve_box_path`, on the
+  dedicated kernel ``_box``.
 
 The compiled kernels, one concern each (``docs/design.md`` section 2.2):
 ``_naive`` (residual updates, dense and CSC, and their driver) with
@@ -27,15 +31,17 @@ The compiled kernels, one concern each (``docs/design.md`` section 2.2):
 gap-safe screening); ``_covariance`` (Gram updates and their driver);
 ``_gram`` (the Gram cache and centred Gram); ``_newton`` (the support's
 Cholesky factor and Newton steps); ``_gap`` (the duality gap);
-``_extrapolate`` (Anderson); ``_columns`` (column statistics and products);
+``_extrapolate`` (Anderson); ``_box`` (box-constrained coordinate descent); ``_columns`` (column statistics and products);
 ``_policy.pxd`` (every tuning constant and cost model).
 """
 
+from .box import box_design, check_bounds, solve_box, solve_box_path
 from .cv import cv_design, fold_mse_path
 from .design import make_design
 from .lean import lean_fit
 from .path import alpha_grids, path_on_rows, solve_paths
 from .solve import common_scale, seed_from, solve_enet
 
-__all__ = ["alpha_grids", "common_scale", "cv_design", "fold_mse_path", "lean_fit", "make_design",
-           "path_on_rows", "seed_from", "solve_enet", "solve_paths"]
+__all__ = ["alpha_grids", "box_design", "check_bounds", "common_scale", "cv_design",
+           "fold_mse_path", "lean_fit", "make_design", "path_on_rows", "seed_from",
+           "solve_box", "solve_box_path", "solve_enet", "solve_paths"]

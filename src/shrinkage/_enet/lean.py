@@ -52,6 +52,9 @@ def _plain_params(est):
     if not (type(est.fit_intercept) is bool and type(est.positive) is bool
             and est.warm_start is False and type(est.copy_X) is bool):
         return None
+    if not (getattr(est, "lower_bounds", None) is None
+            and getattr(est, "upper_bounds", None) is None):
+        return None  # box constraints: their own solver (box.py)
     if not (est.selection == "cyclic" and est.penalty_factor is None
             and (est.n_jobs is None or est.n_jobs == 1) and type(est.n_jobs) in (int, type(None))
             and (est.precompute is True or (type(est.precompute) is str

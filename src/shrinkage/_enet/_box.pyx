@@ -1,0 +1,365 @@
+"""Coordinate descent for the elastic net under box constraints.
+
+Solves, in the kernels' n-scaled form (docs/design.md, "Box constraints"),
+
+    min_w  0.5 * sum_i s_i (yc_i - xc_i.w)^2
+           + sum_j [l1 f_j |w_j| + 0.5 l2 f_j w_j^2]
+    subject to  lower_j <= w_j <= upper_j   (lower_j <= 0 <= upper_j)
+
+glmnet's ``lower.limits`` / ``upper.limits`` (Friedman, Hastie & Tibshirani
+2010, "Regularization paths for generalized linear models via coordinate
+descent", J. Stat. Softw. 33(1)): the coordinate minimiser is the clipped
+update ``clip(S(z, l1 f_j) / (h_j + l2 f_j), lower_j, upper_j)``, the
+minimiser of a convex one-dimensional function over an interval. The
+residual is kept as in the naive solver (the per-column operations of
+_naive_ops.pxd, implicit centring for CSC data), with cyclic passes over
+the nonzero coefficients between full passes, and the duality gap of the
+box-constrained problem as the stopping certificate:
+
+    gap = 0.5 ||r - theta||_S^2 + sum_j [g_j(w_j) + g_j*(v_j) - w_j v_j],
+    v_j = xc_j^T S theta,
+
+with ``g_j(w) = l1 f_j |w| + l2 f_j w^2 / 2 + indicator(lower_j <= w <=
+upper_j)``, whose conjugate has a closed form (``_fenchel_young``), and
+``theta = s r``: ``s < 1`` only when l2 f_j = 0 and a correlation exceeds
+l1 f_j towards an infinite bound (the conjugate is finite otherwise). Each
+term is >= 0 (Fenchel-Young), so no large terms cancel.
+
+A dedicated kernel: the fast solvers (_naive, _covariance, their Newton
+steps, screening and extrapolation) know nothing of bounds and stay as they
+are. float64 data only (the caller converts float32).
+"""
+
+import numpy as np
+
+from libc.math cimport INFINITY, fabs
+from libc.string cimport memcpy
+
+from shrinkage._kernels cimport (
+    shr_centered_dot,
+    shr_enet_coordinate,
+    shr_weighted_sum,
+)
+from shrinkage._enet._columns cimport _flag_offsets
+from shrinkage._enet._naive_ops cimport NaiveProblem, _add_column, _gradient
+from shrinkage._enet._util cimport _all_zero, _xorshift
+
+cdef inline double _clip(double v, double lo, double hi) noexcept nogil:
+    if v > hi:
+        return hi
+    if v < lo:
+        return lo
+    return v
+
+
+cdef inline double _box_step(NaiveProblem *P, const double *lo,
+                             const double *hi, Py_ssize_t j) noexcept nogil:
+    """Minimise over coordinate j within its bounds; returns |change|."""
+    cdef double f = P.pf[j]
+    cdef double denom = P.h[j] + P.l2 * f
+    cdef double w_old = P.w[j], w_new
+    if denom <= 0.0:
+        # A zero (centred) column: the objective along j is l1 f |w_j|,
+        # least at 0 (which the bounds allow); unpenalised, it is flat.
+        if w_old == 0.0 or not P.l1 * f > 0.0:
+            return 0.0
+        w_new = 0.0
+    else:
+        w_new = shr_enet_coordinate(_gradient(P, j) + P.h[j] * w_old,
+                                    P.l1 * f, denom, False)
+        w_new = _clip(w_new, lo[j], hi[j])
+    if w_new != w_old:
+        _add_column(P, j, w_old - w_new)
+        P.w[j] = w_new
+        return fabs(w_new - w_old)
+    return 0.0
+
+
+cdef double _box_pass(NaiveProblem *P, const double *lo, const double *hi,
+                      const int *idx, Py_ssize_t count, bint random,
+                      unsigned int *state, double *max_w) noexcept nogil:
+    """One pass over ``idx`` (all features when NULL); returns the largest
+    change and sets max |w_j| over the features visited."""
+    cdef Py_ssize_t t, j
+    cdef double d, max_dw = 0.0, largest = 0.0
+    for t in range(count):
+        if random:
+            j = _xorshift(state) % count
+        else:
+            j = t
+        if idx != NULL:
+            j = idx[j]
+        d = _box_step(P, lo, hi, j)
+        if d > max_dw:
+            max_dw = d
+        if fabs(P.w[j]) > largest:
+            largest = fabs(P.w[j])
+    max_w[0] = largest
+    return max_dw
+
+
+cdef void _box_residual(NaiveProblem *P) noexcept nogil:
+    """The residual from scratch (removes drift of the running updates)."""
+    cdef Py_ssize_t j
+    memcpy(P.r, P.yc, P.n * sizeof(double))
+    P.shift = 0.0
+    for j in range(P.p):
+        if P.w[j] != 0.0:
+            _add_column(P, j, -P.w[j])
+
+
+cdef inline double _fenchel_young(double w, double v, double l1, double l2,
+                                  double lo, double hi, double h) noexcept nogil:
+    """``g(w) + g*(v) - w v >= 0`` for ``g(w) = l1 |w| + l2 w^2 / 2`` on
+    ``[lo, hi]`` (``w`` inside it).
+
+    l2 > 0: the maximiser of ``v u - g(u)`` is ``u* = clip(S(v, l1) / l2,
+    lo, hi)`` and the term is ``g(w) - g(u*) - v (w - u*)``, written with
+    the factor ``w - u*`` (small near the solution). l2 = 0: ``g*(v) =
+    (|v| - l1)_+`` times the bound on the side of ``v`` (+inf for an
+    infinite bound; the caller's rescaling keeps ``|v| <= l1`` there,
+    up to rounding, which is clamped). For an unpenalised feature (l1 =
+    l2 = 0) whose bound on the side of ``v`` is infinite, the conjugate is
+    finite only at v = 0: the decrease still available along the
+    coordinate, ``v^2 / (2 h)``, is charged instead (see docs/design.md)."""
+    cdef double u, d, excess, bound
+    if l2 > 0.0:
+        u = shr_enet_coordinate(v, l1, l2, False)
+        u = _clip(u, lo, hi)
+        d = w - u
+        return d * (0.5 * l2 * (w + u) - v) + l1 * (fabs(w) - fabs(u))
+    if v > l1:
+        excess = v - l1
+        bound = hi
+    elif v < -l1:
+        excess = -v - l1
+        bound = -lo
+    else:
+        return l1 * fabs(w) - v * w
+    if bound == INFINITY:
+        if l1 > 0.0:
+            # |v| = l1 (1 + O(eps)) after the rescaling: v on the boundary
+            v = l1 if v > 0.0 else -l1
+            return l1 * fabs(w) - v * w
+        return v * v / (2.0 * h) if h > 0.0 else 0.0
+    return l1 * fabs(w) - v * w + excess * bound
+
+
+cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
+                     double *c) noexcept nogil:
+    """The duality gap at the current (freshly recomputed) residual; writes
+    the correlations ``c_j = xc_j^T S r`` (exactly centred)."""
+    cdef Py_ssize_t i, j
+    cdef double v, si, tsum = 0.0, rr = 0.0, s = 1.0, a, l1j, l2j, gap
+    for i in range(P.n):
+        v = P.r[i] + P.shift
+        si = P.sw[i] if P.sw != NULL else 1.0
+        tsum += si * v
+        rr += si * v * v
+    for j in range(P.p):
+        if P.sparse:
+            c[j] = _gradient(P, j) - P.x_mean[j] * tsum
+        else:
+            c[j] = shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], P.sw, P.r)
+    # theta = s r: shrink until every coordinate whose conjugate would be
+    # infinite (l2 f_j = 0, |c_j| > l1 f_j towards an infinite bound) is
+    # dual feasible.
+    for j in range(P.p):
+        l1j = P.l1 * P.pf[j]
+        l2j = P.l2 * P.pf[j]
+        if l2j > 0.0 or not l1j > 0.0 or P.h[j] <= 0.0:
+            continue
+        a = c[j]
+        if a > l1j and hi[j] == INFINITY:
+            if l1j / a < s:
+                s = l1j / a
+        elif a < -l1j and lo[j] == -INFINITY:
+            if l1j / (-a) < s:
+                s = l1j / (-a)
+    gap = 0.5 * (1.0 - s) * (1.0 - s) * rr
+    for j in range(P.p):
+        if P.h[j] <= 0.0 and P.l2 * P.pf[j] <= 0.0:
+            # a zero column: c_j = 0 exactly, so the term is g(w_j)
+            gap += P.l1 * P.pf[j] * fabs(P.w[j])
+            continue
+        gap += _fenchel_young(P.w[j], s * c[j], P.l1 * P.pf[j],
+                              P.l2 * P.pf[j], lo[j], hi[j], P.h[j])
+    return gap
+
+
+cdef (double, int) _box_solve(NaiveProblem *P, const double *lo,
+                              const double *hi, double *c, int *active,
+                              double tol, int max_iter, bint random,
+                              unsigned int seed) noexcept nogil:
+    """Full pass, then cyclic passes over the nonzero coefficients until
+    they settle, then the duality gap; repeated until the gap is at most
+    ``tol`` or ``max_iter`` passes are made. Every path through the loop
+    makes at least one pass, so ``max_iter`` bounds it."""
+    cdef Py_ssize_t j, n_active
+    cdef int n_iter = 0
+    # the relative change of a pass (max |dw| / max |w|) that ends a cycle
+    # over the nonzero coefficients: 1e-2 at first, divided by 4 after each
+    # round whose gap does not certify (down to 1e-16)
+    cdef double gap, max_dw, max_w, dw_tol = 1e-2
+    cdef unsigned int state = seed if seed != 0 else 2463534242u
+    _box_residual(P)
+    if _all_zero(P.w, P.p):
+        gap = INFINITY
+    else:
+        gap = _box_gap(P, lo, hi, c)  # a warm start at the solution costs no pass
+    while not gap <= tol and n_iter < max_iter:
+        _box_pass(P, lo, hi, NULL, P.p, random, &state, &max_w)
+        n_iter += 1
+        n_active = 0
+        for j in range(P.p):
+            if P.w[j] != 0.0:
+                active[n_active] = <int>j
+                n_active += 1
+        while n_active > 0 and n_iter < max_iter:
+            max_dw = _box_pass(P, lo, hi, active, n_active, random, &state,
+                               &max_w)
+            n_iter += 1
+            if max_w == 0.0 or max_dw <= dw_tol * max_w:
+                break
+        _box_residual(P)
+        gap = _box_gap(P, lo, hi, c)
+        dw_tol = dw_tol * 0.25 if dw_tol * 0.25 > 1e-16 else 1e-16
+    return gap, n_iter
+
+
+cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
+                    double[::1] x_mean, double[::1] sq_norms,
+                    const double[::1] penalty_factor, const double[::1] lower,
+                    const double[::1] upper, double[::1] w,
+                    double[::1] residual, double l1, double l2, double tol,
+                    int max_iter, bint random, unsigned int seed):
+    """Complete the problem, check the arguments, run the driver."""
+    cdef Py_ssize_t j
+    cdef unsigned char[::1] offset = np.zeros(max(P.p, 1), dtype=np.uint8)
+    cdef double[::1] c = np.empty(max(P.p, 1))
+    cdef int[::1] active = np.empty(max(P.p, 1), dtype=np.intc)
+    cdef double gap
+    cdef int n_iter
+    if max_iter < 1:
+        raise ValueError("max_iter must be >= 1")
+    for name, a in (("yc", yc), ("residual", residual)):
+        if a.shape[0] != P.n:
+            raise ValueError(f"{name} must have length {P.n}")
+    if sw.shape[0] not in (0, P.n):
+        raise ValueError(f"sw must be empty or have length {P.n}")
+    for name, a in (("x_mean", x_mean), ("sq_norms", sq_norms),
+                    ("penalty_factor", penalty_factor), ("lower", lower),
+                    ("upper", upper), ("w", w)):
+        if a.shape[0] != P.p:
+            raise ValueError(f"{name} must have length {P.p}")
+    for j in range(P.p):
+        if not (lower[j] <= 0.0 <= upper[j]):
+            raise ValueError("the bounds must satisfy lower <= 0 <= upper")
+        if not (lower[j] <= w[j] <= upper[j]):
+            raise ValueError("the starting point must lie within the bounds")
+    P.yc = &yc[0]
+    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
+    P.x_mean = &x_mean[0]
+    P.h = &sq_norms[0]
+    P.pf = &penalty_factor[0]
+    P.w = &w[0]
+    P.r = &residual[0]
+    P.shift = 0.0
+    P.l1 = l1
+    P.l2 = l2
+    P.positive = False
+    P.offset = &offset[0]
+    P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
+    with nogil:
+        if not P.sparse:
+            _flag_offsets(P.p, P.x_mean, P.h, P.total, P.offset)
+        gap, n_iter = _box_solve(P, &lower[0], &upper[0], &c[0], &active[0],
+                                 tol, max_iter, random, seed)
+    return gap, n_iter
+
+
+_BOX_DOC = """
+    Parameters
+    ----------
+    yc : (n,) centred targets; sw : (n,) weights summing to n, or empty.
+    x_mean, sq_norms : (p,) column statistics (weighted means, centred
+        squared norms; zero means without an intercept).
+    penalty_factor : (p,) f_j >= 0.
+    lower, upper : (p,) bounds, ``lower_j <= 0 <= upper_j`` (+-inf allowed).
+    w : (p,) in/out coefficients (a warm start within the bounds on entry).
+    residual : (n,) out: dense, ``yc - Xc w``; CSC, ``yc - X w`` (add
+        ``x_mean . w`` for the centred residual).
+    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
+    tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
+    max_iter : maximal number of passes (full or over the nonzero
+        coefficients), >= 1.
+    random, seed : random coordinate order (with replacement), RNG seed.
+
+    Returns
+    -------
+    gap : float, the duality gap (n-scaled) at the returned point;
+    n_iter : int, passes made.
+"""
+
+
+def enet_box(
+    const double[::1, :] X, const double[::1] yc, const double[::1] sw,
+    double[::1] x_mean, double[::1] sq_norms,
+    const double[::1] penalty_factor, const double[::1] lower,
+    const double[::1] upper, double[::1] w, double[::1] residual,
+    double l1, double l2, double tol, int max_iter, bint random=False,
+    unsigned int seed=1,
+):
+    cdef NaiveProblem P
+    P.n = X.shape[0]
+    P.p = X.shape[1]
+    if P.n == 0 or P.p == 0:
+        return 0.0, 0
+    P.sparse = False
+    P.single = False
+    P.X = &X[0, 0]
+    P.X32 = NULL
+    P.data = NULL
+    P.data32 = NULL
+    P.indices = NULL
+    P.indptr = NULL
+    return _run_box(&P, yc, sw, x_mean, sq_norms, penalty_factor, lower, upper,
+                    w, residual, l1, l2, tol, max_iter, random, seed)
+
+
+enet_box.__doc__ = ("Box-constrained elastic-net coordinate descent on a dense "
+                    "column-major float64 ``X`` (n, p).\n" + _BOX_DOC)
+
+
+def enet_box_csc(
+    const double[::1] data, const Py_ssize_t[::1] indices,
+    const Py_ssize_t[::1] indptr, Py_ssize_t n_samples,
+    const double[::1] yc, const double[::1] sw,
+    double[::1] x_mean, double[::1] sq_norms,
+    const double[::1] penalty_factor, const double[::1] lower,
+    const double[::1] upper, double[::1] w, double[::1] residual,
+    double l1, double l2, double tol, int max_iter, bint random=False,
+    unsigned int seed=1,
+):
+    cdef NaiveProblem P
+    P.n = n_samples
+    P.p = indptr.shape[0] - 1
+    if P.n == 0 or P.p <= 0:
+        return 0.0, 0
+    if indptr[P.p] > data.shape[0] or indptr[P.p] > indices.shape[0]:
+        raise ValueError("indptr does not match data and indices")
+    P.sparse = True
+    P.single = False
+    P.X = NULL
+    P.X32 = NULL
+    P.data = &data[0] if data.shape[0] > 0 else NULL
+    P.data32 = NULL
+    P.indices = &indices[0] if indices.shape[0] > 0 else NULL
+    P.indptr = &indptr[0]
+    return _run_box(&P, yc, sw, x_mean, sq_norms, penalty_factor, lower, upper,
+                    w, residual, l1, l2, tol, max_iter, random, seed)
+
+
+enet_box_csc.__doc__ = ("Box-constrained elastic-net coordinate descent on CSC "
+                        "float64 data (``data``, ``indices``, ``indptr``, "
+                        "``n_samples``), centred implicitly.\n" + _BOX_DOC)
