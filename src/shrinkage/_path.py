@@ -14,7 +14,16 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._typing import ArrayLike, FloatArray, MatrixLike
-from ._enet import alpha_grids, common_scale, make_design, seed_from, solve_paths
+from ._enet import (
+    alpha_grids,
+    box_design,
+    check_bounds,
+    common_scale,
+    make_design,
+    seed_from,
+    solve_box_path,
+    solve_paths,
+)
 from ._dtypes import as_fit_dtype, fit_dtype
 from ._exceptions import convergence_warning
 from ._validation import (
@@ -62,7 +71,8 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio=0.5, eps=1e-3, n_alphas="
               positive=False, check_input=True, fit_intercept=False,
               sample_weight=None, penalty_factor=None, tol=1e-4,
               max_iter=1000, selection="cyclic", random_state=None,
-              strong_rules=True) -> tuple[FloatArray, ...]:
+              strong_rules=True, lower_bounds=None,
+              upper_bounds=None) -> tuple[FloatArray, ...]:
     """Compute the elastic-net path with coordinate descent.
 
     Solves, for each alpha of a decreasing grid, the objective of
@@ -150,6 +160,17 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio=0.5, eps=1e-3, n_alphas="
     strong_rules : bool, default=True
         Use sequential strong rules with a KKT check. False solves every
         alpha over all features (same result, for testing).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), default=None
+        Box constraints ``lower_j <= w_j <= upper_j`` (not in scikit-learn;
+        glmnet's ``lower.limits`` / ``upper.limits``), as in
+        :class:`shrinkage.ElasticNet`: scalars or one value per feature,
+        ``-inf`` / ``inf`` allowed, ``lower <= 0 <= upper`` required. With a
+        finite bound every alpha is solved by the dedicated box-constrained
+        solver (naive updates in float64, warm-started along the path;
+        ``precompute`` and ``strong_rules`` are not used; a 2-D ``y`` is
+        refused). The automatic grid's ``alpha_max`` is that of
+        ``positive=True`` when every lower bound is 0, else the unbounded
+        one (then the first alphas may give all-zero coefficients).
 
     Returns
     -------
@@ -186,7 +207,8 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio=0.5, eps=1e-3, n_alphas="
                  fit_intercept=fit_intercept, sample_weight=sample_weight,
                  penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
                  selection=selection, random_state=random_state,
-                 strong_rules=strong_rules, verbose=verbose, func_name="enet_path")
+                 strong_rules=strong_rules, verbose=verbose, func_name="enet_path",
+                 lower_bounds=lower_bounds, upper_bounds=upper_bounds)
 
 
 def lasso_path(X: MatrixLike, y: ArrayLike, *, eps=1e-3, n_alphas="deprecated", alphas=None,
@@ -194,7 +216,8 @@ def lasso_path(X: MatrixLike, y: ArrayLike, *, eps=1e-3, n_alphas="deprecated", 
                verbose=False, return_n_iter=False, positive=False,
                check_input=True, fit_intercept=False, sample_weight=None,
                penalty_factor=None, tol=1e-4, max_iter=1000,
-               selection="cyclic", random_state=None, strong_rules=True) -> tuple[FloatArray, ...]:
+               selection="cyclic", random_state=None, strong_rules=True,
+               lower_bounds=None, upper_bounds=None) -> tuple[FloatArray, ...]:
     """Compute the Lasso path with coordinate descent.
 
     :func:`enet_path` with ``l1_ratio=1``: the objective
@@ -230,13 +253,15 @@ def lasso_path(X: MatrixLike, y: ArrayLike, *, eps=1e-3, n_alphas="deprecated", 
                  fit_intercept=fit_intercept, sample_weight=sample_weight,
                  penalty_factor=penalty_factor, tol=tol, max_iter=max_iter,
                  selection=selection, random_state=random_state,
-                 strong_rules=strong_rules, verbose=verbose, func_name="lasso_path")
+                 strong_rules=strong_rules, verbose=verbose, func_name="lasso_path",
+                 lower_bounds=lower_bounds, upper_bounds=upper_bounds)
 
 
 def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
           coef_init, return_n_iter, positive, check_input, fit_intercept,
           sample_weight, penalty_factor, tol, max_iter, selection,
-          random_state, strong_rules, verbose, func_name):
+          random_state, strong_rules, verbose, func_name, lower_bounds=None,
+          upper_bounds=None):
     dtype = fit_dtype(X)  # scikit-learn's rule for the coefficients
     if check_input:
         X, y = check_X_y(X, y, estimator=func_name, accept_sparse=("csc",),
@@ -260,6 +285,20 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     sw = check_sample_weight(sample_weight, n)
     pf = check_penalty_factor(penalty_factor, p)
     n_grid, grid = _resolve_alphas(alphas, n_alphas, func_name)
+    bounds = check_bounds(lower_bounds, upper_bounds, p, positive=bool(positive))
+    if bounds is not None:
+        if multi_output:
+            raise ValueError(
+                f"{func_name}: lower_bounds / upper_bounds are not supported for a 2-D y "
+                "(the multi-task path); fit the targets one by one, or use "
+                "ElasticNet(lower_bounds=..., upper_bounds=...).fit(X, Y).")
+        check_precompute(precompute, p, sparse=sp.issparse(X))  # validated, not used
+        return _box_path(X, Y, sw, pf, bounds, l1_ratio=l1_ratio, eps=eps,
+                         n_grid=n_grid, grid=grid, Xy=Xy, coef_init=coef_init,
+                         return_n_iter=return_n_iter, fit_intercept=fit_intercept,
+                         tol=tol, max_iter=max_iter, selection=selection,
+                         random_state=random_state, verbose=verbose,
+                         func_name=func_name, dtype=dtype)
     if multi_output:  # scikit-learn's multi-task problem (the l2,1 penalty)
         from ._multitask import multitask_path_function
         if X.dtype == np.float32:  # the multi-task solver reads float64 X
@@ -326,6 +365,48 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     # one target's (n_features, n_alphas) array as the solver wrote it
     # (Fortran order), without a copy
     coefs = as_fit_dtype(np.stack(per_target) if multi_output else per_target[0], dtype)
+    if return_n_iter:
+        return grid, coefs, gaps, [int(i) for i in iters]
+    return grid, coefs, gaps
+
+
+def _box_path(X, Y, sw, pf, bounds, *, l1_ratio, eps, n_grid, grid, Xy, coef_init,
+              return_n_iter, fit_intercept, tol, max_iter, selection, random_state,
+              verbose, func_name, dtype):
+    """The path of one target under box constraints (the dedicated solver,
+    :func:`shrinkage._enet.solve_box_path`)."""
+    n, p = X.shape
+    design = box_design(X, sw, fit_intercept)
+    _, Yc = design.center_targets(Y)
+    if grid is None:
+        if l1_ratio == 0:
+            raise ValueError(
+                "Automatic alpha grid generation is not supported for l1_ratio=0. "
+                "Please supply a grid by providing the 'alphas' argument.")
+        grid = alpha_grids(design, Yc, [l1_ratio], eps=eps, n_alphas=n_grid, pf=pf,
+                           positive=bool(np.all(bounds[0] >= 0.0)),
+                           correlations=_check_Xy(Xy, p, 1))[0]
+    random = selection == "random"
+    seed = seed_from(random_state) if random else 1
+    w0 = None
+    if coef_init is not None:
+        w0 = np.asarray(coef_init, dtype=np.float64)
+        if w0.size != p or w0.ndim > 2:
+            raise ValueError(f"coef_init must have shape ({p},) or (1, {p}), got "
+                             f"shape {w0.shape}.")
+        w0 = w0.reshape(p)
+    coefs, gaps, iters, n_failed = solve_box_path(
+        design, np.ascontiguousarray(Yc[:, 0]), grid, l1_ratio=float(l1_ratio),
+        penalty_factor=pf, bounds=bounds, tol=float(tol), max_iter=max_iter,
+        random=random, seed=seed, coef_init=w0,
+        progress=_path_progress(func_name, grid, 1, 1.0)(0) if verbose else None)
+    if n_failed:
+        warnings.warn(
+            f"{func_name}: {n_failed} of {grid.size} solves did not "
+            f"converge within max_iter={max_iter} passes. Increase max_iter, "
+            "loosen tol, or standardize the features.",
+            convergence_warning(), stacklevel=4)
+    coefs = as_fit_dtype(coefs, dtype)
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]
     return grid, coefs, gaps
