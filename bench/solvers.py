@@ -132,6 +132,27 @@ def _sklike_path(modname):
     return factory
 
 
+def _sklike_boxpath(modname):
+    """``lasso_path`` with ``lower_bounds`` / ``upper_bounds`` (shrinkage; not in
+    scikit-learn, whose path is then skipped)."""
+    def factory(setup):
+        mod = importlib.import_module(modname)
+        func = getattr(mod, "lasso_path", None)
+        if func is None or not _accepts(func, "lower_bounds"):
+            raise Unavailable(f"{modname}.lasso_path has no lower_bounds / upper_bounds")
+        X, y, alphas = setup.X, setup.y, setup.alphas
+        params = dict(alphas=alphas, max_iter=setup.max_iter, fit_intercept=setup.fit_intercept,
+                      lower_bounds=setup.lower, upper_bounds=setup.upper)
+
+        def fit(tol):
+            out = func(X, y, **params, **_kw(tol))
+            return Fit(coefs=np.asarray(out[1]).reshape(X.shape[1], -1))
+
+        return fit
+
+    return factory
+
+
 def _sklike_cv(modname):
     def factory(setup):
         mod = importlib.import_module(modname)
@@ -221,6 +242,7 @@ def _sklike(modname):
         "lasso": _sklike_single(modname),
         "enet": _sklike_single(modname),
         "path": _sklike_path(modname),
+        "boxpath": _sklike_boxpath(modname),
         "cv": _sklike_cv(modname),
         "ridge": _sklike_ridge(modname),
         "ridgecv": _sklike_ridgecv(modname),

@@ -21,6 +21,13 @@ Tasks (docs/design.md section 5 and issues 3-6):
                ``max_j ||x_j^T (Y - Ybar)||_2 / n``), intercept (issue 18).
 - ``mtcv``   : MultiTaskLassoCV over 100 alphas from that ``alpha_max`` (eps as for
                ``cv``), 5 contiguous folds; scored like ``cv``.
+- ``boxpath``: the ``path`` task's problem and alphas under box constraints
+               (glmnet's lower/upper limits, issue 21): ``0 <= w_j <= 1`` for even
+               ``j``, ``-1 <= w_j <= 1`` for odd ``j`` (the true coefficients are
+               1 to 3 in size, so the bounds bind). Scored like ``path``, with an
+               infinite objective outside the box; compare with the ``path`` row of
+               the same problem (the unbounded path at equal precision). Solvers
+               whose path function has no bounds are skipped.
 """
 
 import dataclasses
@@ -32,10 +39,10 @@ import scipy.sparse as sp
 from .protocol import (TARGET, TOL_GRID, Evaluation, alpha_grid, enet_objective, lambda_max,
                        ridge_objective)
 
-__all__ = ["TASKS", "TASK_FAMILY", "CV_PROBLEMS", "FLOAT32_TASKS", "TARGET_FLOAT32",
+__all__ = ["TASKS", "TASK_FAMILY", "CV_PROBLEMS", "BOX_PROBLEMS", "FLOAT32_TASKS", "TARGET_FLOAT32",
            "TOL_GRID_FLOAT32", "MAX_ITER_FLOAT32", "NotApplicable", "TaskSetup", "runs_on", "setup_task"]
 
-TASKS = ("lasso", "enet", "path", "cv", "ridge", "ridgecv", "mtlasso", "mtcv")
+TASKS = ("lasso", "enet", "path", "cv", "ridge", "ridgecv", "mtlasso", "mtcv", "boxpath")
 TASK_FAMILY = {
     "lasso": "lasso",
     "enet": "lasso",
@@ -45,10 +52,13 @@ TASK_FAMILY = {
     "ridgecv": "ridge",
     "mtlasso": "multitask",
     "mtcv": "multitask",
+    "boxpath": "lasso",
 }
 #: LassoCV is run on these problems only (5 folds x 100 alphas is a lot of
 #: fits; issue 5's target is on ``tall``).
 CV_PROBLEMS = frozenset({"seed", "tall"})
+#: The bounded path runs on these (one tall, one wide, one sparse problem).
+BOX_PROBLEMS = frozenset({"tall", "wide", "sparse"})
 N_ALPHAS = 100
 N_FOLDS = 5
 #: Tasks run on the float32 problems (issue 17's rows: single Lasso fit, path, Ridge).
@@ -91,6 +101,8 @@ class TaskSetup:
     description: str = ""
     target: float = TARGET
     tol_grid: tuple = TOL_GRID
+    lower: np.ndarray = None  # box constraints (boxpath), (n_features,)
+    upper: np.ndarray = None
     X_eval: object = None  # float64 copy of a float32 X (the objectives are computed on it)
     y_eval: np.ndarray = None
 
@@ -125,6 +137,9 @@ class TaskSetup:
                 X, y, fit.coef, fit.intercept, alpha=self.alpha, l1_ratio=self.l1_ratio)]))
         if self.task == "path":
             return Evaluation(path_objectives(X, y, fit.coefs, self.alphas))
+        if self.task == "boxpath":
+            return Evaluation(path_objectives(X, y, fit.coefs, self.alphas,
+                                              lower=self.lower, upper=self.upper))
         if self.task == "ridge":
             return Evaluation(np.array([ridge_objective(X, y, fit.coef, fit.intercept,
                                                         alpha=self.alpha)]))
@@ -155,8 +170,9 @@ def multitask_objective(X, Y, coef, intercept, alpha):
                  + alpha * np.sum(np.linalg.norm(coef, axis=0)))
 
 
-def path_objectives(X, y, coefs, alphas):
-    """Lasso objective (no intercept) at every alpha of a path; ``inf`` where a column is missing."""
+def path_objectives(X, y, coefs, alphas, lower=None, upper=None):
+    """Lasso objective (no intercept) at every alpha of a path; ``inf`` where a column is
+    missing, or (given bounds) where it leaves the box ``lower <= w <= upper``."""
     coefs = np.asarray(coefs, dtype=np.float64)
     n = X.shape[0]
     out = np.full(len(alphas), np.inf)
@@ -168,6 +184,9 @@ def path_objectives(X, y, coefs, alphas):
     C = coefs[:, :k]
     R = y[:, None] - np.asarray(X @ C)
     out[:k] = np.einsum("ij,ij->j", R, R) / (2.0 * n) + np.asarray(alphas[:k]) * np.abs(C).sum(axis=0)
+    if lower is not None:
+        outside = np.any((C < np.asarray(lower)[:, None]) | (C > np.asarray(upper)[:, None]), axis=0)
+        out[:k][outside] = np.inf
     return out
 
 
@@ -200,6 +219,8 @@ def runs_on(task, problem_name):
         return False
     if is_float32(problem_name) and task not in FLOAT32_TASKS:
         return False
+    if task == "boxpath":
+        return problem_name in BOX_PROBLEMS
     return task != "cv" or problem_name in CV_PROBLEMS
 
 
@@ -250,6 +271,14 @@ def _setup_task(task, problem, *, n_jobs, max_iter):
                          description=f"Lasso path, {N_ALPHAS} alphas, eps={eps:g}, "
                                      + ("no intercept (sparse X as is)" if sp.issparse(X)
                                         else "centred data, no intercept"))
+    if task == "boxpath":
+        if problem.name not in BOX_PROBLEMS:
+            raise NotApplicable(f"boxpath runs on {', '.join(sorted(BOX_PROBLEMS))} only")
+        path = _setup_task("path", problem, n_jobs=n_jobs, max_iter=max_iter)
+        lower = np.where(np.arange(p) % 2 == 0, 0.0, -1.0)
+        return dataclasses.replace(
+            path, task="boxpath", lower=lower, upper=np.ones(p),
+            description=path.description + "; bounds 0 <= w_even <= 1, -1 <= w_odd <= 1")
     if task == "cv":
         if problem.name not in CV_PROBLEMS:
             raise NotApplicable(f"cv runs on {', '.join(sorted(CV_PROBLEMS))} only")

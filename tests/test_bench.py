@@ -423,6 +423,27 @@ def test_every_task_scores_sklearn_at_its_reference(problem, task):
         assert ref.key is not None
 
 
+@pytest.mark.parametrize("problem", sorted(tasks.BOX_PROBLEMS))
+def test_boxpath_task(problem):
+    """The bounded path row (code only: solved once on a tiny problem, not timed)."""
+    assert tasks.runs_on("boxpath", problem) and not tasks.runs_on("boxpath", "seed")
+    setup = tasks.setup_task("boxpath", problems.make_problem(problem, "tiny"))
+    plain = tasks.setup_task("path", problems.make_problem(problem, "tiny"))
+    np.testing.assert_array_equal(setup.alphas, plain.alphas)
+    assert np.all(setup.lower <= 0) and np.all(setup.upper >= 0)
+    shrinkage_info = next(i for i in solvers.REGISTRY if i.name == "shrinkage")
+    fit = shrinkage_info.adapters["boxpath"](setup)(1e-10)
+    P = setup.evaluate(fit).objectives
+    assert P.shape == (100,) and np.all(np.isfinite(P))
+    assert np.all(fit.coefs >= setup.lower[:, None]) and np.all(fit.coefs <= 1.0)
+    # the unbounded path leaves the box (the bounds bind): not a solution of this task
+    unbounded = shrinkage_info.adapters["path"](plain)(1e-10)
+    assert np.any(np.isinf(setup.evaluate(unbounded).objectives))
+    assert np.abs(fit.coefs - unbounded.coefs).max() > 1e-3
+    with pytest.raises(solvers.Unavailable):
+        solvers.REGISTRY[0].adapters["boxpath"](setup)  # scikit-learn has no bounds
+
+
 def test_path_objectives_mark_a_truncated_path():
     setup = tasks.setup_task("path", problems.make_problem("seed", "tiny"))
     coefs = np.zeros((setup.X.shape[1], 60))
