@@ -238,6 +238,44 @@ def test_certificate_is_honest(case, sparse):
     assert checked > 0  # some fits were visibly suboptimal
 
 
+@pytest.mark.parametrize("lo, up", [(-np.inf, np.inf), (-np.inf, 0.3), (0.0, np.inf)])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_certificate_with_unpenalised_correlated_features(lo, up, l1_ratio):
+    """Unpenalised features (f_j = 0) whose bound is infinite need a zero
+    correlation at the dual point: the residual is projected off their
+    columns (three nearly collinear ones here), so the gap stays a bound."""
+    rng = np.random.default_rng(7)
+    n, p = 50, 10
+    X = rng.standard_normal((n, p))
+    X[:, 1] = X[:, 0] + 0.05 * rng.standard_normal(n)
+    X[:, 2] = X[:, 0] - X[:, 1] + 0.1 * rng.standard_normal(n)
+    y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+    pf = np.ones(p)
+    pf[[0, 1, 2, 3]] = 0.0
+    lower, upper = np.full(p, lo), np.full(p, up)
+    lower[3], upper[3] = -0.1, 0.2  # an unpenalised feature with finite bounds
+    alpha = 0.05
+    _, _, f_ref = reference(X, y, alpha, l1_ratio, lower, upper, pf=pf, max_iter=500_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        tight = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, penalty_factor=pf, lower_bounds=lower,
+                           upper_bounds=upper, tol=1e-15, max_iter=20_000).fit(X, y)
+    f_star = min(f_ref, objective(X, y, tight.coef_, alpha, l1_ratio, pf=pf, lower=lower,
+                                  upper=upper))
+    for sparse in (False, True):
+        Xf = sp.csc_matrix(X) if sparse else X
+        for tol in (1e-1, 1e-2, 1e-4, 1e-8):
+            for max_iter in (1, 2, 3, 10, 1000):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    m = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, penalty_factor=pf,
+                                   lower_bounds=lower, upper_bounds=upper, tol=tol,
+                                   max_iter=max_iter).fit(Xf, y)
+                sub = objective(X, y, m.coef_, alpha, l1_ratio, pf=pf, lower=lower,
+                                upper=upper) - f_star
+                assert m.dual_gap_ >= sub - 1e-13, (sparse, tol, max_iter, m.dual_gap_, sub)
+
+
 def test_gap_scale_matches_unbounded():
     """dual_gap_ is in the 1/(2n)-scaled objective, as for unbounded fits,
     and certifies tol * ||y - ybar||^2 / n."""

@@ -21,9 +21,13 @@ box-constrained problem as the stopping certificate:
 
 with ``g_j(w) = l1 f_j |w| + l2 f_j w^2 / 2 + indicator(lower_j <= w <=
 upper_j)``, whose conjugate has a closed form (``_fenchel_young``), and
-``theta = s r``: ``s < 1`` only when l2 f_j = 0 and a correlation exceeds
-l1 f_j towards an infinite bound (the conjugate is finite otherwise). Each
-term is >= 0 (Fenchel-Young), so no large terms cancel.
+``theta = s u``: ``u`` the residual, projected (weighted least squares)
+off the columns of the unpenalised features (f_j = 0) whose correlation
+points towards an infinite bound (their conjugate is finite only at a zero
+correlation; as _gap.pyx does for the unbounded solvers), and ``s < 1``
+only when l2 f_j = 0 and a correlation exceeds l1 f_j towards an infinite
+bound (the conjugate is finite otherwise). Each term is >= 0
+(Fenchel-Young), so no large terms cancel.
 
 A dedicated kernel: the fast solvers (_naive, _covariance, their Newton
 steps, screening and extrapolation) know nothing of bounds and stay as they
@@ -33,7 +37,7 @@ are. float64 data only (the caller converts float32).
 import numpy as np
 
 from libc.math cimport INFINITY, fabs
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 
 from shrinkage._kernels cimport (
     shr_centered_dot,
@@ -41,6 +45,7 @@ from shrinkage._kernels cimport (
     shr_weighted_sum,
 )
 from shrinkage._enet._columns cimport _flag_offsets
+from shrinkage._enet._gap cimport FreeProjection, _free_setup, _free_solve
 from shrinkage._enet._naive_ops cimport NaiveProblem, _add_column, _gradient
 from shrinkage._enet._util cimport _all_zero, _xorshift
 
@@ -120,8 +125,9 @@ cdef inline double _fenchel_young(double w, double v, double l1, double l2,
     infinite bound; the caller's rescaling keeps ``|v| <= l1`` there,
     up to rounding, which is clamped). For an unpenalised feature (l1 =
     l2 = 0) whose bound on the side of ``v`` is infinite, the conjugate is
-    finite only at v = 0: the decrease still available along the
-    coordinate, ``v^2 / (2 h)``, is charged instead (see docs/design.md)."""
+    finite only at v = 0, which the projection of the residual gives up to
+    its rounding (the solve's tiny ridge): the decrease still available
+    along the coordinate, ``v^2 / (2 h)``, is charged for what is left."""
     cdef double u, d, excess, bound
     if l2 > 0.0:
         u = shr_enet_coordinate(v, l1, l2, False)
@@ -145,25 +151,105 @@ cdef inline double _fenchel_young(double w, double v, double l1, double l2,
     return l1 * fabs(w) - v * w + excess * bound
 
 
-cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
-                     double *c) noexcept nogil:
-    """The duality gap at the current (freshly recomputed) residual; writes
-    the correlations ``c_j = xc_j^T S r`` (exactly centred)."""
+cdef struct BoxWork:
+    double *c             # p: correlations with the dual point's direction
+    double *u             # n: the residual projected for unpenalised features
+    unsigned char *in_act # p: projected on
+    FreeProjection fp     # unpenalised features (f_j = 0) and the projection's buffers
+
+
+cdef void _box_correlations(NaiveProblem *P, double *c) noexcept nogil:
+    """``c_j = xc_j^T S v`` for ``v = P.r + P.shift``, exactly centred."""
     cdef Py_ssize_t i, j
-    cdef double v, si, tsum = 0.0, rr = 0.0, s = 1.0, a, l1j, l2j, gap
-    for i in range(P.n):
-        v = P.r[i] + P.shift
-        si = P.sw[i] if P.sw != NULL else 1.0
-        tsum += si * v
-        rr += si * v * v
-    for j in range(P.p):
-        if P.sparse:
+    cdef double tsum = 0.0
+    if P.sparse:
+        for i in range(P.n):
+            tsum += (P.r[i] + P.shift) * (P.sw[i] if P.sw != NULL else 1.0)
+        for j in range(P.p):
             c[j] = _gradient(P, j) - P.x_mean[j] * tsum
-        else:
+    else:
+        for j in range(P.p):
             c[j] = shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], P.sw, P.r)
-    # theta = s r: shrink until every coordinate whose conjugate would be
-    # infinite (l2 f_j = 0, |c_j| > l1 f_j towards an infinite bound) is
-    # dual feasible.
+
+
+cdef inline bint _towards_infinite(double v, double lo, double hi) noexcept nogil:
+    """A free coordinate's conjugate ``sup_{lo <= w <= hi} v w`` is infinite."""
+    return (v > 0.0 and hi == INFINITY) or (v < 0.0 and lo == -INFINITY)
+
+
+cdef bint _project_free(NaiveProblem *P, const double *lo, const double *hi,
+                        BoxWork *B, double *u_shift) noexcept nogil:
+    """Make the correlations of the unpenalised features whose conjugate
+    would be infinite zero: ``u = r - Xc_A beta``, the residual minus its
+    weighted least-squares fit on those columns ``A`` (grown while the
+    projection turns another such feature's correlation towards an infinite
+    bound; at most ``n_free`` rounds). ``B.c`` holds the correlations with
+    ``r`` on entry and with ``u`` on return. False (``B.c`` then those of
+    ``r``) when no feature needed it or the small solve failed."""
+    cdef FreeProjection *F = &B.fp
+    cdef Py_ssize_t t, a, b, n_act = 0, rounds
+    cdef int j
+    cdef double *r_saved = P.r
+    cdef double shift_saved = P.shift
+    cdef bint grown, projected = False
+    for t in range(F.n_free):
+        B.in_act[F.free[t]] = 0
+    for rounds in range(F.n_free + 1):
+        grown = False
+        for t in range(F.n_free):
+            j = F.free[t]
+            if (P.h[j] > 0.0 and not B.in_act[j]
+                    and _towards_infinite(B.c[j], lo[j], hi[j])):
+                F.act[n_act] = j
+                B.in_act[j] = 1
+                n_act += 1
+                grown = True
+        if not grown:
+            break
+        # Gram block of the projected columns: xc_b written into u, then
+        # the gradient routine gives xc_a^T S xc_b (as _naive.pyx does)
+        P.r = B.u
+        for b in range(n_act):
+            memset(B.u, 0, P.n * sizeof(double))
+            P.shift = 0.0
+            _add_column(P, F.act[b], 1.0)
+            for a in range(n_act):
+                F.M[a * n_act + b] = _gradient(P, F.act[a])
+        P.r = r_saved
+        P.shift = shift_saved
+        for a in range(n_act):
+            F.cf[a] = _gradient(P, F.act[a])
+        if _free_solve(F, n_act) != 0:
+            if projected:
+                _box_correlations(P, B.c)
+            return False
+        memcpy(B.u, r_saved, P.n * sizeof(double))
+        P.r = B.u
+        for b in range(n_act):
+            _add_column(P, F.act[b], -F.beta[b])
+        u_shift[0] = P.shift
+        _box_correlations(P, B.c)
+        P.r = r_saved
+        P.shift = shift_saved
+        projected = True
+    return projected
+
+
+cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
+                     BoxWork *B) noexcept nogil:
+    """The duality gap at the current (freshly recomputed) residual ``r``,
+    for ``theta = s u``: ``u = r``, or ``r`` projected for the unpenalised
+    features (:func:`_project_free`); ``s`` rescales for the penalised
+    coordinates with l2 f_j = 0 whose correlation exceeds l1 f_j towards an
+    infinite bound."""
+    cdef Py_ssize_t i, j
+    cdef double *c = B.c
+    cdef const double *u = P.r
+    cdef double u_shift = P.shift
+    cdef double d, si, s = 1.0, a, l1j, l2j, gap = 0.0
+    _box_correlations(P, c)
+    if B.fp.n_free > 0 and _project_free(P, lo, hi, B, &u_shift):
+        u = B.u
     for j in range(P.p):
         l1j = P.l1 * P.pf[j]
         l2j = P.l2 * P.pf[j]
@@ -176,7 +262,12 @@ cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
         elif a < -l1j and lo[j] == -INFINITY:
             if l1j / (-a) < s:
                 s = l1j / (-a)
-    gap = 0.5 * (1.0 - s) * (1.0 - s) * rr
+    # 0.5 ||r - theta||_S^2
+    for i in range(P.n):
+        si = P.sw[i] if P.sw != NULL else 1.0
+        d = (P.r[i] + P.shift) - s * (u[i] + u_shift)
+        gap += si * d * d
+    gap *= 0.5
     for j in range(P.p):
         if P.h[j] <= 0.0 and P.l2 * P.pf[j] <= 0.0:
             # a zero column: c_j = 0 exactly, so the term is g(w_j)
@@ -188,7 +279,7 @@ cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
 
 
 cdef (double, int) _box_solve(NaiveProblem *P, const double *lo,
-                              const double *hi, double *c, int *active,
+                              const double *hi, BoxWork *B, int *active,
                               double tol, int max_iter, bint random,
                               unsigned int seed) noexcept nogil:
     """Full pass, then cyclic passes over the nonzero coefficients until
@@ -206,7 +297,7 @@ cdef (double, int) _box_solve(NaiveProblem *P, const double *lo,
     if _all_zero(P.w, P.p):
         gap = INFINITY
     else:
-        gap = _box_gap(P, lo, hi, c)  # a warm start at the solution costs no pass
+        gap = _box_gap(P, lo, hi, B)  # a warm start at the solution costs no pass
     while not gap <= tol and n_iter < max_iter:
         _box_pass(P, lo, hi, NULL, P.p, random, &state, &max_w)
         n_iter += 1
@@ -222,7 +313,7 @@ cdef (double, int) _box_solve(NaiveProblem *P, const double *lo,
             if max_w == 0.0 or max_dw <= dw_tol * max_w:
                 break
         _box_residual(P)
-        gap = _box_gap(P, lo, hi, c)
+        gap = _box_gap(P, lo, hi, B)
         dw_tol = dw_tol * 0.25 if dw_tol * 0.25 > 1e-16 else 1e-16
     return gap, n_iter
 
@@ -237,7 +328,11 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
     cdef Py_ssize_t j
     cdef unsigned char[::1] offset = np.zeros(max(P.p, 1), dtype=np.uint8)
     cdef double[::1] c = np.empty(max(P.p, 1))
+    cdef double[::1] u = np.empty(max(P.n, 1))
+    cdef unsigned char[::1] in_act = np.zeros(max(P.p, 1), dtype=np.uint8)
     cdef int[::1] active = np.empty(max(P.p, 1), dtype=np.intc)
+    cdef int[::1] every = np.arange(max(P.p, 1), dtype=np.intc)
+    cdef BoxWork B
     cdef double gap
     cdef int n_iter
     if max_iter < 1:
@@ -270,10 +365,14 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
     P.positive = False
     P.offset = &offset[0]
     P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
+    B.c = &c[0]
+    B.u = &u[0]
+    B.in_act = &in_act[0]
+    free_buffers = _free_setup(&B.fp, every[:P.p], penalty_factor)  # kept alive
     with nogil:
         if not P.sparse:
             _flag_offsets(P.p, P.x_mean, P.h, P.total, P.offset)
-        gap, n_iter = _box_solve(P, &lower[0], &upper[0], &c[0], &active[0],
+        gap, n_iter = _box_solve(P, &lower[0], &upper[0], &B, &active[0],
                                  tol, max_iter, random, seed)
     return gap, n_iter
 
