@@ -582,3 +582,85 @@ def test_pickle_bounded_model():
     m2 = pickle.loads(pickle.dumps(m))
     np.testing.assert_array_equal(m2.predict(X), m.predict(X))
     assert m2.get_params()["lower_bounds"] == -0.3
+
+
+# ---------------------------------------------------------------------------
+# cross-validation
+# ---------------------------------------------------------------------------
+
+def test_lasso_cv_with_bounds_matches_fold_fits():
+    from shrinkage import LassoCV
+    X, y = _data(24, n=80, p=10)
+    lo, up = -0.6, 0.8
+    cv = LassoCV(cv=4, alphas=12, lower_bounds=lo, upper_bounds=up, tol=1e-12,
+                 max_iter=100_000).fit(X, y)
+    assert cv.mse_path_.shape == (12, 4) and cv.alphas_.shape == (12,)
+    n = X.shape[0]
+    bounds = np.cumsum([0] + [n // 4] * 4)
+    for k in range(4):
+        test = np.arange(bounds[k], bounds[k + 1])
+        train = np.setdiff1d(np.arange(n), test)
+        for i in (0, 5, 11):
+            m = Lasso(alpha=cv.alphas_[i], lower_bounds=lo, upper_bounds=up, tol=1e-12,
+                      max_iter=100_000).fit(X[train], y[train])
+            mse = np.mean((m.predict(X[test]) - y[test]) ** 2)
+            assert cv.mse_path_[i, k] == pytest.approx(mse, rel=1e-6)
+    refit = Lasso(alpha=cv.alpha_, lower_bounds=lo, upper_bounds=up, tol=1e-12,
+                  max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(cv.coef_, refit.coef_, atol=1e-9)
+    assert np.all(cv.coef_ >= lo) and np.all(cv.coef_ <= up)
+    assert cv.alpha_ == cv.alphas_[np.argmin(cv.mse_path_.mean(axis=1))]
+    assert cv.alpha_1se_ >= cv.alpha_
+
+
+def test_elastic_net_cv_with_bounds_options():
+    from shrinkage import ElasticNetCV, LassoCV
+    X, y = _data(25, n=90, p=12, sparse_density=0.5)
+    sw = np.random.default_rng(3).uniform(0.5, 2.0, X.shape[0])
+    kw = dict(l1_ratio=[0.5, 1.0], cv=3, alphas=10, lower_bounds=0.0, upper_bounds=1.0,
+              tol=1e-10)
+    dense = ElasticNetCV(**kw).fit(X, y, sample_weight=sw)
+    sparse = ElasticNetCV(n_jobs=2, **kw).fit(sp.csr_matrix(X), y, sample_weight=sw)
+    assert dense.l1_ratio_ == sparse.l1_ratio_ and dense.alpha_ == sparse.alpha_
+    np.testing.assert_allclose(sparse.mse_path_, dense.mse_path_, rtol=1e-8)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, atol=1e-8)
+    assert dense.alphas_.shape == (2, 10) and dense.mse_path_.shape == (2, 10, 3)
+    assert np.all(dense.coef_ >= 0.0) and np.all(dense.coef_ <= 1.0)
+    # all-infinite bounds: the unbounded CV, bit for bit
+    plain = LassoCV(cv=3, alphas=10).fit(X, y)
+    inf = LassoCV(cv=3, alphas=10, lower_bounds=-np.inf, upper_bounds=np.inf).fit(X, y)
+    assert _fitted_state(inf) == _fitted_state(plain)
+    assert inf.mse_path_.tobytes() == plain.mse_path_.tobytes()
+    with pytest.raises(ValueError, match="lower_bounds must be <= 0"):
+        LassoCV(lower_bounds=1.0).fit(X, y)
+
+
+# ---------------------------------------------------------------------------
+# extreme scales (exact invariances: X -> a X, y -> b y, w -> (b / a) w)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [(2.0 ** -530, 1.0), (2.0 ** 510, 2.0 ** 300),
+                                  (1.0, 2.0 ** 300), (2.0 ** 400, 2.0 ** -300),
+                                  (2.0 ** -500, 2.0 ** -400)])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_extreme_scales(a, b, sparse):
+    """X -> a X, y -> b y, alpha -> a b alpha, bounds -> (b / a) bounds maps
+    the solution to (b / a) w exactly; the data are rescaled internally
+    (powers of two) where their squares would leave float64's range."""
+    X, y = _data(26, n=40, p=6)
+    lower, upper = np.full(6, -0.4), np.full(6, 0.6)
+    upper[0] = np.inf
+    ref = Lasso(alpha=0.02, lower_bounds=lower, upper_bounds=upper, tol=1e-12).fit(X, y)
+    Xs = X * a
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est = Lasso(alpha=0.02 * a * b, lower_bounds=lower * (b / a),
+                    upper_bounds=upper * (b / a), tol=1e-12).fit(
+            sp.csc_matrix(Xs) if sparse else Xs, y * b)
+    np.testing.assert_allclose(est.coef_ * (a / b), ref.coef_, rtol=1e-8, atol=1e-12)
+    assert np.isfinite(est.dual_gap_)
+    assert np.all(est.coef_ <= upper * (b / a)) and np.all(est.coef_ >= lower * (b / a))
+    path = lasso_path(sp.csc_matrix(Xs) if sparse else Xs, y * b, alphas=[0.02 * a * b],
+                      lower_bounds=lower * (b / a), upper_bounds=upper * (b / a),
+                      tol=1e-12, fit_intercept=True)[1][:, 0]
+    np.testing.assert_allclose(path * (a / b), ref.coef_, rtol=1e-8, atol=1e-12)

@@ -29,8 +29,8 @@ import scipy.sparse as sp
 
 from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
-from ._enet import (alpha_grids, common_scale, cv_design, fold_mse_path, seed_from,
-                    solve_enet)
+from ._enet import (alpha_grids, box_design, box_fold_mse_path, check_bounds, common_scale,
+                    cv_design, fold_mse_path, seed_from, solve_box, solve_enet)
 from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._exceptions import convergence_warning
 from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
@@ -192,6 +192,15 @@ class ElasticNetCV(LinearModel):
         Alpha refitted on all data: the minimiser of the mean CV error
         (``alpha_``, scikit-learn's choice) or the largest alpha within one
         standard error of it (``alpha_1se_``, glmnet's ``lambda.1se``).
+    lower_bounds, upper_bounds : float or array-like of shape (n_features,), default=None
+        Box constraints ``lower_j <= w_j <= upper_j`` on the coefficients of
+        every fit (folds and refit), as in :class:`shrinkage.ElasticNet`
+        (glmnet's ``lower.limits`` / ``upper.limits``; ``lower <= 0 <=
+        upper``). With a finite bound the folds' paths and the refit run the
+        dedicated box-constrained solver (naive updates in float64, each
+        fold on its own rows; ``precompute`` is not used); the automatic
+        grid is ``positive=True``'s when every lower bound is 0, else the
+        unbounded one.
 
     Attributes
     ----------
@@ -235,7 +244,7 @@ class ElasticNetCV(LinearModel):
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  copy_X=True, verbose=0, n_jobs=None, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 selection_rule="min") -> None:
+                 selection_rule="min", lower_bounds=None, upper_bounds=None) -> None:
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -252,6 +261,8 @@ class ElasticNetCV(LinearModel):
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.selection_rule = selection_rule
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def _l1_ratios(self):
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
@@ -318,6 +329,10 @@ class ElasticNetCV(LinearModel):
         split_params = routed_split_params(self, params)
         folds = check_cv_folds(self.cv, X, y, n, split_params)
         _check_test_weights(sw, folds)
+        bounds = check_bounds(self.lower_bounds, self.upper_bounds, p, positive=positive)
+        if bounds is not None:
+            return self._fit_box(X, y, X_raw, y_raw, sw, folds, alphas, l1_ratios, pf,
+                                 bounds, max_iter)
         if not isinstance(precompute, (str, bool)):
             precompute = self._fold_gram_request(X, sw, precompute, folds)
         random = self.selection == "random"
@@ -394,6 +409,68 @@ class ElasticNetCV(LinearModel):
         self.coef_ = as_fit_dtype(sol.coef[0], dtype)
         self.intercept_ = scalar_of(float(sol.intercept[0]) * c, dtype)
         self.dual_gap_ = scalar_of(float(sol.dual_gap[0]) * c * c, dtype)
+        self.n_iter_ = int(sol.n_iter[0])
+        self.mse_path_ = as_fit_dtype(self.mse_path_, mse_dtype(X_raw, y_raw))
+        if not self._has_l1_ratio:
+            del self.l1_ratio_
+        return self
+
+    def _fit_box(self, X, y, X_raw, y_raw, sw, folds, alphas, l1_ratios, pf, bounds,
+                 max_iter):
+        """:meth:`fit` under box constraints: each fold's path and the refit
+        by the dedicated solver (:mod:`shrinkage._enet.box`), folds in
+        threads as for unbounded fits."""
+        name = type(self).__name__
+        n = X.shape[0]
+        X_rows = X.tocsr() if sp.issparse(X) else X
+        design = box_design(X.tocsc() if sp.issparse(X) else X, sw, self.fit_intercept)
+        grids = self._alpha_grids(design, None, y, alphas, l1_ratios, pf,
+                                  bool(np.all(bounds[0] >= 0.0)))
+        random = self.selection == "random"
+        rng_seed = seed_from(self.random_state) if random else 1
+        tasks = [(i, k) for i in range(len(l1_ratios)) for k in range(len(folds))]
+        seeds = [(rng_seed + 7919 * t) % (2**31 - 1) or 1 for t in range(len(tasks))]
+
+        def run(t):
+            i, k = tasks[t]
+            train, test = folds[k]
+            return box_fold_mse_path(
+                X_rows, y, sw, train, test, grids[i], fit_intercept=self.fit_intercept,
+                l1_ratio=float(l1_ratios[i]), penalty_factor=pf, bounds=bounds,
+                tol=float(self.tol), max_iter=max_iter, random=random, seed=seeds[t])
+
+        workers = n_workers(self.n_jobs, len(tasks))
+        pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+        map_ = pool.map if pool is not None else map
+        try:
+            results = []
+            for t, result in enumerate(map_(run, range(len(tasks)))):
+                results.append(result)
+                if self.verbose:
+                    i, k = tasks[t]
+                    _report_fold(name, k, len(folds), l1_ratios, i, grids[i], *result, 1.0)
+            mses, failed = zip(*results)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        _warn_failed_fits(name, sum(failed), len(tasks) * len(grids[0]), max_iter)
+        self._select(np.reshape(mses, (len(l1_ratios), len(folds), -1)), grids,
+                     l1_ratios, isinstance(alphas, int))
+        alpha = self.alpha_ if self.selection_rule == "min" else self.alpha_1se_
+        sol = solve_box(
+            design, y.reshape(-1, 1), alpha=float(alpha), l1_ratio=float(self.l1_ratio_),
+            penalty_factor=pf, bounds=bounds, tol=float(self.tol), max_iter=max_iter,
+            selection=self.selection, random_state=self.random_state, estimator_name=name)
+        self._record_input(X_raw, X)
+        if self.verbose:
+            ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
+            print(f"{name}: refit on all {n} samples at alpha {alpha:.4g}{ratio}: "
+                  f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
+                  file=sys.stderr, flush=True)
+        dtype = fit_dtype(X_raw)
+        self.coef_ = as_fit_dtype(sol.coef[0], dtype)
+        self.intercept_ = scalar_of(float(sol.intercept[0]), dtype)
+        self.dual_gap_ = scalar_of(float(sol.dual_gap[0]), dtype)
         self.n_iter_ = int(sol.n_iter[0])
         self.mse_path_ = as_fit_dtype(self.mse_path_, mse_dtype(X_raw, y_raw))
         if not self._has_l1_ratio:
@@ -480,8 +557,9 @@ class LassoCV(ElasticNetCV):
 
     :class:`ElasticNetCV` with ``l1_ratio = 1``: parameters, attributes and
     results of :class:`sklearn.linear_model.LassoCV` (same grid, folds and
-    mean squared errors), plus ``penalty_factor``, ``alpha_1se_`` and
-    ``selection_rule``. See :class:`ElasticNetCV` for their description.
+    mean squared errors), plus ``penalty_factor``, ``alpha_1se_``,
+    ``selection_rule`` and box constraints (``lower_bounds``,
+    ``upper_bounds``). See :class:`ElasticNetCV` for their description.
 
     Examples
     --------
@@ -502,7 +580,7 @@ class LassoCV(ElasticNetCV):
                  precompute="auto", max_iter=1000, tol=1e-4, copy_X=True,
                  cv=None, verbose=False, n_jobs=None, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 selection_rule="min") -> None:
+                 selection_rule="min", lower_bounds=None, upper_bounds=None) -> None:
         # No super().__init__: the Lasso has no l1_ratio parameter to store.
         self.eps = eps
         self.alphas = alphas
@@ -519,6 +597,8 @@ class LassoCV(ElasticNetCV):
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.selection_rule = selection_rule
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def _l1_ratios(self):
         return np.array([1.0])

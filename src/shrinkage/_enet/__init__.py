@@ -22,7 +22,8 @@ exported here; nothing else in the package imports the kernels.
   full data's Gram the folds derive theirs from), :func:`fold_mse_path`.
 - :mod:`.box`: box constraints ``lower <= w <= upper`` (glmnet's
   ``lower.limits`` / ``upper.limits``): :func:`check_bounds`,
-  :func:`box_design`, :func:`solve_box`, :func:`solve_box_path`, on the
+  :func:`box_design`, :func:`solve_box`, :func:`solve_box_path`,
+  :func:`box_fold_mse_path`, on the
   dedicated kernel ``_box``.
 
 The compiled kernels, one concern each (``docs/design.md`` section 2.2):
@@ -35,13 +36,13 @@ Cholesky factor and Newton steps); ``_gap`` (the duality gap);
 ``_policy.pxd`` (every tuning constant and cost model).
 """
 
-from .box import box_design, check_bounds, solve_box, solve_box_path
+from .box import box_design, box_fold_mse_path, check_bounds, solve_box, solve_box_path
 from .cv import cv_design, fold_mse_path
 from .design import make_design
 from .lean import lean_fit
 from .path import alpha_grids, path_on_rows, solve_paths
 from .solve import common_scale, seed_from, solve_enet
 
-__all__ = ["alpha_grids", "box_design", "check_bounds", "common_scale", "cv_design",
-           "fold_mse_path", "lean_fit", "make_design", "path_on_rows", "seed_from",
-           "solve_box", "solve_box_path", "solve_enet", "solve_paths"]
+__all__ = ["alpha_grids", "box_design", "box_fold_mse_path", "check_bounds", "common_scale",
+           "cv_design", "fold_mse_path", "lean_fit", "make_design", "path_on_rows",
+           "seed_from", "solve_box", "solve_box_path", "solve_enet", "solve_paths"]

@@ -21,11 +21,19 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _box
+from .cv import held_out_mse
 from .design import make_design
-from .solve import EnetSolution, _not_converged_message, kernel_penalties, seed_from
+from .solve import (
+    EnetSolution,
+    _design_scale,
+    _not_converged_message,
+    _target_scale,
+    kernel_penalties,
+    seed_from,
+)
 from .._exceptions import convergence_warning
 
-__all__ = ["check_bounds", "box_design", "solve_box", "solve_box_path"]
+__all__ = ["check_bounds", "box_design", "box_fold_mse_path", "solve_box", "solve_box_path"]
 
 
 def _bound_array(value, name, n_features, default):
@@ -99,6 +107,42 @@ def _solve_one(design, yc, pf, lower, upper, w, residual, l1, l2, tol_abs,
         upper, w, residual, l1, l2, tol_abs, max_iter, random, seed)
 
 
+def _solve_scaled(design, c, yc, pf, lower, upper, w, residual, alpha, l1_ratio,
+                  tol, max_iter, random, seed):
+    """One solve of the problem at ``alpha`` for ``yc`` on ``design``, which
+    holds ``X / c`` (:func:`shrinkage._enet.solve._design_scale`; ``c = 1``
+    for data of ordinary size). Targets near the ends of float64 are solved
+    as ``yc / d`` (``d`` a power of two, :func:`_target_scale`): with ``v =
+    c w / d`` the objective is ``d^2`` times the one with ``l1 / (c d)``,
+    ``l2 / c^2`` and the bounds ``c / d`` times theirs, all exact. ``w`` (in
+    the units of ``X``) is updated in place. Returns ``(gap, n_iter,
+    converged, yy)``, the gap and ``yy = yc^T S yc`` in the units of ``y``."""
+    n = design.n_samples
+    d = _target_scale(yc)
+    if c == 1.0 and d == 1.0:
+        yy = design.weighted_sq_norm(yc)
+        gap, it = _solve_one(design, yc, pf, lower, upper, w, residual,
+                             alpha * l1_ratio * n, alpha * (1.0 - l1_ratio) * n,
+                             tol * yy, max_iter, random, seed)
+        return gap, it, gap <= tol * yy, yy
+    f = c / d
+    ycs = yc / d
+    ws = w * f
+    yy = design.weighted_sq_norm(ycs)
+    gap, it = _solve_one(design, ycs, pf, lower * f, upper * f, ws, residual,
+                         alpha / c / d * l1_ratio * n, alpha / c / c * (1.0 - l1_ratio) * n,
+                         tol * yy, max_iter, random, seed)
+    w[:] = np.clip(ws / f, lower, upper)
+    return gap * d * d, it, gap <= tol * yy, yy * d * d
+
+
+def _scaled_design(design):
+    """``(design for X / c, c)``: ``c`` a power of two when the column
+    statistics leave float64's comfortable range, else 1."""
+    c = _design_scale(design)
+    return (design, 1.0) if c == 1.0 else (design.scaled(c), c)
+
+
 def _intercepts(design, y_mean, coef):
     if not design.fit_intercept:
         return np.zeros(coef.shape[0])
@@ -116,8 +160,9 @@ def solve_box(design, Y, *, alpha, l1_ratio, penalty_factor, bounds, tol,
     lower, upper = bounds
     n, p = design.n_samples, design.n_features
     n_targets = Y.shape[1]
-    l1, l2, pf = kernel_penalties(alpha, l1_ratio, penalty_factor, n, p)
+    _, _, pf = kernel_penalties(alpha, l1_ratio, penalty_factor, n, p)
     y_mean, Yc = design.center_targets(Y)
+    work, c = _scaled_design(design)
     random = selection == "random"
     seed = seed_from(random_state) if random else 1
     coef = np.zeros((n_targets, p))
@@ -129,12 +174,17 @@ def solve_box(design, Y, *, alpha, l1_ratio, penalty_factor, bounds, tol,
     messages = []
     for k in range(n_targets):
         yc = np.ascontiguousarray(Yc[:, k])
-        yy = design.weighted_sq_norm(yc)
-        gap, it = _solve_one(design, yc, pf, lower, upper, coef[k], residual,
-                             l1, l2, tol * yy, max_iter, random, seed)
+        gap, it, converged, yy = _solve_scaled(
+            work, c, yc, pf, lower, upper, coef[k], residual, alpha, l1_ratio, tol,
+            max_iter, random, seed)
         gaps[k] = gap / n
         n_iters[k] = it
-        if not gap <= tol * yy:  # NaN never certifies
+        if converged and not math.isfinite(gaps[k]):
+            messages.append(
+                f"{estimator_name}: converged, but the duality gap in the units of y "
+                "overflows float64 (the objective itself does); dual_gap_ is inf"
+                + (f" (target {k})." if n_targets > 1 else "."))
+        elif not converged:  # NaN never certifies
             messages.append(_not_converged_message(
                 estimator_name, max_iter, gap, tol * yy, yy, alpha, n, k, n_targets))
     if not (np.all(np.isfinite(coef))):
@@ -157,9 +207,8 @@ def solve_box_path(design, yc, alphas, *, l1_ratio, penalty_factor, bounds, tol,
     lower, upper = bounds
     n, p = design.n_samples, design.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
-    l1s, l2s, pf = kernel_penalties(alphas, l1_ratio, penalty_factor, n, p)
-    yy = design.weighted_sq_norm(yc)
-    tol_abs = tol * yy
+    _, _, pf = kernel_penalties(1.0, l1_ratio, penalty_factor, n, p)
+    work, c = _scaled_design(design)
     w = np.zeros(p)
     if coef_init is not None:
         w[:] = np.clip(coef_init, lower, upper)
@@ -169,16 +218,38 @@ def solve_box_path(design, yc, alphas, *, l1_ratio, penalty_factor, bounds, tol,
     n_iters = np.zeros(alphas.size, dtype=np.intp)
     n_failed = 0
     for i in range(alphas.size):
-        gap, it = _solve_one(design, yc, pf, lower, upper, w, residual,
-                             float(l1s[i]), float(l2s[i]), tol_abs, max_iter,
-                             random, seed)
+        gap, it, converged, _ = _solve_scaled(
+            work, c, yc, pf, lower, upper, w, residual, float(alphas[i]), l1_ratio,
+            tol, max_iter, random, seed)
         coefs[:, i] = w
         gaps[i] = gap / n
         n_iters[i] = it
-        if not gap <= tol_abs:
+        if not converged:
             n_failed += 1
         if progress is not None:
             progress(i, coefs[:, i], gaps[i], it)
     if not math.isfinite(float(coefs.sum())):
         raise ValueError("the coefficients overflow float64: rescale X or y first.")
     return coefs, gaps, n_iters, n_failed
+
+
+def box_fold_mse_path(X, y, sw, train, test, alphas, *, fit_intercept, l1_ratio,
+                      penalty_factor, bounds, tol, max_iter, random, seed):
+    """Held-out mean squared error along the box-constrained path on one
+    fold (n_alphas,) and the number of its solves that did not converge.
+    ``X`` is dense or CSR (cheap row selection; the training rows become
+    CSC for the kernel); the fold's rows get their own design."""
+    X_train = X[train]
+    if sp.issparse(X_train):
+        X_train = X_train.tocsc()
+    design = box_design(X_train, None if sw is None else sw[train], fit_intercept)
+    y_mean, Yc = design.center_targets(np.asarray(y[train], dtype=np.float64).reshape(-1, 1))
+    coefs, _, _, n_failed = solve_box_path(
+        design, np.ascontiguousarray(Yc[:, 0]), alphas, l1_ratio=l1_ratio,
+        penalty_factor=penalty_factor, bounds=bounds, tol=tol, max_iter=max_iter,
+        random=random, seed=seed)
+    if fit_intercept:
+        intercepts = y_mean[0] - design.x_mean @ coefs
+    else:
+        intercepts = np.zeros(coefs.shape[1])
+    return held_out_mse(X, y, sw, test, coefs, intercepts), n_failed
