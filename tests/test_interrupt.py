@@ -51,6 +51,10 @@ CHILD = textwrap.dedent("""
         est = Lasso(alpha=1e-5, tol=0.0, max_iter=200_000)
         Xs = sp.csc_matrix(np.where(np.abs(X) > 1.0, X, 0.0))
         run = lambda: est.fit(Xs, y)
+    elif kind == "box":  # the box-constrained kernel
+        est = Lasso(alpha=1e-5, tol=0.0, max_iter=200_000, lower_bounds=-0.5,
+                    upper_bounds=0.5)
+        run = lambda: est.fit(X, y)
     elif kind == "path":
         est = None
         run = lambda: lasso_path(X, y, alphas=50, eps=1e-6, tol=0.0,
@@ -103,7 +107,7 @@ def _interrupt(kind, delay=1.0):
 
 
 @pytest.mark.parametrize("kind", ["lasso", "gram", "sparse", "path", "cv", "multitask",
-                                  "multitask-gram"])
+                                  "multitask-gram", "box"])
 def test_ctrl_c_stops_a_long_fit_within_0_2_s(kind):
     latency, result = _interrupt(kind)
     print(f"\nCtrl-C latency ({kind}): {latency * 1e3:.1f} ms")

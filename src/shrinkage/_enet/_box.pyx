@@ -34,6 +34,8 @@ steps, screening and extrapolation) know nothing of bounds and stay as they
 are. float64 data only (the caller converts float32).
 """
 
+import threading
+
 import numpy as np
 
 from libc.math cimport INFINITY, fabs
@@ -46,8 +48,19 @@ from shrinkage._kernels cimport (
 )
 from shrinkage._enet._columns cimport _flag_offsets
 from shrinkage._enet._gap cimport FreeProjection, _free_setup, _free_solve
+from shrinkage._enet._interrupt cimport (
+    Interrupt,
+    _interrupt_init,
+    _interrupted,
+    _raise_pending,
+)
 from shrinkage._enet._naive_ops cimport NaiveProblem, _add_column, _gradient
 from shrinkage._enet._util cimport _all_zero, _xorshift
+
+
+# Python runs signal handlers in the main thread only: solves in other
+# threads never poll (_interrupt.pxd). Read once at import.
+cdef unsigned long _MAIN_THREAD = threading.main_thread().ident
 
 cdef inline double _clip(double v, double lo, double hi) noexcept nogil:
     if v > hi:
@@ -281,7 +294,7 @@ cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
 cdef (double, int) _box_solve(NaiveProblem *P, const double *lo,
                               const double *hi, BoxWork *B, int *active,
                               double tol, int max_iter, bint random,
-                              unsigned int seed) noexcept nogil:
+                              unsigned int seed, Interrupt *intr) noexcept nogil:
     """Full pass, then cyclic passes over the nonzero coefficients until
     they settle, then the duality gap; repeated until the gap is at most
     ``tol`` or ``max_iter`` passes are made. Every path through the loop
@@ -301,6 +314,8 @@ cdef (double, int) _box_solve(NaiveProblem *P, const double *lo,
     while not gap <= tol and n_iter < max_iter:
         _box_pass(P, lo, hi, NULL, P.p, random, &state, &max_w)
         n_iter += 1
+        if _interrupted(intr, <double>P.n * P.p):
+            break
         n_active = 0
         for j in range(P.p):
             if P.w[j] != 0.0:
@@ -310,8 +325,12 @@ cdef (double, int) _box_solve(NaiveProblem *P, const double *lo,
             max_dw = _box_pass(P, lo, hi, active, n_active, random, &state,
                                &max_w)
             n_iter += 1
+            if _interrupted(intr, <double>P.n * n_active):
+                break
             if max_w == 0.0 or max_dw <= dw_tol * max_w:
                 break
+        if intr.hit:
+            break  # the caller raises; w and the residual hold the last pass
         _box_residual(P)
         gap = _box_gap(P, lo, hi, B)
         dw_tol = dw_tol * 0.25 if dw_tol * 0.25 > 1e-16 else 1e-16
@@ -369,11 +388,15 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
     B.u = &u[0]
     B.in_act = &in_act[0]
     free_buffers = _free_setup(&B.fp, every[:P.p], penalty_factor)  # kept alive
+    cdef Interrupt intr
+    _interrupt_init(&intr, _MAIN_THREAD)
     with nogil:
         if not P.sparse:
             _flag_offsets(P.p, P.x_mean, P.h, P.total, P.offset)
         gap, n_iter = _box_solve(P, &lower[0], &upper[0], &B, &active[0],
-                                 tol, max_iter, random, seed)
+                                 tol, max_iter, random, seed, &intr)
+    if intr.hit:
+        _raise_pending()
     return gap, n_iter
 
 
@@ -398,6 +421,11 @@ _BOX_DOC = """
     -------
     gap : float, the duality gap (n-scaled) at the returned point;
     n_iter : int, passes made.
+
+    Raises
+    ------
+    KeyboardInterrupt (or what a signal handler raises): a signal arrived
+        during the solve, in the main thread (polled between passes).
 """
 
 
