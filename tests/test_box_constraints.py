@@ -664,3 +664,28 @@ def test_extreme_scales(a, b, sparse):
                       lower_bounds=lower * (b / a), upper_bounds=upper * (b / a),
                       tol=1e-12, fit_intercept=True)[1][:, 0]
     np.testing.assert_allclose(path * (a / b), ref.coef_, rtol=1e-8, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# fits from sufficient statistics (partial_fit, dask): the estimators' own fit
+# ---------------------------------------------------------------------------
+
+def test_partial_fit_with_bounds():
+    X, y = _data(27, n=90, p=8)
+    kw = dict(alpha=0.02, lower_bounds=-0.3, upper_bounds=0.5, tol=1e-12, max_iter=100_000)
+    est = Lasso(**kw)
+    for rows in np.array_split(np.arange(X.shape[0]), 3):
+        est.partial_fit(X[rows], y[rows])
+    full = Lasso(**kw).fit(X, y)
+    np.testing.assert_allclose(est.coef_, full.coef_, atol=1e-8)
+    assert est.intercept_ == pytest.approx(full.intercept_, abs=1e-8)
+    assert est.get_params()["lower_bounds"] == -0.3  # restored after the refit
+
+
+def test_dask_input_with_bounds():
+    da = pytest.importorskip("dask.array")
+    X, y = _data(28, n=90, p=8)
+    kw = dict(alpha=0.02, lower_bounds=0.0, upper_bounds=0.5, tol=1e-12, max_iter=100_000)
+    est = Lasso(**kw).fit(da.from_array(X, chunks=(30, -1)), da.from_array(y, chunks=30))
+    full = Lasso(**kw).fit(X, y)
+    np.testing.assert_allclose(est.coef_, full.coef_, atol=1e-8)
