@@ -689,3 +689,18 @@ def test_dask_input_with_bounds():
     est = Lasso(**kw).fit(da.from_array(X, chunks=(30, -1)), da.from_array(y, chunks=30))
     full = Lasso(**kw).fit(X, y)
     np.testing.assert_allclose(est.coef_, full.coef_, atol=1e-8)
+
+
+def test_huge_alpha_keeps_unpenalised_features_free():
+    """alpha * n overflows to inf: penalised coefficients are 0, the
+    unpenalised one is still fitted (no inf * 0 in the kernel)."""
+    X, y = _data(29, n=50, p=4)
+    pf = np.array([0.0, 1.0, 1.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = ElasticNet(alpha=1e307, l1_ratio=0.5, lower_bounds=-10.0, penalty_factor=pf).fit(X, y)
+    ref = ElasticNet(alpha=1e3, l1_ratio=0.5, lower_bounds=-10.0, penalty_factor=pf,
+                     tol=1e-12).fit(X, y)
+    assert not m.coef_[1:].any() and not ref.coef_[1:].any()
+    assert m.coef_[0] == pytest.approx(ref.coef_[0], rel=1e-6)
+    assert np.isfinite(m.dual_gap_)

@@ -62,6 +62,12 @@ from shrinkage._enet._util cimport _all_zero, _xorshift
 # threads never poll (_interrupt.pxd). Read once at import.
 cdef unsigned long _MAIN_THREAD = threading.main_thread().ident
 
+cdef inline double _pen(double penalty, double f) noexcept nogil:
+    """``penalty * f_j``, 0 for an unpenalised feature even when the
+    n-scaled penalty overflowed to inf (no inf * 0 = NaN)."""
+    return penalty * f if f > 0.0 else 0.0
+
+
 cdef inline double _clip(double v, double lo, double hi) noexcept nogil:
     if v > hi:
         return hi
@@ -74,17 +80,17 @@ cdef inline double _box_step(NaiveProblem *P, const double *lo,
                              const double *hi, Py_ssize_t j) noexcept nogil:
     """Minimise over coordinate j within its bounds; returns |change|."""
     cdef double f = P.pf[j]
-    cdef double denom = P.h[j] + P.l2 * f
+    cdef double denom = P.h[j] + _pen(P.l2, f)
     cdef double w_old = P.w[j], w_new
     if denom <= 0.0:
         # A zero (centred) column: the objective along j is l1 f |w_j|,
         # least at 0 (which the bounds allow); unpenalised, it is flat.
-        if w_old == 0.0 or not P.l1 * f > 0.0:
+        if w_old == 0.0 or not _pen(P.l1, f) > 0.0:
             return 0.0
         w_new = 0.0
     else:
         w_new = shr_enet_coordinate(_gradient(P, j) + P.h[j] * w_old,
-                                    P.l1 * f, denom, False)
+                                    _pen(P.l1, f), denom, False)
         w_new = _clip(w_new, lo[j], hi[j])
     if w_new != w_old:
         _add_column(P, j, w_old - w_new)
@@ -141,11 +147,13 @@ cdef inline double _fenchel_young(double w, double v, double l1, double l2,
     finite only at v = 0, which the projection of the residual gives up to
     its rounding (the solve's tiny ridge): the decrease still available
     along the coordinate, ``v^2 / (2 h)``, is charged for what is left."""
-    cdef double u, d, excess, bound
+    cdef double u, d, excess, bound, at_w
     if l2 > 0.0:
         u = shr_enet_coordinate(v, l1, l2, False)
         u = _clip(u, lo, hi)
         d = w - u
+        if d == 0.0:
+            return 0.0  # (also when a penalty overflowed to inf: no inf * 0)
         return d * (0.5 * l2 * (w + u) - v) + l1 * (fabs(w) - fabs(u))
     if v > l1:
         excess = v - l1
@@ -154,14 +162,15 @@ cdef inline double _fenchel_young(double w, double v, double l1, double l2,
         excess = -v - l1
         bound = -lo
     else:
-        return l1 * fabs(w) - v * w
+        return 0.0 if w == 0.0 else l1 * fabs(w) - v * w
     if bound == INFINITY:
         if l1 > 0.0:
             # |v| = l1 (1 + O(eps)) after the rescaling: v on the boundary
             v = l1 if v > 0.0 else -l1
-            return l1 * fabs(w) - v * w
+            return 0.0 if w == 0.0 else l1 * fabs(w) - v * w
         return v * v / (2.0 * h) if h > 0.0 else 0.0
-    return l1 * fabs(w) - v * w + excess * bound
+    at_w = 0.0 if w == 0.0 else l1 * fabs(w) - v * w
+    return at_w + excess * bound
 
 
 cdef struct BoxWork:
@@ -264,8 +273,8 @@ cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
     if B.fp.n_free > 0 and _project_free(P, lo, hi, B, &u_shift):
         u = B.u
     for j in range(P.p):
-        l1j = P.l1 * P.pf[j]
-        l2j = P.l2 * P.pf[j]
+        l1j = _pen(P.l1, P.pf[j])
+        l2j = _pen(P.l2, P.pf[j])
         if l2j > 0.0 or not l1j > 0.0 or P.h[j] <= 0.0:
             continue
         a = c[j]
@@ -282,12 +291,13 @@ cdef double _box_gap(NaiveProblem *P, const double *lo, const double *hi,
         gap += si * d * d
     gap *= 0.5
     for j in range(P.p):
-        if P.h[j] <= 0.0 and P.l2 * P.pf[j] <= 0.0:
+        if P.h[j] <= 0.0 and _pen(P.l2, P.pf[j]) <= 0.0:
             # a zero column: c_j = 0 exactly, so the term is g(w_j)
-            gap += P.l1 * P.pf[j] * fabs(P.w[j])
+            if P.w[j] != 0.0:
+                gap += _pen(P.l1, P.pf[j]) * fabs(P.w[j])
             continue
-        gap += _fenchel_young(P.w[j], s * c[j], P.l1 * P.pf[j],
-                              P.l2 * P.pf[j], lo[j], hi[j], P.h[j])
+        gap += _fenchel_young(P.w[j], s * c[j], _pen(P.l1, P.pf[j]),
+                              _pen(P.l2, P.pf[j]), lo[j], hi[j], P.h[j])
     return gap
 
 
