@@ -394,6 +394,8 @@ def test_multi_target_fits_each_target():
         one = ElasticNet(**kw).fit(X, Y[:, k])
         np.testing.assert_array_equal(both.coef_[k], one.coef_)
         assert both.intercept_[k] == one.intercept_
+    threaded = ElasticNet(n_jobs=2, **kw).fit(X, Y)
+    assert _fitted_state(threaded) == _fitted_state(both)
     col = ElasticNet(**kw).fit(X, Y[:, :1])
     assert col.coef_.shape == (X.shape[1],) and col.intercept_.shape == (1,)
 

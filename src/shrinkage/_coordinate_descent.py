@@ -102,10 +102,10 @@ class ElasticNet(LinearModel):
         ``y`` gets the same bounds. With a finite bound the fit runs a
         dedicated solver: cyclic coordinate descent with clipped updates and
         residual (naive) updates in float64 (``precompute`` is then not
-        used, a float32 ``X`` is solved as a float64 copy, ``n_jobs`` is
-        not used), stopped by the duality gap of the constrained problem
-        at the same ``tol``. Without finite bounds (None, or all infinite)
-        the fit is exactly the unbounded one.
+        used, a float32 ``X`` is solved as a float64 copy; ``n_jobs``
+        threads over the targets as usual), stopped by the duality gap of
+        the constrained problem at the same ``tol``. Without finite bounds
+        (None, or all infinite) the fit is exactly the unbounded one.
     n_jobs : int or None, default=1
         Threads over the targets of a multi-target ``fit`` (not in
         scikit-learn, whose ``ElasticNet`` has no such parameter): ``None``
@@ -244,7 +244,7 @@ class ElasticNet(LinearModel):
                 l1_ratio=float(l1_ratio), penalty_factor=pf, bounds=bounds,
                 tol=float(self.tol), max_iter=int(self.max_iter),
                 selection=self.selection, random_state=self.random_state,
-                coef_init=coef_init, estimator_name=name)
+                coef_init=coef_init, estimator_name=name, n_jobs=min(n_jobs, Y.shape[1]))
         else:
             if not isinstance(precompute, (str, bool)):
                 precompute = check_gram(X, sw, precompute, self.fit_intercept)

@@ -152,11 +152,13 @@ def _intercepts(design, y_mean, coef):
 
 def solve_box(design, Y, *, alpha, l1_ratio, penalty_factor, bounds, tol,
               max_iter, selection, random_state, coef_init=None,
-              estimator_name="ElasticNet"):
+              estimator_name="ElasticNet", n_jobs=1):
     """Fit the box-constrained elastic net for each column of ``Y`` on a
     :func:`box_design`; ``bounds`` is :func:`check_bounds`' pair. A warm
     start ``coef_init`` (n_targets, p) is projected onto the box. Emits a
-    ConvergenceWarning per target whose gap did not reach ``tol``."""
+    ConvergenceWarning per target whose gap did not reach ``tol``.
+    ``n_jobs``: threads over the targets (the kernel releases the GIL and
+    only reads the design); each target's result is its own fit's."""
     lower, upper = bounds
     n, p = design.n_samples, design.n_features
     n_targets = Y.shape[1]
@@ -170,13 +172,22 @@ def solve_box(design, Y, *, alpha, l1_ratio, penalty_factor, bounds, tol,
         coef[:] = np.clip(coef_init, lower, upper)
     gaps = np.empty(n_targets)
     n_iters = np.zeros(n_targets, dtype=np.intp)
-    residual = np.empty(n)
     messages = []
-    for k in range(n_targets):
+
+    def solve(k):
         yc = np.ascontiguousarray(Yc[:, k])
-        gap, it, converged, yy = _solve_scaled(
-            work, c, yc, pf, lower, upper, coef[k], residual, alpha, l1_ratio, tol,
-            max_iter, random, seed)
+        return _solve_scaled(work, c, yc, pf, lower, upper, coef[k], np.empty(n), alpha,
+                             l1_ratio, tol, max_iter, random, seed)
+
+    n_threads = max(1, min(int(n_jobs), n_targets))
+    if n_threads == 1:
+        results = [solve(k) for k in range(n_targets)]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            results = list(pool.map(solve, range(n_targets)))
+    for k, (gap, it, converged, yy) in enumerate(results):
         gaps[k] = gap / n
         n_iters[k] = it
         if converged and not math.isfinite(gaps[k]):
