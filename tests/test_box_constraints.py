@@ -706,3 +706,31 @@ def test_huge_alpha_keeps_unpenalised_features_free():
     assert not m.coef_[1:].any() and not ref.coef_[1:].any()
     assert m.coef_[0] == pytest.approx(ref.coef_[0], rel=1e-6)
     assert np.isfinite(m.dual_gap_)
+
+
+def test_nearly_collinear_unpenalised_features_converge():
+    """Two unpenalised, unbounded, nearly collinear columns: the
+    least-squares step on them (from the gap's projection) reaches the
+    solution in a few rounds, where coordinate descent alone crawls."""
+    rng = np.random.default_rng(30)
+    n, p = 48, 8
+    X = rng.standard_normal((n, p))
+    X[:, 1] = 2.0 * X[:, 0] + 1e-3 * rng.standard_normal(n)
+    y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+    pf = np.array([0.0, 0.0, 1.0, 2.0, 0.5, 1.0, 1.0, 2.0])
+    lower = np.array([-np.inf, -np.inf, -1.0, 0.0, -0.5, -2.0, -0.5, 0.0])
+    upper = np.array([np.inf, np.inf, 0.3, np.inf, 1.5, 0.3, 0.3, 1.5])
+    for l1_ratio in (1.0, 0.0):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)  # certified
+            m = ElasticNet(alpha=0.5, l1_ratio=l1_ratio, penalty_factor=pf, lower_bounds=lower,
+                           upper_bounds=upper, fit_intercept=False, tol=1e-12,
+                           max_iter=2000).fit(X, y)
+        assert m.n_iter_ < 300
+        # (FISTA needs very many steps here: a loose reference, an upper bound on P*)
+        _, _, f_ref = reference(X, y, 0.5, l1_ratio, lower, upper, pf=pf,
+                                fit_intercept=False, max_iter=20_000)
+        f = objective(X, y, m.coef_, 0.5, l1_ratio, pf=pf, fit_intercept=False,
+                      lower=lower, upper=upper)
+        assert f <= f_ref + 1e-10 * np.var(y)
+        assert abs(m.coef_[0]) > 3  # the collinear pair's large, opposite solution
