@@ -1,4 +1,4 @@
-"""The compiled covariance path (shrinkage._enet._gram_path) against the
+"""The compiled covariance path (shrinkage._enet._gram_batch) against the
 Python loop of solve_path it replaces: the same coefficients, gaps, pass
 counts, batches and KKT restarts, bit for bit."""
 

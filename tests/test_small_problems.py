@@ -268,3 +268,42 @@ def test_extreme_scales_targets_equal_their_own_fits(n_jobs):
         multi = sh.Lasso(alpha=0.01, n_jobs=n_jobs).fit(Xs, Y)
         for k in range(4):
             _same_fit(sh.Lasso(alpha=0.01).fit(Xs, Y[:, k]), multi, k)
+
+
+@pytest.mark.parametrize("case", ["plain", "weighted", "pf", "rescaled", "zero", "nan_free",
+                                  "not_converged", "threads"])
+def test_target_batch_kernel_is_the_python_loop(case, monkeypatch):
+    """The covariance solves of a multi-target fit run in one kernel call
+    (_gram_batch.gram_targets), which hands targets needing rescaling back
+    to the Python loop; both give the same bits and the same warnings."""
+    from shrinkage._enet import design as design_module
+
+    X, Y = _problem(120, 9, 12, seed=4, offset=1.0)
+    kw, fit_kw = dict(alpha=0.05, precompute=True), {}
+    if case == "weighted":
+        fit_kw["sample_weight"] = np.random.default_rng(2).uniform(0.3, 3.0, 120)
+    elif case == "pf":
+        kw["penalty_factor"] = np.array([0.0, 1, 1, 2, 1, 0.5, 1, 1, 0.0])
+    elif case == "rescaled":
+        Y[:, 3] *= 1e60   # handed back: its scale needs the exact rescaling
+        Y[:, 7] *= 1e-60
+    elif case == "zero":
+        Y[:, 5] = 0.0
+    elif case == "not_converged":
+        kw.update(max_iter=2, tol=1e-14)
+        X[:, 1] = X[:, 0] + 1e-4 * X[:, 1]
+    elif case == "threads":
+        kw["n_jobs"] = 3
+    results = []
+    for batch in (True, False):
+        monkeypatch.setattr(design_module.Design, "batch_targets", batch)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m = sh.ElasticNet(l1_ratio=0.8, **kw).fit(X, Y, **fit_kw)
+        results.append((m, sorted(str(w.message) for w in caught)))
+    (a, wa), (b, wb) = results
+    assert np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_)
+    assert np.array_equal(a.dual_gap_, b.dual_gap_) and a.n_iter_ == b.n_iter_
+    assert wa == wb
+    if case == "not_converged":
+        assert len(wa) > 1

@@ -1,5 +1,5 @@
 """The covariance-update solve on raw arrays, for drivers that run many
-solves on one Gram cache (_gram_path.pyx)."""
+solves on one Gram cache (_gram_batch.pyx)."""
 
 from shrinkage._enet._gram cimport GramCache
 

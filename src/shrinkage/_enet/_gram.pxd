@@ -43,3 +43,7 @@ cdef class GramCache:
     cdef void _products(self, const double *v, double *out) noexcept nogil
     cdef int _reserve(self, Py_ssize_t capacity) except -1 nogil
     cdef double *column(self, Py_ssize_t k) except NULL nogil
+
+
+cdef double _gram_correlations(GramCache cache, const double *yc, double *v,
+                               double *out) noexcept nogil

@@ -426,20 +426,27 @@ cdef class GramCache:
         return out
 
 
+cdef double _gram_correlations(GramCache cache, const double *yc, double *v,
+                               double *out) noexcept nogil:
+    """``out = Xc^T S yc`` (one pass over X; ``v``: n scratch); returns
+    ``yc^T S yc``."""
+    cdef Py_ssize_t n = cache.n, p = cache.p, i, j
+    cdef double total = 0.0, yy = 0.0
+    for i in range(n):
+        v[i] = yc[i] * (cache.sw[i] if cache.sw != NULL else 1.0)
+        total += v[i]
+        yy += v[i] * yc[i]
+    cache._products(v, out)
+    for j in range(p):
+        out[j] -= cache.x_mean[j] * total
+    cache._fix_offsets(v, out)
+    return yy
+
+
 def gram_correlations(GramCache cache, const double[::1] yc, double[::1] out):
     """``out = Xc^T S yc`` and return ``yc^T S yc`` (one pass over X)."""
-    cdef Py_ssize_t n = cache.n, p = cache.p, i, j
-    cdef double[::1] v = np.empty(max(n, 1))
-    cdef double total = 0.0, alpha = 1.0, beta = 0.0, yy = 0.0
-    cdef int n_ = <int>n, p_ = <int>p, one = 1
-    cdef char trans
+    cdef double[::1] v = np.empty(max(cache.n, 1))
+    cdef double yy
     with nogil:
-        for i in range(n):
-            v[i] = yc[i] * (cache.sw[i] if cache.sw != NULL else 1.0)
-            total += v[i]
-            yy += v[i] * yc[i]
-        cache._products(&v[0], &out[0])
-        for j in range(p):
-            out[j] -= cache.x_mean[j] * total
-        cache._fix_offsets(&v[0], &out[0])
+        yy = _gram_correlations(cache, &yc[0], &v[0], &out[0])
     return yy

@@ -28,7 +28,7 @@ import copy
 import numpy as np
 import scipy.sparse as sp
 
-from . import _columns, _covariance, _gram, _gram_path, _naive
+from . import _columns, _covariance, _gram, _gram_batch, _naive
 from .solve import choose_method
 
 __all__ = ["Design", "DenseDesign", "SparseDesign", "SparseGramDesign", "FoldGramDesign",
@@ -66,6 +66,9 @@ class Design:
 
     method = "naive"
     cache = None
+    # whether gram_correlations is the cache's (its kernel can then run the
+    # targets of a fit in one call, gram_targets)
+    batch_targets = True
     has_rows = True  # False: a CV fold's Gram, derived from its parent's rows
     single = False   # True: the rows are float32 (see the module docstring)
 
@@ -147,14 +150,23 @@ class Design:
             correlations, candidates, l1, l2, positive, tol_abs, max_iter,
             random, seed, correlations_current=correlations_current)
 
+    def gram_targets(self, Yc, start, stop, forget_first, pf, coef, l1, l2, positive, tol,
+                     max_iter, random, seed, unweighted, gaps, n_iters, raw_gaps, yys):
+        """Covariance solves of targets ``start .. stop - 1`` in one kernel
+        call (arguments as ``_gram_batch.gram_targets``, which says which
+        target it hands back); designs with ``batch_targets`` only."""
+        return _gram_batch.gram_targets(
+            self.cache, Yc, start, stop, forget_first, self.sq_norms, pf, coef, l1, l2,
+            positive, tol, max_iter, random, seed, unweighted, gaps, n_iters, raw_gaps, yys)
+
     def gram_path(self, q, yy, pf, unpenalised, w, correlations, l1s, l2s, positive,
                   tol_abs, max_iter, random, seed, strong_rules, c_start, l1_ref,
                   coefs, gaps, n_iters):
         """A whole path of covariance-update solves in one kernel call
-        (arguments as ``_gram_path.gram_path``; ``c_start`` None: no strong
+        (arguments as ``_gram_batch.gram_path``; ``c_start`` None: no strong
         rule at the first alpha); returns ``(batches, kkt_restarts)``."""
         have_c = c_start is not None
-        return _gram_path.gram_path(
+        return _gram_batch.gram_path(
             self.cache, q, yy, self.sq_norms, pf, unpenalised.view(np.uint8), w,
             correlations, l1s, l2s, positive, tol_abs, max_iter, random, seed,
             strong_rules, have_c, c_start if have_c else correlations,
@@ -376,6 +388,8 @@ class SparseGramDesign(SparseDesign):
         self._no_rows = np.zeros(max(p, 1))
         self.cache = self._new_cache(self._no_rows, 1, p, True, np.empty(0), self.x_mean)
         self.cache.adopt(gram)
+
+    batch_targets = False  # its correlations come from the sparse rows
 
     def gram_correlations(self, yc, q):
         v = yc * self.sw if self.sw.size else yc

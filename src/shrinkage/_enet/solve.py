@@ -355,8 +355,28 @@ class _TargetSolves:
         q = None if naive else np.empty(p)
         lazy_stats = P["lazy_stats"]
         unweighted = not design.sw.size
+        # covariance solves of many targets: one kernel call runs them all
+        # (bit for bit this loop), except targets that need rescaling,
+        # which it hands back to the loop below
+        batch = not naive and gram_q is None and design.batch_targets
+        if batch:
+            raw_gaps, yys = np.empty(n_targets), np.empty(n_targets)
 
-        for k in range(start, stop):
+        k = start
+        while k < stop:
+            if batch:
+                done = design.gram_targets(
+                    Yc, k, stop, k > start, pf, coef, l1 / 1.0, l2, positive, tol,
+                    max_iter, random, seed, unweighted, self.gaps, self.n_iters,
+                    raw_gaps, yys)
+                for j in range(k, done):
+                    if not raw_gaps[j] <= tol * yys[j]:  # NaN never certifies
+                        self.messages[j] = _not_converged_message(
+                            name, max_iter, raw_gaps[j], tol * yys[j], yys[j], alpha,
+                            n, j, n_targets)
+                k = done
+                if k == stop:
+                    break
             yc = Yc[:, k]
             w = coef[k]  # a contiguous row: the solve writes the result in place
             # Targets near the ends of float64 would overflow ||y||^2: solve the
@@ -424,3 +444,4 @@ class _TargetSolves:
             elif not converged:
                 self.messages[k] = _not_converged_message(
                     name, max_iter, gap, tol * yy, yy, alpha, n, k, n_targets)
+            k += 1

@@ -1,6 +1,7 @@
-"""A warm-started path of covariance-update solves in one call.
+"""Many covariance-update solves on one Gram cache in one call.
 
-The loop of path.py's ``solve_path`` for Gram designs, in C: at each alpha
+:func:`gram_path`: the loop of path.py's ``solve_path`` for Gram designs,
+in C. At each alpha
 the sequential strong rule (Tibshirani et al. 2012, eq. (7); _strong.pyx
 has the same rule for Python callers) picks the candidates, the covariance
 solve (_covariance.pyx) runs on them warm-started from the previous alpha,
@@ -10,9 +11,14 @@ with the violators added. The operations and their order are those of the
 Python loop, so the results are the same bit for bit; what is saved is the
 Python around each solve (tens of microseconds per alpha, more than the
 solves of a small problem cost).
+
+:func:`gram_targets`: the independent targets of one fit (solve.py's
+``_TargetSolves`` loop), each solved as it would be alone.
 """
 
-from libc.math cimport fabs
+import numpy as np
+
+from libc.math cimport fabs, isfinite, isnan
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy
 
@@ -22,7 +28,7 @@ from shrinkage._enet._covariance cimport (
     _scratch_alloc,
     _scratch_free,
 )
-from shrinkage._enet._gram cimport GramCache
+from shrinkage._enet._gram cimport GramCache, _gram_correlations
 
 
 def gram_path(
@@ -125,3 +131,82 @@ def gram_path(
         free(c)
         free(forced)
     return batches, restarts
+
+
+def gram_targets(
+    GramCache cache, const double[::1, :] Yc, Py_ssize_t start, Py_ssize_t stop,
+    bint forget_first, const double[::1] sq_norms, const double[::1] pf,
+    double[:, ::1] coef, double l1, double l2, bint positive, double tol,
+    int max_iter, bint random, unsigned int seed, bint unweighted,
+    double[::1] gaps, Py_ssize_t[::1] n_iters, double[::1] raw_gaps,
+    double[::1] yys,
+):
+    """Solve targets ``start <= k < stop`` (columns of the centred ``Yc``,
+    coefficients in the rows of ``coef``, warm starts on entry), each from
+    a fresh Newton state except the first unless ``forget_first`` (as
+    ``_TargetSolves``). Writes ``gaps`` (divided by n), ``n_iters``, the
+    kernel's ``raw_gaps`` and ``yys`` (``yc^T S yc``). Returns the first
+    target it leaves to the caller -- one whose scale needs the exact
+    rescaling of solve.py (``|yc|`` beyond 1e50 or below 1e-50, or a NaN)
+    -- or ``stop``."""
+    cdef Py_ssize_t n = cache.n, p = cache.p, k, i, j
+    cdef double yy, gap, top, lo, hi
+    cdef int it
+    cdef bint bad
+    cdef GramScratch S
+    cdef const double *yc
+    cdef double *v = NULL
+    cdef double *q = NULL
+    cdef double *c = NULL
+    cdef int *cand = NULL
+    cdef Py_ssize_t n_free = 0
+    if not isfinite(l1):
+        return start  # alpha * n overflows: solve.py maps it
+    for j in range(p):
+        if pf[j] == 0.0:
+            n_free += 1
+    _scratch_alloc(&S, p, p, n_free)
+    try:
+        v = <double *>malloc(max(n, 1) * sizeof(double))
+        q = <double *>malloc(max(p, 1) * sizeof(double))
+        c = <double *>malloc(max(p, 1) * sizeof(double))
+        cand = <int *>malloc(max(p, 1) * sizeof(int))
+        if v == NULL or q == NULL or c == NULL or cand == NULL:
+            raise MemoryError()
+        for j in range(p):
+            cand[j] = <int>j
+        for k in range(start, stop):
+            yc = &Yc[0, k]
+            with nogil:
+                yy = _gram_correlations(cache, yc, v, q)
+            if not (unweighted and n * 1e-98 < yy < 1e98):
+                # what solve.py's _target_scale reads: max |yc|
+                bad = False
+                lo, hi = yc[0] if n else 0.0, yc[0] if n else 0.0
+                for i in range(n):
+                    if isnan(yc[i]):
+                        bad = True
+                        break
+                    if yc[i] > hi:
+                        hi = yc[i]
+                    if yc[i] < lo:
+                        lo = yc[i]
+                top = hi if hi >= -lo else -lo
+                if bad or top > 1e50 or 0.0 < top < 1e-50:
+                    return k
+            if k > start or forget_first:
+                cache.forget_solves()
+            _gram_solve(cache, &S, q, yy, &sq_norms[0], &pf[0], &coef[k, 0], c,
+                        cand, p, l1, l2, positive, tol * yy, max_iter, random,
+                        seed, True, False, &gap, &it)
+            gaps[k] = gap / n
+            n_iters[k] = it
+            raw_gaps[k] = gap
+            yys[k] = yy
+    finally:
+        _scratch_free(&S)
+        free(v)
+        free(q)
+        free(c)
+        free(cand)
+    return stop
