@@ -8,6 +8,7 @@ import pytest
 
 from shrinkage import Lasso, ElasticNet, enet_path, lasso_path
 from shrinkage._enet import _covariance, _newton, path as _path, solve as _solvers
+from shrinkage._enet.design import Design
 
 from _helpers import enet_objective
 
@@ -124,6 +125,10 @@ class _NoNewton:
         real = _covariance.enet_gram
         monkeypatch.setattr(_covariance, "enet_gram",
                             lambda *a, **k: real(*a, **{**k, "newton": False}))
+        # the batch kernels call the solve directly, with Newton steps:
+        # keep the Python loops, which call enet_gram
+        monkeypatch.setattr(Design, "batch_targets", False)
+        monkeypatch.setattr(Design, "batch_paths", False)
 
 
 CASES = {

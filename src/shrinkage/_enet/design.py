@@ -67,8 +67,11 @@ class Design:
     method = "naive"
     cache = None
     # whether gram_correlations is the cache's (its kernel can then run the
-    # targets of a fit in one call, gram_targets)
+    # targets of a fit in one call, gram_targets), and whether gram_solve is
+    # the cache's (then a path runs in one call, gram_path): a design that
+    # overrides either sets the flag False
     batch_targets = True
+    batch_paths = True
     has_rows = True  # False: a CV fold's Gram, derived from its parent's rows
     single = False   # True: the rows are float32 (see the module docstring)
 

@@ -227,7 +227,7 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     forced = {}
     kernel_c_current = False  # whether kernel_c is q - G w (Gram designs)
 
-    if gram and progress is None:
+    if gram and progress is None and design.batch_paths:
         # the loop below in one kernel call, bit for bit (_gram_batch.pyx)
         stats["batches"], stats["kkt_restarts"] = design.gram_path(
             q, yy, pf, unpenalised, w, kernel_c, np.ascontiguousarray(l1s, dtype=np.float64),
