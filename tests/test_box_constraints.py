@@ -204,9 +204,10 @@ _CERT_CASES = [
 ]
 
 
+@pytest.mark.parametrize("precompute", [False, True])  # naive / Gram mode
 @pytest.mark.parametrize("case", range(len(_CERT_CASES)))
 @pytest.mark.parametrize("sparse", [False, True])
-def test_certificate_is_honest(case, sparse):
+def test_certificate_is_honest(case, sparse, precompute):
     l1_ratio, lower, upper, pf = _CERT_CASES[case]
     X, y = _data(3 + case, n=50, p=12, sparse_density=0.6 if sparse else None)
     n, p = X.shape
@@ -230,7 +231,7 @@ def test_certificate_is_honest(case, sparse):
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 model = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, lower_bounds=lower,
                                    upper_bounds=upper, penalty_factor=pf, tol=tol,
-                                   max_iter=max_iter).fit(Xf, y)
+                                   max_iter=max_iter, precompute=precompute).fit(Xf, y)
             sub = objective(X, y, model.coef_, alpha, l1_ratio, pf=pf, lower=lower,
                             upper=upper) - f_star
             assert model.dual_gap_ >= sub - slack, (tol, max_iter, model.dual_gap_, sub)
@@ -238,9 +239,10 @@ def test_certificate_is_honest(case, sparse):
     assert checked > 0  # some fits were visibly suboptimal
 
 
+@pytest.mark.parametrize("precompute", [False, True])  # naive / Gram mode
 @pytest.mark.parametrize("lo, up", [(-np.inf, np.inf), (-np.inf, 0.3), (0.0, np.inf)])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-def test_certificate_with_unpenalised_correlated_features(lo, up, l1_ratio):
+def test_certificate_with_unpenalised_correlated_features(lo, up, l1_ratio, precompute):
     """Unpenalised features (f_j = 0) whose bound is infinite need a zero
     correlation at the dual point: the residual is projected off their
     columns (three nearly collinear ones here), so the gap stays a bound."""
@@ -270,7 +272,7 @@ def test_certificate_with_unpenalised_correlated_features(lo, up, l1_ratio):
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     m = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, penalty_factor=pf,
                                    lower_bounds=lower, upper_bounds=upper, tol=tol,
-                                   max_iter=max_iter).fit(Xf, y)
+                                   max_iter=max_iter, precompute=precompute).fit(Xf, y)
                 sub = objective(X, y, m.coef_, alpha, l1_ratio, pf=pf, lower=lower,
                                 upper=upper) - f_star
                 assert m.dual_gap_ >= sub - 1e-13, (sparse, tol, max_iter, m.dual_gap_, sub)
@@ -421,11 +423,16 @@ def test_float32_and_precompute():
     assert m32.coef_.dtype == np.float32
     np.testing.assert_allclose(m32.coef_, Lasso(**kw).fit(X.astype(np.float32).astype(float), y).coef_,
                                rtol=1e-6, atol=1e-6)
+    # covariance updates (precompute=True; 'auto' on this small tall design)
+    # and naive ones (False) reach the same solution
     gram = Lasso(precompute=True, **kw).fit(X, y)
+    naive = Lasso(precompute=False, **kw).fit(X, y)
     np.testing.assert_array_equal(gram.coef_, ref.coef_)
+    np.testing.assert_allclose(naive.coef_, gram.coef_, atol=1e-7)
+    # a given Gram counts as True: the box solver builds its own from X
     Xc = X - X.mean(axis=0)
     given = Lasso(precompute=Xc.T @ Xc, **kw).fit(Xc, y)
-    np.testing.assert_array_equal(given.coef_, Lasso(**kw).fit(Xc, y).coef_)
+    np.testing.assert_array_equal(given.coef_, Lasso(precompute=True, **kw).fit(Xc, y).coef_)
 
 
 def test_random_selection_and_convergence_warning():
@@ -734,3 +741,168 @@ def test_nearly_collinear_unpenalised_features_converge():
                       lower=lower, upper=upper)
         assert f <= f_ref + 1e-10 * np.var(y)
         assert abs(m.coef_[0]) > 3  # the collinear pair's large, opposite solution
+
+
+# ---------------------------------------------------------------------------
+# covariance (Gram) updates under bounds
+# ---------------------------------------------------------------------------
+
+def _gram_case_data(seed, sparse):
+    X, y = _data(seed, n=70, p=12, sparse_density=0.6 if sparse else None)
+    return X, y
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("pf_kind", [None, "zeros"])
+def test_gram_mode_matches_naive(sparse, weighted, fit_intercept, l1_ratio, pf_kind):
+    """precompute=True (covariance updates) and False (residual updates)
+    reach the same objective at a tight tol, both the FISTA reference's."""
+    X, y = _gram_case_data(30, sparse)
+    n, p = X.shape
+    lower, upper = _mixed_bounds(p, 30)
+    pf = None
+    if pf_kind == "zeros":
+        pf = np.random.default_rng(3).uniform(0.5, 2.0, p)
+        pf[[0, 1, 5]] = 0.0
+        lower[[0, 1]], upper[[0, 1]] = -np.inf, np.inf  # free, towards infinite bounds
+    sw = np.random.default_rng(4).uniform(0.5, 2.0, n) if weighted else None
+    alpha = 0.03
+    Xf = sp.csc_matrix(X) if sparse else X
+    fits = {}
+    for precompute in (False, True):
+        fits[precompute] = ElasticNet(
+            alpha=alpha, l1_ratio=l1_ratio, lower_bounds=lower, upper_bounds=upper,
+            penalty_factor=pf, fit_intercept=fit_intercept, tol=1e-14, max_iter=200_000,
+            precompute=precompute).fit(Xf, y, sample_weight=sw)
+    f = {k: objective(X, y, m.coef_, alpha, l1_ratio, sw=sw, pf=pf,
+                      fit_intercept=fit_intercept, lower=lower, upper=upper)
+         for k, m in fits.items()}
+    assert f[True] == pytest.approx(f[False], rel=1e-10)
+    _, _, f_ref = reference(X, y, alpha, l1_ratio, lower, upper, sw=sw, pf=pf,
+                            fit_intercept=fit_intercept)
+    assert f[True] <= f_ref * (1 + 1e-9)
+    assert f[False] <= f_ref * (1 + 1e-9)
+    if l1_ratio < 1.0:  # strongly convex: the coefficients agree too
+        np.testing.assert_allclose(fits[True].coef_, fits[False].coef_, atol=1e-6)
+        assert fits[True].intercept_ == pytest.approx(fits[False].intercept_, abs=1e-6)
+    for m in fits.values():
+        assert np.all(m.coef_ >= lower) and np.all(m.coef_ <= upper)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_gram_mode_certificate_l2_zero_infinite_bounds(sparse):
+    """The Gram mode's gap bounds the true suboptimality for a Lasso with
+    infinite bounds on some coordinates, unpenalised features among them,
+    at small max_iter."""
+    rng = np.random.default_rng(11)
+    n, p = 80, 10
+    X = rng.standard_normal((n, p))
+    X[:, 1] = X[:, 0] + 0.05 * rng.standard_normal(n)
+    X[:, 4] += 2.0
+    if sparse:
+        X *= rng.random((n, p)) < 0.7
+    y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+    pf = np.ones(p)
+    pf[[0, 1]] = 0.0
+    lower = np.array([-np.inf, -np.inf, -0.2, -np.inf, 0.0, -0.5, -np.inf, -0.1, 0.0, -1.0])
+    upper = np.array([np.inf, 0.5, 0.3, np.inf, np.inf, 0.5, 0.2, np.inf, 0.4, np.inf])
+    alpha = 0.04
+    _, _, f_ref = reference(X, y, alpha, 1.0, lower, upper, pf=pf, max_iter=500_000)
+    tight = Lasso(alpha=alpha, penalty_factor=pf, lower_bounds=lower, upper_bounds=upper,
+                  tol=1e-15, max_iter=50_000, precompute=True).fit(X, y)
+    f_star = min(f_ref, objective(X, y, tight.coef_, alpha, pf=pf, lower=lower, upper=upper))
+    Xf = sp.csc_matrix(X) if sparse else X
+    checked = 0
+    for tol in (1e-1, 1e-3, 1e-6, 1e-10):
+        for max_iter in (1, 2, 3, 5, 1000):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                m = Lasso(alpha=alpha, penalty_factor=pf, lower_bounds=lower,
+                          upper_bounds=upper, tol=tol, max_iter=max_iter,
+                          precompute=True).fit(Xf, y)
+            sub = objective(X, y, m.coef_, alpha, pf=pf, lower=lower, upper=upper) - f_star
+            assert m.dual_gap_ >= sub - 1e-13 * np.mean(y * y), (tol, max_iter, m.dual_gap_, sub)
+            checked += sub > 1e-9
+    assert checked > 0
+
+
+def _count_kernel_calls(monkeypatch):
+    from shrinkage._enet import box as box_module
+    calls = {"gram": 0, "naive": 0}
+
+    def wrap(module, name, key):
+        inner = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            calls[key] += 1
+            return inner(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    wrap(box_module._box_gram, "enet_box_gram", "gram")
+    wrap(box_module._box, "enet_box", "naive")
+    wrap(box_module._box, "enet_box_csc", "naive")
+    return calls
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_gram_mode_policy(sparse, monkeypatch):
+    """Tall designs take covariance updates by the unbounded fits' rule
+    (choose_method): always for a path, for single fits with few features
+    or precompute=True; precompute=False keeps residual updates."""
+    from shrinkage._enet import box_design, box_mode
+    rng = np.random.default_rng(12)
+    n, p = 400, 60
+    X = rng.standard_normal((n, p))
+    if sparse:
+        X *= rng.random((n, p)) < 0.5
+    y = X[:, :5] @ np.ones(5) + rng.standard_normal(n)
+    Xf = sp.csc_matrix(X) if sparse else X
+    assert box_mode(box_design(Xf, None, True, "auto", n_solves=100)) == "gram"
+    assert box_mode(box_design(Xf, None, True, "auto", n_solves=1)) == "naive"  # p > 40
+    assert box_mode(box_design(Xf, None, True, True)) == "gram"
+    assert box_mode(box_design(Xf, None, True, False, n_solves=100)) == "naive"
+    assert box_mode(box_design(X[:40], None, True, "auto", n_solves=100)) == "naive"  # wide
+    calls = _count_kernel_calls(monkeypatch)
+    kw = dict(lower_bounds=-0.5, upper_bounds=0.8, tol=1e-10, max_iter=10_000)
+    _, auto, _ = lasso_path(Xf, y, alphas=10, **kw)
+    assert calls == {"gram": 10, "naive": 0}
+    _, naive, _ = lasso_path(Xf, y, alphas=10, precompute=False, **kw)
+    assert calls == {"gram": 10, "naive": 10}
+    np.testing.assert_allclose(auto, naive, atol=1e-6)
+    Lasso(alpha=0.05, precompute=True, **kw).fit(Xf, y)
+    assert calls["gram"] == 11
+    Lasso(alpha=0.05, **kw).fit(Xf, y)  # one solve, p > 40: naive
+    assert calls["naive"] == 11
+
+
+def test_gram_mode_cv_matches_naive(monkeypatch):
+    """LassoCV with bounds on a tall design: the folds' paths take
+    covariance updates and give the naive folds' errors."""
+    from shrinkage import LassoCV
+    X, y = _data(26, n=120, p=10)
+    kw = dict(cv=3, alphas=8, lower_bounds=-0.6, upper_bounds=0.8, tol=1e-13,
+              max_iter=100_000)
+    calls = _count_kernel_calls(monkeypatch)
+    a = LassoCV(**kw).fit(X, y)
+    assert calls["gram"] == 3 * 8 + 1 and calls["naive"] == 0  # folds and refit
+    b = LassoCV(precompute=False, **kw).fit(X, y)
+    assert calls["naive"] == 3 * 8 + 1
+    np.testing.assert_allclose(a.mse_path_, b.mse_path_, rtol=1e-8)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-7)
+
+
+@pytest.mark.parametrize("a, b", [(2.0 ** -530, 1.0), (2.0 ** 510, 2.0 ** 300)])
+def test_gram_mode_extreme_scales(a, b):
+    """The Gram mode on X * a, y * b: the solution of the well-scaled
+    problem, mapped (the design rescaled by a power of two first)."""
+    X, y = _data(27, n=60, p=8)
+    kw = dict(lower_bounds=-0.4, upper_bounds=0.5, tol=1e-12, max_iter=100_000,
+              precompute=True)
+    ref = Lasso(alpha=0.03, **kw).fit(X, y)
+    kw["lower_bounds"], kw["upper_bounds"] = -0.4 * b / a, 0.5 * b / a
+    m = Lasso(alpha=0.03 * a * b, **kw).fit(X * a, y * b)
+    np.testing.assert_allclose(m.coef_ * a / b, ref.coef_, rtol=1e-7, atol=1e-9)

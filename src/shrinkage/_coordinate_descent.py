@@ -100,11 +100,15 @@ class ElasticNet(LinearModel):
         required (a ValueError otherwise, and for NaN or a wrong shape).
         The intercept is not constrained; each target of a multi-target
         ``y`` gets the same bounds. With a finite bound the fit runs a
-        dedicated solver: cyclic coordinate descent with clipped updates and
-        residual (naive) updates in float64 (``precompute`` is then not
-        used, a float32 ``X`` is solved as a float64 copy; ``n_jobs``
-        threads over the targets as usual), stopped by the duality gap of
-        the constrained problem at the same ``tol``. Without finite bounds
+        dedicated solver: cyclic coordinate descent with clipped updates in
+        float64 (a float32 ``X`` is solved as a float64 copy; ``n_jobs``
+        threads over the targets as usual), with residual (naive) updates,
+        or covariance (Gram) updates where ``precompute`` would give them
+        to the unbounded fit (``True``, or 'auto' on a tall design with
+        few features; ``False`` keeps naive updates; a given Gram matrix
+        counts as ``True`` and is not read: the solver builds its own from
+        ``X``), stopped by the duality gap of the constrained problem at
+        the same ``tol``. Without finite bounds
         (None, or all infinite) the fit is exactly the unbounded one.
     n_jobs : int or None, default=1
         Threads over the targets of a multi-target ``fit`` (not in
@@ -238,9 +242,11 @@ class ElasticNet(LinearModel):
                 coef_init = previous
 
         if bounds is not None:
-            # the dedicated box-constrained solver (naive updates, float64)
+            # the dedicated box-constrained solver (float64; naive or
+            # covariance updates by the unbounded fits' rule)
             sol = solve_box(
-                box_design(X, sw, self.fit_intercept), Y, alpha=float(self.alpha),
+                box_design(X, sw, self.fit_intercept, precompute, n_solves=Y.shape[1]),
+                Y, alpha=float(self.alpha),
                 l1_ratio=float(l1_ratio), penalty_factor=pf, bounds=bounds,
                 tol=float(self.tol), max_iter=int(self.max_iter),
                 selection=self.selection, random_state=self.random_state,

@@ -197,8 +197,10 @@ class ElasticNetCV(LinearModel):
         every fit (folds and refit), as in :class:`shrinkage.ElasticNet`
         (glmnet's ``lower.limits`` / ``upper.limits``; ``lower <= 0 <=
         upper``). With a finite bound the folds' paths and the refit run the
-        dedicated box-constrained solver (naive updates in float64, each
-        fold on its own rows; ``precompute`` is not used); the automatic
+        dedicated box-constrained solver (float64, each fold on its own
+        rows, with covariance updates from the fold's own Gram where
+        ``precompute`` would give them to the unbounded fits, else naive
+        updates; a given Gram counts as ``True`` and is not read); the automatic
         grid is ``positive=True``'s when every lower bound is 0, else the
         unbounded one.
 
@@ -332,7 +334,7 @@ class ElasticNetCV(LinearModel):
         bounds = check_bounds(self.lower_bounds, self.upper_bounds, p, positive=positive)
         if bounds is not None:
             return self._fit_box(X, y, X_raw, y_raw, sw, folds, alphas, l1_ratios, pf,
-                                 bounds, max_iter)
+                                 bounds, max_iter, precompute)
         if not isinstance(precompute, (str, bool)):
             precompute = self._fold_gram_request(X, sw, precompute, folds)
         random = self.selection == "random"
@@ -416,14 +418,15 @@ class ElasticNetCV(LinearModel):
         return self
 
     def _fit_box(self, X, y, X_raw, y_raw, sw, folds, alphas, l1_ratios, pf, bounds,
-                 max_iter):
+                 max_iter, precompute):
         """:meth:`fit` under box constraints: each fold's path and the refit
         by the dedicated solver (:mod:`shrinkage._enet.box`), folds in
         threads as for unbounded fits."""
         name = type(self).__name__
         n = X.shape[0]
         X_rows = X.tocsr() if sp.issparse(X) else X
-        design = box_design(X.tocsc() if sp.issparse(X) else X, sw, self.fit_intercept)
+        design = box_design(X.tocsc() if sp.issparse(X) else X, sw, self.fit_intercept,
+                            precompute)
         grids = self._alpha_grids(design, None, y, alphas, l1_ratios, pf,
                                   bool(np.all(bounds[0] >= 0.0)))
         random = self.selection == "random"
@@ -437,7 +440,8 @@ class ElasticNetCV(LinearModel):
             return box_fold_mse_path(
                 X_rows, y, sw, train, test, grids[i], fit_intercept=self.fit_intercept,
                 l1_ratio=float(l1_ratios[i]), penalty_factor=pf, bounds=bounds,
-                tol=float(self.tol), max_iter=max_iter, random=random, seed=seeds[t])
+                tol=float(self.tol), max_iter=max_iter, random=random, seed=seeds[t],
+                precompute=precompute)
 
         workers = n_workers(self.n_jobs, len(tasks))
         pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None

@@ -166,11 +166,14 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio=0.5, eps=1e-3, n_alphas="
         :class:`shrinkage.ElasticNet`: scalars or one value per feature,
         ``-inf`` / ``inf`` allowed, ``lower <= 0 <= upper`` required. With a
         finite bound every alpha is solved by the dedicated box-constrained
-        solver (naive updates in float64, warm-started along the path;
-        ``precompute`` and ``strong_rules`` are not used; a 2-D ``y`` is
-        refused). The automatic grid's ``alpha_max`` is that of
-        ``positive=True`` when every lower bound is 0, else the unbounded
-        one (then the first alphas may give all-zero coefficients).
+        solver (float64, warm-started along the path; covariance updates
+        from one Gram shared by every alpha where ``precompute`` would give
+        them to the unbounded path, a tall design by default, else naive
+        updates; a given Gram counts as ``True`` and is not read;
+        ``strong_rules`` is not used; a 2-D ``y`` is refused). The
+        automatic grid's ``alpha_max`` is that of ``positive=True`` when
+        every lower bound is 0, else the unbounded one (then the first
+        alphas may give all-zero coefficients).
 
     Returns
     -------
@@ -292,8 +295,8 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
                 f"{func_name}: lower_bounds / upper_bounds are not supported for a 2-D y "
                 "(the multi-task path); fit the targets one by one, or use "
                 "ElasticNet(lower_bounds=..., upper_bounds=...).fit(X, Y).")
-        check_precompute(precompute, p, sparse=sp.issparse(X))  # validated, not used
-        return _box_path(X, Y, sw, pf, bounds, l1_ratio=l1_ratio, eps=eps,
+        precompute = check_precompute(precompute, p, sparse=sp.issparse(X))
+        return _box_path(X, Y, sw, pf, bounds, precompute, l1_ratio=l1_ratio, eps=eps,
                          n_grid=n_grid, grid=grid, Xy=Xy, coef_init=coef_init,
                          return_n_iter=return_n_iter, fit_intercept=fit_intercept,
                          tol=tol, max_iter=max_iter, selection=selection,
@@ -370,13 +373,15 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     return grid, coefs, gaps
 
 
-def _box_path(X, Y, sw, pf, bounds, *, l1_ratio, eps, n_grid, grid, Xy, coef_init,
+def _box_path(X, Y, sw, pf, bounds, precompute, *, l1_ratio, eps, n_grid, grid, Xy, coef_init,
               return_n_iter, fit_intercept, tol, max_iter, selection, random_state,
               verbose, func_name, dtype):
     """The path of one target under box constraints (the dedicated solver,
-    :func:`shrinkage._enet.solve_box_path`)."""
+    :func:`shrinkage._enet.solve_box_path`; covariance updates when the
+    unbounded path would take them, :func:`shrinkage._enet.box_design`)."""
     n, p = X.shape
-    design = box_design(X, sw, fit_intercept)
+    design = box_design(X, sw, fit_intercept, precompute,
+                        n_solves=n_grid if grid is None else grid.size)
     _, Yc = design.center_targets(Y)
     if grid is None:
         if l1_ratio == 0:

@@ -23,8 +23,8 @@ exported here; nothing else in the package imports the kernels.
 - :mod:`.box`: box constraints ``lower <= w <= upper`` (glmnet's
   ``lower.limits`` / ``upper.limits``): :func:`check_bounds`,
   :func:`box_design`, :func:`solve_box`, :func:`solve_box_path`,
-  :func:`box_fold_mse_path`, on the
-  dedicated kernel ``_box``.
+  :func:`box_fold_mse_path`, :func:`box_mode`, on the dedicated kernels
+  ``_box`` (residual updates) and ``_box_gram`` (covariance updates).
 
 The compiled kernels, one concern each (``docs/design.md`` section 2.2):
 ``_naive`` (residual updates, dense and CSC, and their driver) with
@@ -32,17 +32,20 @@ The compiled kernels, one concern each (``docs/design.md`` section 2.2):
 gap-safe screening); ``_covariance`` (Gram updates and their driver);
 ``_gram`` (the Gram cache and centred Gram); ``_newton`` (the support's
 Cholesky factor and Newton steps); ``_gap`` (the duality gap);
-``_extrapolate`` (Anderson); ``_box`` (box-constrained coordinate descent); ``_columns`` (column statistics and products);
+``_extrapolate`` (Anderson); ``_box`` / ``_box_gram`` (box-constrained coordinate
+descent, residual / covariance updates; ``_box_ops.pxd`` their shared
+one-coordinate terms); ``_columns`` (column statistics and products);
 ``_policy.pxd`` (every tuning constant and cost model).
 """
 
-from .box import box_design, box_fold_mse_path, check_bounds, solve_box, solve_box_path
+from .box import (box_design, box_fold_mse_path, box_mode, check_bounds, solve_box,
+                  solve_box_path)
 from .cv import cv_design, fold_mse_path
 from .design import make_design
 from .lean import lean_fit
 from .path import alpha_grids, path_on_rows, solve_paths
 from .solve import common_scale, seed_from, solve_enet
 
-__all__ = ["alpha_grids", "box_design", "box_fold_mse_path", "check_bounds", "common_scale",
-           "cv_design", "fold_mse_path", "lean_fit", "make_design", "path_on_rows",
+__all__ = ["alpha_grids", "box_design", "box_fold_mse_path", "box_mode", "check_bounds",
+           "common_scale", "cv_design", "fold_mse_path", "lean_fit", "make_design", "path_on_rows",
            "seed_from", "solve_box", "solve_box_path", "solve_enet", "solve_paths"]

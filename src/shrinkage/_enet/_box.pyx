@@ -46,6 +46,12 @@ from shrinkage._kernels cimport (
     shr_enet_coordinate,
     shr_weighted_sum,
 )
+from shrinkage._enet._box_ops cimport (
+    _clip,
+    _fenchel_young,
+    _pen,
+    _towards_infinite,
+)
 from shrinkage._enet._columns cimport _flag_offsets
 from shrinkage._enet._gap cimport FreeProjection, _free_setup, _free_solve
 from shrinkage._enet._interrupt cimport (
@@ -61,20 +67,6 @@ from shrinkage._enet._util cimport _all_zero, _xorshift
 # Python runs signal handlers in the main thread only: solves in other
 # threads never poll (_interrupt.pxd). Read once at import.
 cdef unsigned long _MAIN_THREAD = threading.main_thread().ident
-
-cdef inline double _pen(double penalty, double f) noexcept nogil:
-    """``penalty * f_j``, 0 for an unpenalised feature even when the
-    n-scaled penalty overflowed to inf (no inf * 0 = NaN)."""
-    return penalty * f if f > 0.0 else 0.0
-
-
-cdef inline double _clip(double v, double lo, double hi) noexcept nogil:
-    if v > hi:
-        return hi
-    if v < lo:
-        return lo
-    return v
-
 
 cdef inline double _box_step(NaiveProblem *P, const double *lo,
                              const double *hi, Py_ssize_t j) noexcept nogil:
@@ -132,47 +124,6 @@ cdef void _box_residual(NaiveProblem *P) noexcept nogil:
             _add_column(P, j, -P.w[j])
 
 
-cdef inline double _fenchel_young(double w, double v, double l1, double l2,
-                                  double lo, double hi, double h) noexcept nogil:
-    """``g(w) + g*(v) - w v >= 0`` for ``g(w) = l1 |w| + l2 w^2 / 2`` on
-    ``[lo, hi]`` (``w`` inside it).
-
-    l2 > 0: the maximiser of ``v u - g(u)`` is ``u* = clip(S(v, l1) / l2,
-    lo, hi)`` and the term is ``g(w) - g(u*) - v (w - u*)``, written with
-    the factor ``w - u*`` (small near the solution). l2 = 0: ``g*(v) =
-    (|v| - l1)_+`` times the bound on the side of ``v`` (+inf for an
-    infinite bound; the caller's rescaling keeps ``|v| <= l1`` there,
-    up to rounding, which is clamped). For an unpenalised feature (l1 =
-    l2 = 0) whose bound on the side of ``v`` is infinite, the conjugate is
-    finite only at v = 0, which the projection of the residual gives up to
-    its rounding (the solve's tiny ridge): the decrease still available
-    along the coordinate, ``v^2 / (2 h)``, is charged for what is left."""
-    cdef double u, d, excess, bound, at_w
-    if l2 > 0.0:
-        u = shr_enet_coordinate(v, l1, l2, False)
-        u = _clip(u, lo, hi)
-        d = w - u
-        if d == 0.0:
-            return 0.0  # (also when a penalty overflowed to inf: no inf * 0)
-        return d * (0.5 * l2 * (w + u) - v) + l1 * (fabs(w) - fabs(u))
-    if v > l1:
-        excess = v - l1
-        bound = hi
-    elif v < -l1:
-        excess = -v - l1
-        bound = -lo
-    else:
-        return 0.0 if w == 0.0 else l1 * fabs(w) - v * w
-    if bound == INFINITY:
-        if l1 > 0.0:
-            # |v| = l1 (1 + O(eps)) after the rescaling: v on the boundary
-            v = l1 if v > 0.0 else -l1
-            return 0.0 if w == 0.0 else l1 * fabs(w) - v * w
-        return v * v / (2.0 * h) if h > 0.0 else 0.0
-    at_w = 0.0 if w == 0.0 else l1 * fabs(w) - v * w
-    return at_w + excess * bound
-
-
 cdef struct BoxWork:
     double *c             # p: correlations with the dual point's direction
     double *u             # n: the residual projected for unpenalised features
@@ -193,11 +144,6 @@ cdef void _box_correlations(NaiveProblem *P, double *c) noexcept nogil:
     else:
         for j in range(P.p):
             c[j] = shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], P.sw, P.r)
-
-
-cdef inline bint _towards_infinite(double v, double lo, double hi) noexcept nogil:
-    """A free coordinate's conjugate ``sup_{lo <= w <= hi} v w`` is infinite."""
-    return (v > 0.0 and hi == INFINITY) or (v < 0.0 and lo == -INFINITY)
 
 
 cdef bint _project_free(NaiveProblem *P, const double *lo, const double *hi,
