@@ -31,7 +31,9 @@ bound (the conjugate is finite otherwise). Each term is >= 0
 
 A dedicated kernel: the fast solvers (_naive, _covariance, their Newton
 steps, screening and extrapolation) know nothing of bounds and stay as they
-are. float64 data only (the caller converts float32).
+are. float64 data only (the caller converts float32). Its covariance-update
+twin, for tall designs, is _box_gram.pyx; the one-coordinate pieces both
+use (_pen, _clip, _fenchel_young, _towards_infinite) are in _box_ops.pxd.
 """
 
 import threading
