@@ -115,7 +115,7 @@ def _report_fold(name, k, n_folds, l1_ratios, i, grid, mse, n_failed, scale):
           f"{grid[best] * scale * scale:.4g}{failed}", file=sys.stderr, flush=True)
 
 
-def _warn_failed_fits(name, n_failed, n_fits, max_iter):
+def _warn_failed_fits(name, n_failed, n_fits, max_iter, stacklevel=3):
     """One ConvergenceWarning per fold fit (fold and alpha) that did not
     converge, as scikit-learn's paths warn once per alpha; the message is
     the same for all, so the default warning filter shows it once."""
@@ -126,7 +126,7 @@ def _warn_failed_fits(name, n_failed, n_fits, max_iter):
                f"not converge within max_iter={max_iter} passes. Increase "
                "max_iter, loosen tol, or standardize the features.")
     for _ in range(n_failed):
-        warnings.warn(message, category, stacklevel=3)
+        warnings.warn(message, category, stacklevel=stacklevel)
 
 
 class ElasticNetCV(LinearModel):
@@ -374,21 +374,13 @@ class ElasticNetCV(LinearModel):
                     max_iter=max_iter, random=random, seed=seeds[t],
                     fold_gram=full.fold(k) if full is not None else None)
 
-            results = []
-            for t, result in enumerate(map_(run, range(len(tasks)))):
-                results.append(result)  # in task order, as each is done
-                if self.verbose:
-                    i, k = tasks[t]
-                    _report_fold(name, k, len(folds), l1_ratios, i, grids[i],
-                                 *result, c)
-            mses, failed = zip(*results)
+            mses, failed = self._fold_results(name, map_, run, tasks, len(folds),
+                                              l1_ratios, grids, c)
         finally:
             if pool is not None:
                 pool.shutdown()
-        _warn_failed_fits(name, sum(failed), len(tasks) * len(grids[0]), max_iter)
-        self._select(np.reshape(mses, (len(l1_ratios), len(folds), -1)), grids,
-                     l1_ratios, isinstance(alphas, int))
-        alpha = self.alpha_ if self.selection_rule == "min" else self.alpha_1se_
+        alpha = self._choose(name, mses, failed, tasks, grids, l1_ratios, len(folds),
+                             isinstance(alphas, int), max_iter, depth=1)
         if c != 1.0:
             self.alpha_, self.alpha_1se_ = self.alpha_ * c * c, self.alpha_1se_ * c * c
             self.alphas_ = self.alphas_ * c * c
@@ -416,6 +408,30 @@ class ElasticNetCV(LinearModel):
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
+
+    def _fold_results(self, name, map_, run, tasks, n_folds, l1_ratios, grids, scale):
+        """``run`` over the (l1_ratio, fold) ``tasks`` by ``map_``: their
+        held-out errors and counts of failed solves, in task order; with
+        ``verbose`` one line per fold as each is done (``scale``: of the
+        errors and alphas, :func:`_report_fold`)."""
+        results = []
+        for t, result in enumerate(map_(run, range(len(tasks)))):
+            results.append(result)  # in task order, as each is done
+            if self.verbose:
+                i, k = tasks[t]
+                _report_fold(name, k, n_folds, l1_ratios, i, grids[i], *result, scale)
+        return zip(*results)
+
+    def _choose(self, name, mses, failed, tasks, grids, l1_ratios, n_folds, auto_grid,
+                max_iter, depth):
+        """Warn of the folds' failed solves, select alpha (and l1_ratio) from
+        the held-out errors, and return the alpha to refit at (``depth``:
+        calls between the user's and this one, for the warnings' location)."""
+        _warn_failed_fits(name, sum(failed), len(tasks) * len(grids[0]), max_iter,
+                          stacklevel=depth + 3)
+        self._select(np.reshape(mses, (len(l1_ratios), n_folds, -1)), grids,
+                     l1_ratios, auto_grid)
+        return self.alpha_ if self.selection_rule == "min" else self.alpha_1se_
 
     def _fit_box(self, X, y, X_raw, y_raw, sw, folds, alphas, l1_ratios, pf, bounds,
                  max_iter, precompute):
@@ -447,20 +463,13 @@ class ElasticNetCV(LinearModel):
         pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
         map_ = pool.map if pool is not None else map
         try:
-            results = []
-            for t, result in enumerate(map_(run, range(len(tasks)))):
-                results.append(result)
-                if self.verbose:
-                    i, k = tasks[t]
-                    _report_fold(name, k, len(folds), l1_ratios, i, grids[i], *result, 1.0)
-            mses, failed = zip(*results)
+            mses, failed = self._fold_results(name, map_, run, tasks, len(folds),
+                                              l1_ratios, grids, 1.0)
         finally:
             if pool is not None:
                 pool.shutdown()
-        _warn_failed_fits(name, sum(failed), len(tasks) * len(grids[0]), max_iter)
-        self._select(np.reshape(mses, (len(l1_ratios), len(folds), -1)), grids,
-                     l1_ratios, isinstance(alphas, int))
-        alpha = self.alpha_ if self.selection_rule == "min" else self.alpha_1se_
+        alpha = self._choose(name, mses, failed, tasks, grids, l1_ratios, len(folds),
+                             isinstance(alphas, int), max_iter, depth=2)
         sol = solve_box(
             design, y.reshape(-1, 1), alpha=float(alpha), l1_ratio=float(self.l1_ratio_),
             penalty_factor=pf, bounds=bounds, tol=float(self.tol), max_iter=max_iter,

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from . import _columns, _covariance, _gram
-from .solve import _GRAM_SOLVES_PER_FEATURE, _not_converged_message
+from .solve import _GRAM_SOLVES_PER_FEATURE, _not_converged_message, _sq_norm_in_range
 from .._exceptions import convergence_warning
 
 __all__ = ["lean_fit"]
@@ -115,8 +115,8 @@ def lean_fit(est, X, y):
     q = np.empty(p)
     yy = _gram.gram_correlations(cache, yc, q)
     # a finite yy in this range proves y finite and its scale 1
-    # (solve's _sq_norm_in_range); anything else takes the general route
-    if not (n * 1e-98 < yy < 1e98):
+    # (as solve_enet decides it); anything else takes the general route
+    if not _sq_norm_in_range(yy, n):
         return False
 
     l1, l2 = alpha * l1_ratio * n, alpha * (1.0 - l1_ratio) * n
