@@ -49,6 +49,7 @@ from shrinkage._kernels cimport (
     shr_weighted_sum,
 )
 from shrinkage._enet._box_ops cimport (
+    _check_box_start,
     _clip,
     _fenchel_young,
     _pen,
@@ -347,7 +348,6 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
                     double[::1] residual, double l1, double l2, double tol,
                     int max_iter, bint random, unsigned int seed):
     """Complete the problem, check the arguments, run the driver."""
-    cdef Py_ssize_t j
     cdef unsigned char[::1] offset = np.zeros(max(P.p, 1), dtype=np.uint8)
     cdef double[::1] c = np.empty(max(P.p, 1))
     cdef double[::1] u = np.empty(max(P.n, 1))
@@ -369,11 +369,7 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
                     ("upper", upper), ("w", w)):
         if a.shape[0] != P.p:
             raise ValueError(f"{name} must have length {P.p}")
-    for j in range(P.p):
-        if not (lower[j] <= 0.0 <= upper[j]):
-            raise ValueError("the bounds must satisfy lower <= 0 <= upper")
-        if not (lower[j] <= w[j] <= upper[j]):
-            raise ValueError("the starting point must lie within the bounds")
+    _check_box_start(lower, upper, w, P.p)
     P.yc = &yc[0]
     P.sw = &sw[0] if sw.shape[0] > 0 else NULL
     P.x_mean = &x_mean[0]

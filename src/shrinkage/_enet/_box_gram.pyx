@@ -35,6 +35,7 @@ from libc.string cimport memcpy
 
 from shrinkage._kernels cimport shr_enet_coordinate
 from shrinkage._enet._box_ops cimport (
+    _check_box_start,
     _clip,
     _fenchel_young,
     _pen,
@@ -330,7 +331,7 @@ def enet_box_gram(
     KeyboardInterrupt (or what a signal handler raises): a signal arrived
         during the solve, in the main thread (polled between passes).
     """
-    cdef Py_ssize_t j, p = G.shape[0]
+    cdef Py_ssize_t p = G.shape[0]
     cdef BoxGram P
     cdef double gap
     cdef int n_iter
@@ -344,11 +345,7 @@ def enet_box_gram(
                     ("lower", lower), ("upper", upper), ("w", w)):
         if a.shape[0] != p:
             raise ValueError(f"{name} must have length {p}")
-    for j in range(p):
-        if not (lower[j] <= 0.0 <= upper[j]):
-            raise ValueError("the bounds must satisfy lower <= 0 <= upper")
-        if not (lower[j] <= w[j] <= upper[j]):
-            raise ValueError("the starting point must lie within the bounds")
+    _check_box_start(lower, upper, w, p)
     cdef double[::1] h = np.ascontiguousarray(np.diagonal(G), dtype=np.float64)
     cdef double[::1] c = np.empty(p)
     cdef double[::1] c2 = np.empty(p)

@@ -66,3 +66,16 @@ cdef inline double _fenchel_young(double w, double v, double l1, double l2,
 cdef inline bint _towards_infinite(double v, double lo, double hi) noexcept nogil:
     """A free coordinate's conjugate ``sup_{lo <= w <= hi} v w`` is infinite."""
     return (v > 0.0 and hi == INFINITY) or (v < 0.0 and lo == -INFINITY)
+
+
+cdef inline int _check_box_start(const double[::1] lower, const double[::1] upper,
+                                 const double[::1] w, Py_ssize_t p) except -1:
+    """Raise ValueError unless ``lower_j <= 0 <= upper_j`` and the warm
+    start ``w`` lies within the bounds, for every j < p."""
+    cdef Py_ssize_t j
+    for j in range(p):
+        if not (lower[j] <= 0.0 <= upper[j]):
+            raise ValueError("the bounds must satisfy lower <= 0 <= upper")
+        if not (lower[j] <= w[j] <= upper[j]):
+            raise ValueError("the starting point must lie within the bounds")
+    return 0
