@@ -63,7 +63,7 @@ from shrinkage._enet._interrupt cimport (
     _interrupted,
     _raise_pending,
 )
-from shrinkage._enet._naive_ops cimport NaiveProblem, _add_column, _gradient
+from shrinkage._enet._naive_ops cimport NaiveProblem, _add_column, _gradient, _set_problem
 from shrinkage._enet._util cimport _all_zero, _xorshift
 
 
@@ -370,17 +370,8 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
         if a.shape[0] != P.p:
             raise ValueError(f"{name} must have length {P.p}")
     _check_box_start(lower, upper, w, P.p)
-    P.yc = &yc[0]
-    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
-    P.x_mean = &x_mean[0]
-    P.h = &sq_norms[0]
-    P.pf = &penalty_factor[0]
-    P.w = &w[0]
-    P.r = &residual[0]
-    P.shift = 0.0
-    P.l1 = l1
-    P.l2 = l2
-    P.positive = False
+    _set_problem(P, yc, sw, x_mean, sq_norms, penalty_factor, w, residual, l1, l2,
+                 False)
     P.offset = &offset[0]
     P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
     B.c = &c[0]

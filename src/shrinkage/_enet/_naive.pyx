@@ -78,6 +78,7 @@ from shrinkage._enet._naive_ops cimport (
     _column_cost,
     _gradient,
     _naive_step,
+    _set_problem,
 )
 from shrinkage._enet._naive_sets cimport (
     _drop_idle,
@@ -583,17 +584,8 @@ cdef tuple _run_naive(NaiveProblem *P, const double[::1] yc,
         return 0.0, 0
     if active_gram is not None and (active_gram.n != P.n or active_gram.p != P.p):
         raise ValueError("active_gram was made for another design")
-    P.yc = &yc[0]
-    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
-    P.x_mean = &x_mean[0]
-    P.h = &sq_norms[0]
-    P.pf = &penalty_factor[0]
-    P.w = &w[0]
-    P.r = &residual[0]
-    P.shift = 0.0
-    P.l1 = l1
-    P.l2 = l2
-    P.positive = positive
+    _set_problem(P, yc, sw, x_mean, sq_norms, penalty_factor, w, residual, l1, l2,
+                 positive)
     if max_iter < 1:
         raise ValueError("max_iter must be >= 1")
     if stats and (n_cand != P.p or random or P.sparse):

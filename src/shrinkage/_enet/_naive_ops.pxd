@@ -49,6 +49,26 @@ cdef struct NaiveProblem:
     bint positive
 
 
+cdef inline void _set_problem(NaiveProblem *P, const double[::1] yc,
+                              const double[::1] sw, double[::1] x_mean,
+                              double[::1] sq_norms, const double[::1] pf,
+                              double[::1] w, double[::1] residual, double l1,
+                              double l2, bint positive) noexcept:
+    """Point ``P`` at a solve's arrays (``sw`` empty: unit weights) and
+    penalties; the data fields are the caller's (dense or CSC)."""
+    P.yc = &yc[0]
+    P.sw = &sw[0] if sw.shape[0] > 0 else NULL
+    P.x_mean = &x_mean[0]
+    P.h = &sq_norms[0]
+    P.pf = &pf[0]
+    P.w = &w[0]
+    P.r = &residual[0]
+    P.shift = 0.0
+    P.l1 = l1
+    P.l2 = l2
+    P.positive = positive
+
+
 cdef inline void _add_column(NaiveProblem *P, Py_ssize_t j, double a) noexcept nogil:
     """(yc - Xc w) += a * xc_j: the residual change when w_j moves by -a."""
     cdef Py_ssize_t k
