@@ -18,9 +18,9 @@ solves of a small problem cost).
 
 import numpy as np
 
-from libc.math cimport fabs, isfinite, isnan
-from libc.stdlib cimport calloc, free, malloc
-from libc.string cimport memcpy
+from libc.math cimport isfinite, isnan
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy, memset
 
 from shrinkage._enet._covariance cimport (
     GramScratch,
@@ -29,6 +29,7 @@ from shrinkage._enet._covariance cimport (
     _scratch_free,
 )
 from shrinkage._enet._gram cimport GramCache, _gram_correlations
+from shrinkage._enet._strong cimport _kkt_violations, _strong_set
 
 
 def gram_path(
@@ -53,13 +54,18 @@ def gram_path(
     """
     cdef Py_ssize_t p = cache.p, n_alphas = l1s.shape[0], k = 0, j, n_cand
     cdef Py_ssize_t batches = 0, restarts = 0, n_free = 0
-    cdef double step, bound, score, gap
+    cdef double gap
     cdef int it
-    cdef bint current = False, violated
+    cdef bint current = False
     cdef GramScratch S
     cdef int *cand = NULL
     cdef double *c = NULL                 # the strong rule's reference correlations
-    cdef unsigned char *forced = NULL     # violators at the current alpha
+    cdef unsigned char *keep = NULL       # unpenalised, or violators at this alpha
+    cdef unsigned char *taken = NULL      # the candidates at this alpha
+    if p == 0:  # as the Python loop: each alpha a batch, gap 0
+        for k in range(n_alphas):
+            gaps[k] = 0.0
+        return n_alphas, 0
     for j in range(p):
         if pf[j] == 0.0:
             n_free += 1
@@ -67,22 +73,19 @@ def gram_path(
     try:
         cand = <int *>malloc(max(p, 1) * sizeof(int))
         c = <double *>malloc(max(p, 1) * sizeof(double))
-        forced = <unsigned char *>calloc(max(p, 1), sizeof(unsigned char))
-        if cand == NULL or c == NULL or forced == NULL:
+        keep = <unsigned char *>malloc(max(p, 1) * sizeof(unsigned char))
+        taken = <unsigned char *>malloc(max(p, 1) * sizeof(unsigned char))
+        if cand == NULL or c == NULL or keep == NULL or taken == NULL:
             raise MemoryError()
+        memcpy(keep, &unpenalised[0], p * sizeof(unsigned char))
         if have_c:
             memcpy(c, &c_start[0], p * sizeof(double))
         while k < n_alphas:
             # the candidates at alpha k
             n_cand = 0
             if strong_rules and have_c and l1s[k] > 0.0:
-                step = 2.0 * l1s[k] - (l1_ref if l1_ref > l1s[k] else l1s[k])
-                for j in range(p):
-                    score = c[j] if positive else fabs(c[j])
-                    if (score >= pf[j] * step or w[j] != 0.0 or unpenalised[j]
-                            or forced[j]):
-                        cand[n_cand] = <int>j
-                        n_cand += 1
+                n_cand = _strong_set(p, c, l1s[k], l1_ref, &pf[0], positive, &w[0],
+                                     keep, cand)
             else:
                 for j in range(p):
                     cand[j] = <int>j
@@ -103,33 +106,25 @@ def gram_path(
             n_iters[k] += it
             batches += 1
             # the KKT conditions of the features the rule left out
-            violated = False
             if n_cand < p:
-                for j in range(p):
-                    forced[j] |= 2  # mark the candidates
+                memset(taken, 0, p * sizeof(unsigned char))
                 for j in range(n_cand):
-                    forced[cand[j]] &= 1
-                for j in range(p):
-                    if forced[j] & 2:
-                        forced[j] &= 1
-                        score = kernel_c[j] if positive else fabs(kernel_c[j])
-                        if score > l1s[k] * pf[j]:
-                            forced[j] = 1
-                            violated = True
-            if violated:
-                restarts += 1  # alpha k again, with its violators
-                continue
+                    taken[cand[j]] = 1
+                if _kkt_violations(p, &kernel_c[0], 1, taken, l1s[k], &pf[0],
+                                   positive, keep):
+                    restarts += 1  # alpha k again, with its violators kept
+                    continue
             memcpy(c, &kernel_c[0], p * sizeof(double))
             l1_ref = l1s[k]
             have_c = True
-            for j in range(p):
-                forced[j] = 0
+            memcpy(keep, &unpenalised[0], p * sizeof(unsigned char))
             k += 1
     finally:
         _scratch_free(&S)
         free(cand)
         free(c)
-        free(forced)
+        free(keep)
+        free(taken)
     return batches, restarts
 
 
