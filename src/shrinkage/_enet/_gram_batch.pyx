@@ -3,7 +3,7 @@
 :func:`gram_path`: the loop of path.py's ``solve_path`` for Gram designs,
 in C. At each alpha
 the sequential strong rule (Tibshirani et al. 2012, eq. (7); _strong.pyx
-has the same rule for Python callers) picks the candidates, the covariance
+shared with the Python loop) picks the candidates, the covariance
 solve (_covariance.pyx) runs on them warm-started from the previous alpha,
 and the KKT conditions of the discarded features are checked from the
 correlations ``q - G w`` the solve leaves; a violation re-solves that alpha

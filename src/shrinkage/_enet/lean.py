@@ -56,7 +56,7 @@ def _plain_params(est):
             and getattr(est, "upper_bounds", None) is None):
         return None  # box constraints: their own solver (box.py)
     if not (est.selection == "cyclic" and est.penalty_factor is None
-            and (est.n_jobs is None or est.n_jobs == 1) and type(est.n_jobs) in (int, type(None))
+            and (est.n_jobs is None or (type(est.n_jobs) is int and est.n_jobs == 1))
             and (est.precompute is True or (type(est.precompute) is str
                                             and est.precompute == "auto"))):
         return None

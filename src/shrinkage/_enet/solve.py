@@ -366,7 +366,7 @@ class _TargetSolves:
         while k < stop:
             if batch:
                 done = design.gram_targets(
-                    Yc, k, stop, k > start, pf, coef, l1 / 1.0, l2, positive, tol,
+                    Yc, k, stop, k > start, pf, coef, l1, l2, positive, tol,
                     max_iter, random, seed, unweighted, self.gaps, self.n_iters,
                     raw_gaps, yys)
                 for j in range(k, done):
