@@ -19,8 +19,11 @@ Usage (the lead's quiet-machine run; 24 GB is 1.5x a 16 GB machine)::
     OPENBLAS_NUM_THREADS=1 python bench/out_of_core.py --dir /scratch/ooc --gb 24
     python bench/out_of_core.py --dir /tmp/ooc --gb 0.01 --subset 2000   # smoke
 
-dask-ml's Lasso/ElasticNet are run on the same data when dask-ml is
-installed (``--dask-ml``): time and the objective they reach.
+4. ``dask_ml`` (``--dask-ml``; ``--dask-ml-python`` when dask-ml lives in
+   another environment): dask-ml's Lasso and elastic net at the alpha
+   shrinkage chose, on the whole design (its ADMM iterations capped) and on
+   the in-memory subset (dask-ml's defaults): time and the objective reached
+   beside shrinkage's.
 """
 
 import argparse
@@ -35,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+ENET_L1_RATIO = 0.5
 
 
 def _peak_rss_mib(children=False):
@@ -75,14 +79,18 @@ def dask_design(directory, block_rows):
     import dask
     import dask.array as da
 
-    path = str(directory / "X.npy")
+    path, y_path = str(directory / "X.npy"), str(directory / "y.npy")
     n, p = np.load(path, mmap_mode="r").shape
     load = dask.delayed(_load_rows, pure=True)
-    blocks = [da.from_delayed(load(path, a, min(n, a + block_rows)),
-                              shape=(min(n, a + block_rows) - a, p), dtype=np.float64)
-              for a in range(0, n, block_rows)]
-    y = np.load(directory / "y.npy", mmap_mode="r")
-    return da.concatenate(blocks), da.from_array(np.asarray(y), chunks=block_rows)
+    starts = range(0, n, block_rows)
+    X = da.concatenate([da.from_delayed(load(path, a, min(n, a + block_rows)),
+                                        shape=(min(n, a + block_rows) - a, p), dtype=np.float64)
+                        for a in starts])
+    # y's blocks are read by their tasks too (not shipped inside the graph)
+    y = da.concatenate([da.from_delayed(load(y_path, a, min(n, a + block_rows)),
+                                        shape=(min(n, a + block_rows) - a,), dtype=np.float64)
+                        for a in starts])
+    return X, y
 
 
 def fit(directory, block_rows, workers):
@@ -100,15 +108,21 @@ def fit(directory, block_rows, workers):
         start = time.perf_counter()
         est = shrinkage.LassoCV(cv=5, verbose=1).fit(X, y)
         wall = time.perf_counter() - start
+        # The elastic net at the chosen alpha: the model dask-ml is compared on.
+        start = time.perf_counter()
+        enet = shrinkage.ElasticNet(alpha=est.alpha_, l1_ratio=ENET_L1_RATIO).fit(X, y)
+        enet_wall = time.perf_counter() - start
         worker_rss = (max(client.run(lambda: _peak_rss_mib()).values())
                       if client is not None else None)
     finally:
         if client is not None:
             client.close()
             cluster.close()
-    return {"wall_s": wall, "peak_rss_mib": _peak_rss_mib(),
-            "worker_peak_rss_mib": worker_rss, "alpha_": est.alpha_,
-            "n_nonzero": int(np.count_nonzero(est.coef_)), "blocks": X.numblocks[0]}
+    return {"wall_s": wall, "enet_wall_s": enet_wall, "peak_rss_mib": _peak_rss_mib(),
+            "worker_peak_rss_mib": worker_rss, "alpha_": float(est.alpha_),
+            "n_nonzero": int(np.count_nonzero(est.coef_)), "blocks": X.numblocks[0],
+            "coef": est.coef_.tolist(), "intercept": float(est.intercept_),
+            "enet_coef": enet.coef_.tolist(), "enet_intercept": float(enet.intercept_)}
 
 
 def subset(directory, rows, block_rows):
@@ -137,25 +151,96 @@ def subset(directory, rows, block_rows):
     return out
 
 
-def dask_ml_fits(directory, block_rows):
-    try:
-        import dask_ml.linear_model as dml
-    except ImportError:
-        return {"skipped": "dask-ml is not installed"}
-    X, y = dask_design(directory, block_rows)
-    out = {}
-    for name in ("Lasso", "ElasticNet"):
+def _objectives(X, y, models):
+    """scikit-learn's elastic-net objective of each ``(coef, intercept, alpha,
+    l1_ratio)``; on dask input all models' residuals come from one pass."""
+    coefs = np.array([m[0] for m in models])            # (k, p)
+    intercepts = np.array([m[1] for m in models])
+    rss = ((y[:, None] - X @ coefs.T - intercepts) ** 2).sum(axis=0)
+    if hasattr(rss, "compute"):
+        rss = rss.compute()
+    n = X.shape[0]
+    return [float(r / (2 * n) + a * l1 * np.abs(c).sum() + a * (1 - l1) / 2 * (c ** 2).sum())
+            for r, (c, _, a, l1) in zip(rss, models)]
+
+
+def _dask_ml_versus(X, y, alpha, ours, max_iter):
+    """dask-ml's Lasso and elastic net (``LinearRegression`` with
+    ``penalty='l1'`` / ``'elastic_net'``, its default ADMM solver) at
+    ``alpha``, timed, and both its and shrinkage's (``ours``) objectives.
+
+    dask-glm minimises ``||y - X b||^2 + (1/C) R(b)`` with ``R`` the l1 norm
+    (elastic net: ``w |b|_1 + (1 - w) |b|^2 / 2``, ``w = 0.5``) and the
+    intercept as a penalised column of ones, so ``C = 1 / (2 n alpha)`` gives
+    scikit-learn's objective up to that intercept penalty. Objectives are
+    evaluated in scikit-learn's form (intercept unpenalised).
+    """
+    import dask_ml.linear_model as dml
+
+    n = X.shape[0]
+    out = {"max_iter": max_iter}
+    for name, penalty, l1_ratio in [("lasso", "l1", 1.0),
+                                    ("elastic_net", "elastic_net", ENET_L1_RATIO)]:
+        est = dml.LinearRegression(penalty=penalty, C=1.0 / (2 * n * alpha),
+                                   solver="admm", max_iter=max_iter)
         start = time.perf_counter()
-        est = getattr(dml, name)().fit(X, y)
-        out[name] = {"wall_s": time.perf_counter() - start,
-                     "coef_norm1": float(np.abs(est.coef_).sum())}
+        est.fit(X, y)
+        wall = time.perf_counter() - start
+        coef, intercept = ours[name]
+        theirs, mine = _objectives(X, y, [
+            (np.asarray(est.coef_), float(est.intercept_), alpha, l1_ratio),
+            (np.asarray(coef), intercept, alpha, l1_ratio)])
+        out[name] = {"dask_ml_wall_s": wall, "dask_ml_objective": theirs,
+                     "shrinkage_objective": mine, "dask_ml_rel_excess": (theirs - mine) / mine,
+                     "dask_ml_nonzero": int(np.count_nonzero(est.coef_)),
+                     "shrinkage_nonzero": int(np.count_nonzero(coef)),
+                     "max_abs_coef_diff": float(np.abs(np.asarray(est.coef_) - coef).max())}
     return out
 
 
-def _step(args, step):
-    cmd = [sys.executable, __file__, "--dir", str(args.dir), "--gb", str(args.gb),
+def dask_ml_fits(directory, block_rows, fitted, max_iter, rows):
+    """dask-ml against shrinkage at the alpha shrinkage's LassoCV chose: on the
+    whole design from disk (dask-ml's iterations capped at ``max_iter``: each
+    ADMM iteration reads all of ``X``) and on the first ``rows`` rows in
+    memory with dask-ml's default ``max_iter``."""
+    try:
+        import dask_ml
+    except ImportError:
+        return {"skipped": "dask-ml is not installed"}
+    sys.path.insert(0, str(ROOT / "src"))
+    import dask.array as da
+    import shrinkage
+
+    alpha = fitted["alpha_"]
+    X, y = dask_design(directory, block_rows)
+    out = {"dask_ml_version": dask_ml.__version__, "alpha": alpha}
+    out["whole"] = _dask_ml_versus(X, y, alpha, {
+        "lasso": (np.asarray(fitted["coef"]), fitted["intercept"]),
+        "elastic_net": (np.asarray(fitted["enet_coef"]), fitted["enet_intercept"])}, max_iter)
+    Xs = np.array(np.load(directory / "X.npy", mmap_mode="r")[:rows])
+    ys = np.array(np.load(directory / "y.npy", mmap_mode="r")[:rows])
+    ours, walls = {}, {}
+    for name, l1_ratio in [("lasso", 1.0), ("elastic_net", ENET_L1_RATIO)]:
+        start = time.perf_counter()
+        est = shrinkage.ElasticNet(alpha=alpha, l1_ratio=l1_ratio).fit(Xs, ys)
+        walls[name] = time.perf_counter() - start
+        ours[name] = (est.coef_, float(est.intercept_))
+    out["subset"] = _dask_ml_versus(da.from_array(Xs, chunks=(block_rows, -1)),
+                                    da.from_array(ys, chunks=block_rows), alpha, ours, 100)
+    out["subset"]["rows"] = rows
+    for name in walls:
+        out["subset"][name]["shrinkage_wall_s"] = walls[name]
+    return out
+
+
+def _step(args, step, fitted=None):
+    python = args.dask_ml_python if step == "dask_ml" else sys.executable
+    cmd = [python, __file__, "--dir", str(args.dir), "--gb", str(args.gb),
            "--p", str(args.p), "--block-rows", str(args.block_rows),
-           "--workers", str(args.workers), "--subset", str(args.subset), "--step", step]
+           "--workers", str(args.workers), "--subset", str(args.subset),
+           "--dask-ml-max-iter", str(args.dask_ml_max_iter), "--step", step]
+    if fitted is not None:
+        cmd += ["--fitted", json.dumps(fitted)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     sys.stderr.write(out.stderr)
     print(out.stdout, end="")
@@ -173,6 +258,11 @@ def main():
     parser.add_argument("--subset", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=20260022)
     parser.add_argument("--dask-ml", action="store_true")
+    parser.add_argument("--dask-ml-python", default=sys.executable,
+                        help="the Python that has dask-ml (it pins its own versions)")
+    parser.add_argument("--dask-ml-max-iter", type=int, default=3,
+                        help="dask-ml's ADMM iterations on the whole design")
+    parser.add_argument("--fitted", help=argparse.SUPPRESS)
     parser.add_argument("--step", choices=["generate", "fit", "subset", "dask_ml"])
     args = parser.parse_args()
     if args.step == "generate":
@@ -182,10 +272,15 @@ def main():
     elif args.step == "subset":
         result = subset(args.dir, args.subset, args.block_rows)
     elif args.step == "dask_ml":
-        result = dask_ml_fits(args.dir, args.block_rows)
+        result = dask_ml_fits(args.dir, args.block_rows, json.loads(args.fitted),
+                              args.dask_ml_max_iter, args.subset)
     else:
-        steps = ["generate", "fit", "subset"] + (["dask_ml"] if args.dask_ml else [])
-        result = {step: _step(args, step) for step in steps}
+        result = {step: _step(args, step) for step in ["generate", "fit", "subset"]}
+        if args.dask_ml:
+            result["dask_ml"] = _step(args, "dask_ml", fitted=result["fit"])
+        for step in ("fit",):  # the coefficients went to dask_ml; keep the report short
+            for key in ("coef", "enet_coef"):
+                result[step].pop(key)
         result["machine_memory_gib"] = (os.sysconf("SC_PAGE_SIZE")
                                         * os.sysconf("SC_PHYS_PAGES") / 2**30)
         print(json.dumps(result, indent=2))
