@@ -145,9 +145,12 @@ def test_dataframe_input():
 def test_verbose_reports_chunks_and_time(capsys):
     X, y, _ = _data(n=500)
     Xd, yd = _dask(X, y, rows=100)
-    shrinkage.LassoCV(cv=3, verbose=1).fit(Xd, yd)
-    out = capsys.readouterr().out
-    assert "500 rows in 5 chunks" in out and " s" in out
+    est = shrinkage.LassoCV(cv=3, verbose=1).fit(Xd, yd)
+    err = capsys.readouterr().err  # diagnostics go to stderr, as the CV's own lines
+    assert "500 rows in 5 chunks" in err and " s in all" in err
+    # the refit line counts the data's rows, not the statistics' equivalent rows
+    assert "LassoCV: refit on all 500 samples" in err
+    assert not hasattr(est, "_rows_for_messages")
 
 
 def test_local_cluster_and_a_killed_worker():

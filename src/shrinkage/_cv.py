@@ -394,7 +394,8 @@ class ElasticNetCV(LinearModel):
         self._record_input(X_raw, X)
         if self.verbose:
             ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
-            print(f"{name}: refit on all {n} samples at alpha {alpha * c * c:.4g}{ratio}: "
+            rows = getattr(self, "_rows_for_messages", n)  # a dask fit's row count
+            print(f"{name}: refit on all {rows} samples at alpha {alpha * c * c:.4g}{ratio}: "
                   f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
                   file=sys.stderr, flush=True)
         # scikit-learn's dtypes: the model follows X, the CV errors X and y,
@@ -477,7 +478,8 @@ class ElasticNetCV(LinearModel):
         self._record_input(X_raw, X)
         if self.verbose:
             ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
-            print(f"{name}: refit on all {n} samples at alpha {alpha:.4g}{ratio}: "
+            rows = getattr(self, "_rows_for_messages", n)  # a dask fit's row count
+            print(f"{name}: refit on all {rows} samples at alpha {alpha:.4g}{ratio}: "
                   f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
                   file=sys.stderr, flush=True)
         dtype = fit_dtype(X_raw)

@@ -13,6 +13,7 @@ decorator that adds ``partial_fit``.
 """
 
 import contextlib
+import sys
 import time
 
 import numpy as np
@@ -39,14 +40,18 @@ def is_dask_collection(*objs):
 def _params(est, **params):
     """Set estimator attributes for the duration of a refit (the user's
     parameters are restored afterwards, as ``get_params`` reports them)."""
-    saved = {k: getattr(est, k) for k in params}
+    missing = object()
+    saved = {k: getattr(est, k, missing) for k in params}
     try:
         for k, v in params.items():
             setattr(est, k, v)
         yield
     finally:
         for k, v in saved.items():
-            setattr(est, k, v)
+            if v is missing:
+                delattr(est, k)
+            else:
+                setattr(est, k, v)
 
 
 def _fit_kind(est):
@@ -92,7 +97,9 @@ def refit(est, fit, stats, ravel, warm=False):
     X = np.vstack([b[0] for b in blocks])
     y = np.concatenate([b[1] for b in blocks])
     s = np.concatenate([b[2] for b in blocks])
-    with _params(est, cv=folds):
+    # verbose messages count the rows the statistics hold, not their
+    # equivalent rows
+    with _params(est, cv=folds, _rows_for_messages=stats.count):
         return fit(est, X, y, sample_weight=s)
 
 
@@ -172,12 +179,12 @@ def fit_dask(est, X, y, sample_weight):
     stats, ravel = dask_stats(X, y, sample_weight, labels, name)
     if verbose:
         print(f"[{name}] sufficient statistics of {stats.count} rows in "
-              f"{stats.n_chunks} chunks: {time.perf_counter() - start:.2f} s")
+              f"{stats.n_chunks} chunks: {time.perf_counter() - start:.2f} s", file=sys.stderr, flush=True)
     check_stats_memory(stats.n_features + stats.n_targets, len(stats.folds))
     refit(est, fit, stats, ravel)
     if verbose:
         print(f"[{name}] fitted from the statistics: "
-              f"{time.perf_counter() - start:.2f} s in all")
+              f"{time.perf_counter() - start:.2f} s in all", file=sys.stderr, flush=True)
     return est
 
 
