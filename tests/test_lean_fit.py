@@ -103,7 +103,7 @@ def test_options_and_convergence_warnings_match(monkeypatch, kw):
 
 
 @pytest.mark.parametrize("case", [
-    "float32", "list", "2d_y", "wide", "many_features", "weights", "strided",
+    "float32", "list", "2d_y", "wide", "many_features", "weights", "strided", "strided_y",
     "warm_start", "penalty_factor", "random", "precompute_false", "numpy_alpha",
     "n_jobs", "constant_column", "huge_scale", "tiny_scale", "huge_y", "nan_free_int_y",
     "bounds", "infinite_bounds",
@@ -127,6 +127,8 @@ def test_other_inputs_take_the_general_route(monkeypatch, case):
         fit_kw = dict(sample_weight=np.linspace(0.5, 2.0, 60))
     elif case == "strided":
         X = np.asfortranarray(np.repeat(X, 2, axis=1))[:, ::2]
+    elif case == "strided_y":
+        y = np.repeat(y, 2)[::2]
     elif case == "warm_start":
         params["warm_start"] = True
     elif case == "penalty_factor":

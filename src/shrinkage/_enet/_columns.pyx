@@ -8,7 +8,7 @@ means (0 without an intercept), never formed explicitly.
 """
 
 from cython cimport floating
-from libc.math cimport INFINITY, NAN, fabs, isnan
+from libc.math cimport INFINITY, fabs, isnan
 from libc.string cimport memset
 from scipy.linalg.cython_blas cimport dgemm
 
@@ -21,6 +21,41 @@ from shrinkage._kernels cimport (
 )
 
 
+cdef void _column_stats(const floating *X, Py_ssize_t n, Py_ssize_t p,
+                        bint c_order, const double *s, bint fit_intercept,
+                        double *x_mean, double *sq_norms) noexcept nogil:
+    """The body of :func:`column_stats` on raw arrays (``s`` NULL: unit
+    weights)."""
+    cdef Py_ssize_t i, j
+    cdef double total, d, si
+    total = shr_weighted_sum(n, s, NULL) if s != NULL else <double>n
+    if not c_order:
+        for j in range(p):
+            if floating is float:
+                x_mean[j] = (shr_weighted_sum_f32(n, X + j * n, s) / total
+                             if fit_intercept else 0.0)
+                sq_norms[j] = shr_centered_sq_norm_f32(n, X + j * n, x_mean[j], s)
+            else:
+                x_mean[j] = (shr_weighted_sum(n, X + j * n, s) / total
+                             if fit_intercept else 0.0)
+                sq_norms[j] = shr_centered_sq_norm(n, X + j * n, x_mean[j], s)
+    else:
+        memset(x_mean, 0, p * sizeof(double))
+        memset(sq_norms, 0, p * sizeof(double))
+        if fit_intercept:
+            for i in range(n):
+                si = s[i] if s != NULL else 1.0
+                for j in range(p):
+                    x_mean[j] += si * X[i * p + j]
+            for j in range(p):
+                x_mean[j] /= total
+        for i in range(n):
+            si = s[i] if s != NULL else 1.0
+            for j in range(p):
+                d = X[i * p + j] - x_mean[j]
+                sq_norms[j] += si * d * d
+
+
 def column_stats(const floating[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                  bint c_order, const double[::1] sw, bint fit_intercept,
                  double[::1] x_mean, double[::1] sq_norms):
@@ -31,62 +66,31 @@ def column_stats(const floating[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
     ``x_mean[j]`` and ``sq_norms[j] = sum_i s_i (x_ij - x_mean_j)^2``
     (float64 sums for float32 ``X`` too).
     """
-    cdef const floating *X = &X_flat[0]
     cdef const double *s = &sw[0] if sw.shape[0] > 0 else NULL
-    cdef Py_ssize_t i, j
-    cdef double total, d, si
     with nogil:
-        total = shr_weighted_sum(n, s, NULL) if s != NULL else <double>n
-        if not c_order:
-            for j in range(p):
-                if floating is float:
-                    x_mean[j] = (shr_weighted_sum_f32(n, X + j * n, s) / total
-                                 if fit_intercept else 0.0)
-                    sq_norms[j] = shr_centered_sq_norm_f32(n, X + j * n, x_mean[j], s)
-                else:
-                    x_mean[j] = (shr_weighted_sum(n, X + j * n, s) / total
-                                 if fit_intercept else 0.0)
-                    sq_norms[j] = shr_centered_sq_norm(n, X + j * n, x_mean[j], s)
-        else:
-            memset(&x_mean[0], 0, p * sizeof(double))
-            memset(&sq_norms[0], 0, p * sizeof(double))
-            if fit_intercept:
-                for i in range(n):
-                    si = s[i] if s != NULL else 1.0
-                    for j in range(p):
-                        x_mean[j] += si * X[i * p + j]
-                for j in range(p):
-                    x_mean[j] /= total
-            for i in range(n):
-                si = s[i] if s != NULL else 1.0
-                for j in range(p):
-                    d = X[i * p + j] - x_mean[j]
-                    sq_norms[j] += si * d * d
+        _column_stats(&X_flat[0], n, p, c_order, s, fit_intercept, &x_mean[0],
+                      &sq_norms[0])
 
 
-def stats_extent(const double[::1] x_mean, const double[::1] sq_norms):
-    """``(min h_j, max h_j, max |x_mean_j|)`` of column statistics, all NaN
-    when any statistic is NaN: what the scale checks of a small fit read
-    (one call instead of several NumPy reductions)."""
-    cdef Py_ssize_t j, p = sq_norms.shape[0]
-    cdef double low = INFINITY, top = -INFINITY, top_m = 0.0, h, m
-    cdef bint nan = False
-    with nogil:
-        for j in range(p):
-            h = sq_norms[j]
-            m = fabs(x_mean[j])
-            if isnan(h) or isnan(m):
-                nan = True
-                break
-            if h < low:
-                low = h
-            if h > top:
-                top = h
-            if m > top_m:
-                top_m = m
-    if nan:
-        return NAN, NAN, NAN
-    return low, top, top_m
+cdef bint _stats_extent(Py_ssize_t p, const double *x_mean, const double *sq_norms,
+                        double *low, double *top, double *top_m) noexcept nogil:
+    """``min h_j``, ``max h_j`` and ``max |x_mean_j|`` of column statistics
+    (what the scale checks of a small fit read), or False when one is NaN."""
+    cdef Py_ssize_t j
+    cdef double h, m
+    low[0], top[0], top_m[0] = INFINITY, -INFINITY, 0.0
+    for j in range(p):
+        h = sq_norms[j]
+        m = fabs(x_mean[j])
+        if isnan(h) or isnan(m):
+            return False
+        if h < low[0]:
+            low[0] = h
+        if h > top[0]:
+            top[0] = h
+        if m > top_m[0]:
+            top_m[0] = m
+    return True
 
 
 def csc_column_stats(const floating[::1] data, const Py_ssize_t[::1] indices,

@@ -74,6 +74,8 @@ def check_bounds(lower_bounds, upper_bounds, n_features, positive=False):
     (w = 0 is feasible). With ``positive=True`` and finite bounds, the
     lower bounds become ``max(lower, 0)``. The caller's arrays are not
     modified (copies are returned)."""
+    if lower_bounds is None and upper_bounds is None:
+        return None  # the common case, without building two arrays of infinities
     lower = _bound_array(lower_bounds, "lower_bounds", n_features, -np.inf)
     upper = _bound_array(upper_bounds, "upper_bounds", n_features, np.inf)
     if np.any(lower > 0):

@@ -101,6 +101,8 @@ class Design:
         differently): a target's fit does not depend on the others."""
         if not self.fit_intercept:
             return np.zeros(Y.shape[1]), np.array(Y, order="F")
+        # a float64 Fortran copy made here is ours to centre in place
+        own = not Y.flags.f_contiguous and Y.dtype == np.float64
         Y = np.asfortranarray(Y)
         if not self.sw.size:
             y_mean = Y.sum(axis=0) / self.n_samples
@@ -110,6 +112,8 @@ class Design:
             sw = self.sw
             y_mean = np.array([(sw @ Y[:, k:k + 1])[0] for k in range(Y.shape[1])])
             y_mean /= self.n_samples
+        if own:
+            return y_mean, np.subtract(Y, y_mean, out=Y)
         return y_mean, np.asfortranarray(Y - y_mean)
 
     def weighted_sq_norm(self, v):

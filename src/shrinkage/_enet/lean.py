@@ -8,7 +8,8 @@ solver with its threads and rescaling) costs several times that in Python
 steps. This route makes the same kernel calls on the same arrays in the
 same order as the general route's covariance-update fit, so its results
 are bit for bit the same (tests/test_lean_fit.py compares them); only the
-Python around the kernels is cut:
+Python around the kernels is cut, the kernel calls being one
+(:func:`~shrinkage._enet._lean.lean_gram_fit`):
 
 - input checks are type and shape tests (no conversion happens); finite
   values are proven by the column statistics the fit computes anyway (a
@@ -28,8 +29,8 @@ import math
 
 import numpy as np
 
-from . import _columns, _covariance, _gram
-from .solve import _GRAM_SOLVES_PER_FEATURE, _not_converged_message, _sq_norm_in_range
+from . import _lean
+from .solve import _GRAM_SOLVES_PER_FEATURE, _not_converged_message
 from .._exceptions import convergence_warning
 
 __all__ = ["lean_fit"]
@@ -68,7 +69,8 @@ def lean_fit(est, X, y):
     route and return True, or return False (nothing set) when the fit needs
     the general route."""
     if not (type(X) is np.ndarray and type(y) is np.ndarray and X.ndim == 2
-            and y.ndim == 1 and X.dtype == _FLOAT64 and y.dtype == _FLOAT64):
+            and y.ndim == 1 and X.dtype == _FLOAT64 and y.dtype == _FLOAT64
+            and y.flags.c_contiguous):
         return False
     n, p = X.shape
     # the general route's choice for one solve ('auto'): covariance updates
@@ -85,59 +87,31 @@ def lean_fit(est, X, y):
     alpha, l1_ratio = params
     fit_intercept = est.fit_intercept
 
-    # DenseDesign(X, None, fit_intercept, 'gram'): statistics, then the Gram
-    X_flat = X.ravel(order="C" if c_order else "F")
-    x_mean, sq_norms = np.empty(p), np.empty(p)
-    _columns.column_stats(X_flat, n, p, c_order, _NO_WEIGHTS, fit_intercept,
-                          x_mean, sq_norms)
-    # finite statistics prove X finite (a sum over a column holding an inf or
-    # a NaN is not finite); centred norms that are all positive (no constant
-    # column) with sqrt(max h / n) and max |mean| inside (1e-50, 1e50) are
-    # the data solve_enet's _design_scale leaves unscaled
-    low_h, top_h, top_m = _columns.stats_extent(x_mean, sq_norms)
-    size_h = math.sqrt(top_h / n) if top_h >= 0.0 else math.nan
-    if not (low_h > 0.0 and size_h < 1e50 and top_m < 1e50
-            and (size_h > 1e-50 or top_m > 1e-50)):
-        return False
-    cache = _gram.GramCache(X_flat, n, p, c_order, _NO_WEIGHTS, x_mean, sq_norms)
-    cache.fill_all()
-
-    # solve_enet's target: centred as Design.center_targets does
-    Y = y.reshape(n, 1)
-    if fit_intercept:
-        y_mean = Y.sum(axis=0) / n
-        if not math.isfinite(float(y_mean[0])):
-            return False  # y holds an inf or a NaN (or sums beyond float64)
-        yc = (Y - y_mean)[:, 0]
-    else:
-        y_mean = np.zeros(1)
-        yc = np.ascontiguousarray(y)
-    q = np.empty(p)
-    yy = _gram.gram_correlations(cache, yc, q)
-    # a finite yy in this range proves y finite and its scale 1
-    # (as solve_enet decides it); anything else takes the general route
-    if not _sq_norm_in_range(yy, n):
-        return False
-
     l1, l2 = alpha * l1_ratio * n, alpha * (1.0 - l1_ratio) * n
     if not math.isfinite(l1):
         return False
-    coef = np.zeros((1, p))
-    w = coef[0]
-    tol_abs = float(est.tol) * yy
-    gap, n_iter = _covariance.enet_gram(
-        cache, q, yy, sq_norms, np.ones(p), w, np.empty(p),
-        np.arange(p, dtype=np.intc), l1, l2, est.positive, tol_abs,
-        est.max_iter, False, 1)
-    intercept = y_mean - coef @ x_mean if fit_intercept else np.zeros(1)
-    if not (math.isfinite(float(coef.sum())) and math.isfinite(float(intercept.sum()))):
+    # Design.center_targets' mean: NumPy's sum of the column (a contiguous
+    # reduction over n values rounds as the general route's (n, 1) sum)
+    y_mean = float(np.add.reduce(y)) / n if fit_intercept else 0.0
+    if not math.isfinite(y_mean):
+        return False  # y holds an inf or a NaN (or sums beyond float64)
+    X_flat = X.ravel(order="C" if c_order else "F")
+    fitted = _lean.lean_gram_fit(X_flat, n, p, c_order, y, y_mean, fit_intercept,
+                                 l1, l2, est.positive, float(est.tol), est.max_iter,
+                                 _NO_WEIGHTS)
+    if fitted is None:
+        return False  # data whose scales or values need the general route
+    w, x_mean, gap, n_iter, tol_abs, yy = fitted
+    # (1, p) @ (p,): the general route's rounding of the intercept
+    intercept = y_mean - float((w[None, :] @ x_mean)[0]) if fit_intercept else 0.0
+    if not math.isfinite(intercept):
         return False  # the general route says why (and cannot do better)
 
     est.n_features_in_ = p
     if hasattr(est, "feature_names_in_"):
         del est.feature_names_in_
     est.coef_ = w
-    est.intercept_ = np.float64(intercept[0])
+    est.intercept_ = np.float64(intercept)
     est.dual_gap_ = np.float64(gap / n)
     est.n_iter_ = int(n_iter)
     if not gap <= tol_abs:  # NaN never certifies

@@ -293,10 +293,9 @@ def _solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
         intercept = y_mean - coef @ design.x_mean
     else:
         # row by row, each as (1, p) @ (p,): a single fit's rounding (a
-        # matrix-vector product rounds rows differently)
-        x_mean = design.x_mean
-        intercept = np.array([(coef[k:k + 1] @ x_mean)[0] for k in range(n_targets)])
-        intercept = y_mean - intercept
+        # matrix-vector product rounds rows differently); the stacked matmul
+        # runs that same product per row without a Python step per target
+        intercept = y_mean - np.matmul(coef[:, None, :], design.x_mean)[:, 0]
     return EnetSolution(coef=coef, intercept=intercept, dual_gap=gaps,
                         n_iter=n_iters, method=design.method,
                         warnings=[m for m in messages if m is not None])
