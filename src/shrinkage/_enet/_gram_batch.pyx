@@ -30,6 +30,7 @@ from shrinkage._enet._covariance cimport (
 )
 from shrinkage._enet._gram cimport GramCache, _gram_correlations
 from shrinkage._enet._strong cimport _kkt_violations, _strong_set
+from shrinkage._enet._util cimport _sq_norm_in_range
 
 
 def gram_path(
@@ -174,7 +175,7 @@ def gram_targets(
             yc = &Yc[0, k]
             with nogil:
                 yy = _gram_correlations(cache, yc, v, q)
-            if not (unweighted and n * 1e-98 < yy < 1e98):
+            if not (unweighted and _sq_norm_in_range(yy, n)):
                 # what solve.py's _target_scale reads: max |yc|
                 bad = False
                 lo, hi = yc[0] if n else 0.0, yc[0] if n else 0.0

@@ -23,8 +23,9 @@ from shrinkage._enet._covariance cimport (
     _scratch_free,
 )
 from shrinkage._enet._gram cimport GramCache, _gram_correlations
+from shrinkage._enet._util cimport _sq_norm_in_range
 
-# The scale window of solve.py's _design_scale and _sq_norm_in_range: data
+# The scale window of solve.py's _design_scale (column statistics): data
 # inside it is solved unscaled; outside, the general route rescales exactly.
 cdef double _SCALE_LOW = 1e-50
 cdef double _SCALE_HIGH = 1e50
@@ -97,9 +98,8 @@ def lean_gram_fit(X_flat, Py_ssize_t n, Py_ssize_t p, bint c_order,
             for i in range(n):
                 yc[i] = y[i] - y_mean if fit_intercept else y[i]
             yy = _gram_correlations(cache, yc, v, q)
-        # a finite yy in this range proves y finite and its scale 1 (as
-        # solve.py's _sq_norm_in_range decides it)
-        if not (n * 1e-98 < yy < 1e98):
+        # a finite yy in this range proves y finite and its scale 1
+        if not _sq_norm_in_range(yy, n):
             return None
         for i in range(p):
             pf[i] = 1.0

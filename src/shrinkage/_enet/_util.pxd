@@ -1,8 +1,9 @@
 # Small helpers shared by the coordinate-descent kernels, inline so that the
 # compiler inlines them at every call as it did when the kernels were one
 # module: level-1 BLAS on raw pointers, the random coordinate order's
-# generator, the KKT test of a coefficient at zero, and buffer growth that
-# keeps the old buffer when memory runs out.
+# generator, the KKT test of a coefficient at zero, the scale test of a
+# target's squared norm, and buffer growth that keeps the old buffer when
+# memory runs out.
 
 from libc.math cimport fabs
 from libc.stdlib cimport realloc
@@ -18,6 +19,13 @@ cdef inline bint _zero_violates(double c, double bound, double curvature,
     if curvature <= 0.0:
         return False
     return c > bound if positive else fabs(c) > bound
+
+
+cdef inline bint _sq_norm_in_range(double yy, Py_ssize_t n) noexcept nogil:
+    """solve.py's ``_sq_norm_in_range``: ``yy = ||yc||^2`` (unit weights, n
+    entries) proves ``max|yc|`` within (1e-50, 1e50), where no rescaling of
+    the target is needed (NaN: False)."""
+    return n * 1e-98 < yy < 1e98
 
 
 cdef inline double _dot(Py_ssize_t n, const double *x, const double *y) noexcept nogil:

@@ -106,7 +106,8 @@ def _sq_norm_in_range(yy, n):
     """Whether ``yy = ||yc||^2`` (unit weights, n entries) proves ``max|yc|``
     within (1e-50, 1e50), where :func:`_target_scale` is 1: from ``max^2 <=
     yy <= n max^2``, with margins far beyond rounding in yy. (A zero yy
-    proves nothing: squares underflow.)"""
+    proves nothing: squares underflow.) The compiled routes use its twin in
+    _util.pxd."""
     return n * 1e-98 < yy < 1e98
 
 
