@@ -393,11 +393,7 @@ class ElasticNetCV(LinearModel):
             gram_q=None if full is None else (full.q, full.uu))
         self._record_input(X_raw, X)
         if self.verbose:
-            ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
-            rows = getattr(self, "_rows_for_messages", n)  # a dask fit's row count
-            print(f"{name}: refit on all {rows} samples at alpha {alpha * c * c:.4g}{ratio}: "
-                  f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
-                  file=sys.stderr, flush=True)
+            self._report_refit(name, n, alpha * c * c, sol)
         # scikit-learn's dtypes: the model follows X, the CV errors X and y,
         # the grid and the chosen penalties stay float64
         dtype = fit_dtype(X_raw)
@@ -409,6 +405,15 @@ class ElasticNetCV(LinearModel):
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
+
+    def _report_refit(self, name, n, alpha, sol):
+        """verbose: the refit's line on stderr. A dask fit refits from
+        equivalent rows; it sets ``_rows_for_messages`` to the data's count."""
+        ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
+        rows = getattr(self, "_rows_for_messages", n)
+        print(f"{name}: refit on all {rows} samples at alpha {alpha:.4g}{ratio}: "
+              f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
+              file=sys.stderr, flush=True)
 
     def _fold_results(self, name, map_, run, tasks, n_folds, l1_ratios, grids, scale):
         """``run`` over the (l1_ratio, fold) ``tasks`` by ``map_``: their
@@ -477,11 +482,7 @@ class ElasticNetCV(LinearModel):
             selection=self.selection, random_state=self.random_state, estimator_name=name)
         self._record_input(X_raw, X)
         if self.verbose:
-            ratio = f", l1_ratio {self.l1_ratio_:g}" if self._has_l1_ratio else ""
-            rows = getattr(self, "_rows_for_messages", n)  # a dask fit's row count
-            print(f"{name}: refit on all {rows} samples at alpha {alpha:.4g}{ratio}: "
-                  f"{np.count_nonzero(sol.coef[0])} nonzero, {int(sol.n_iter[0])} passes",
-                  file=sys.stderr, flush=True)
+            self._report_refit(name, n, alpha, sol)
         dtype = fit_dtype(X_raw)
         self.coef_ = as_fit_dtype(sol.coef[0], dtype)
         self.intercept_ = scalar_of(float(sol.intercept[0]), dtype)

@@ -179,7 +179,8 @@ def fit_dask(est, X, y, sample_weight):
     stats, ravel = dask_stats(X, y, sample_weight, labels, name)
     if verbose:
         print(f"[{name}] sufficient statistics of {stats.count} rows in "
-              f"{stats.n_chunks} chunks: {time.perf_counter() - start:.2f} s", file=sys.stderr, flush=True)
+              f"{stats.n_chunks} chunks: {time.perf_counter() - start:.2f} s",
+              file=sys.stderr, flush=True)
     check_stats_memory(stats.n_features + stats.n_targets, len(stats.folds))
     refit(est, fit, stats, ravel)
     if verbose:
