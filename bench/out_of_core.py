@@ -79,18 +79,17 @@ def dask_design(directory, block_rows):
     import dask
     import dask.array as da
 
-    path, y_path = str(directory / "X.npy"), str(directory / "y.npy")
+    path = str(directory / "X.npy")
     n, p = np.load(path, mmap_mode="r").shape
     load = dask.delayed(_load_rows, pure=True)
-    starts = range(0, n, block_rows)
-    X = da.concatenate([da.from_delayed(load(path, a, min(n, a + block_rows)),
-                                        shape=(min(n, a + block_rows) - a, p), dtype=np.float64)
-                        for a in starts])
-    # y's blocks are read by their tasks too (not shipped inside the graph)
-    y = da.concatenate([da.from_delayed(load(y_path, a, min(n, a + block_rows)),
-                                        shape=(min(n, a + block_rows) - a,), dtype=np.float64)
-                        for a in starts])
-    return X, y
+
+    def rows_of(file, *tail):  # y's blocks too are read by their tasks, not shipped
+        return da.concatenate([
+            da.from_delayed(load(file, a, min(n, a + block_rows)),
+                            shape=(min(n, a + block_rows) - a, *tail), dtype=np.float64)
+            for a in range(0, n, block_rows)])
+
+    return rows_of(path, p), rows_of(str(directory / "y.npy"))
 
 
 def fit(directory, block_rows, workers):
@@ -278,9 +277,8 @@ def main():
         result = {step: _step(args, step) for step in ["generate", "fit", "subset"]}
         if args.dask_ml:
             result["dask_ml"] = _step(args, "dask_ml", fitted=result["fit"])
-        for step in ("fit",):  # the coefficients went to dask_ml; keep the report short
-            for key in ("coef", "enet_coef"):
-                result[step].pop(key)
+        for key in ("coef", "enet_coef"):  # they went to dask_ml; keep the report short
+            result["fit"].pop(key)
         result["machine_memory_gib"] = (os.sysconf("SC_PAGE_SIZE")
                                         * os.sysconf("SC_PHYS_PAGES") / 2**30)
         print(json.dumps(result, indent=2))
