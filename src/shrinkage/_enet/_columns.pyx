@@ -7,6 +7,8 @@ The centring follows docs/design.md: ``xc = x - x_mean`` with weighted
 means (0 without an intercept), never formed explicitly.
 """
 
+import numpy as np
+
 from cython cimport floating
 from libc.math cimport INFINITY, fabs, isnan
 from libc.string cimport memset
@@ -15,6 +17,7 @@ from scipy.linalg.cython_blas cimport dgemm
 from shrinkage._kernels cimport (
     shr_centered_sq_norm,
     shr_centered_sq_norm_f32,
+    shr_dot_f32,
     shr_gemv_t_f32,
     shr_weighted_sum,
     shr_weighted_sum_f32,
@@ -161,27 +164,54 @@ def csc_products(const floating[::1] data, const Py_ssize_t[::1] indices,
     """``out = X^T V`` for a CSC ``X`` (``data``, ``indices``, ``indptr``)
     and dense ``V`` (n, m), in float64 whatever ``data``'s precision: SciPy's
     product of a float32 matrix with float64 vectors first converts the
-    matrix to float64, a copy of its values this avoids."""
-    cdef Py_ssize_t p = indptr.shape[0] - 1, m = V.shape[1], j, k, t
-    cdef double acc
+    matrix to float64, a copy of its values this avoids.
+
+    One read of ``X`` for all ``m`` columns: ``V`` is copied row-major so a
+    stored entry meets its row of ``V`` in one place. Each ``out[j, t]`` is
+    still summed over the column's entries in storage order, so the result
+    does not depend on ``m`` (bit for bit the product with each column
+    alone)."""
+    cdef Py_ssize_t p = indptr.shape[0] - 1, n = V.shape[0], m = V.shape[1]
+    cdef Py_ssize_t i, j, k, t
+    cdef double acc, x
+    cdef double[:, ::1] Vr
+    cdef double[::1] accs
     if out.shape[0] != p or out.shape[1] != m:
         raise ValueError("out must be (n_features, V.shape[1])")
-    with nogil:
-        for t in range(m):
+    if m == 1:
+        with nogil:
             for j in range(p):
                 acc = 0.0
                 for k in range(indptr[j], indptr[j + 1]):
-                    acc += data[k] * V[indices[k], t]
-                out[j, t] = acc
+                    acc += data[k] * V[indices[k], 0]
+                out[j, 0] = acc
+        return
+    if m == 0:
+        return
+    Vr = np.ascontiguousarray(V)
+    accs = np.empty(m)
+    with nogil:
+        for j in range(p):
+            for t in range(m):
+                accs[t] = 0.0
+            for k in range(indptr[j], indptr[j + 1]):
+                x = data[k]
+                i = indices[k]
+                for t in range(m):
+                    accs[t] += x * Vr[i, t]
+            for t in range(m):
+                out[j, t] = accs[t]
 
 
 def float32_products(const float[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
                      bint c_order, const double[::1, :] V, double[::1, :] out):
     """``out = X^T V`` for a float32 ``X`` (n, p; flattened in C or Fortran
-    order) and float64 ``V`` (n, m), summed in float64 and read in X's
-    storage order, once per column of ``V``: NumPy's product of mixed
-    precisions would first convert all of X to float64."""
-    cdef Py_ssize_t m = V.shape[1], k
+    order) and float64 ``V`` (n, m), summed in float64: NumPy's product of
+    mixed precisions would first convert all of X to float64. A Fortran
+    ``X`` is read once, a column at a time against every column of ``V``
+    (bit for bit the product with each column alone); a C-ordered one row
+    by row, once per column of ``V``."""
+    cdef Py_ssize_t m = V.shape[1], j, k
     if V.shape[0] != n or out.shape[0] != p or out.shape[1] != m:
         raise ValueError("X (n, p), V (n, m) and out (p, m) expected")
     if p == 0 or m == 0:
@@ -190,5 +220,10 @@ def float32_products(const float[::1] X_flat, Py_ssize_t n, Py_ssize_t p,
         out[:, :] = 0.0
         return
     with nogil:
-        for k in range(m):
-            shr_gemv_t_f32(n, p, &X_flat[0], c_order, &V[0, k], &out[0, k])
+        if c_order:
+            for k in range(m):
+                shr_gemv_t_f32(n, p, &X_flat[0], True, &V[0, k], &out[0, k])
+        else:
+            for j in range(p):
+                for k in range(m):
+                    out[j, k] = shr_dot_f32(n, &X_flat[j * n], &V[0, k])
