@@ -6,9 +6,12 @@
  * Everything here is header-only, inline, free of global state and safe to
  * call without the GIL. Columns are contiguous buffers of length n, float64
  * or float32 (the _f32 functions; see shrinkage_columns.h), sums float64.
- * The code is C99 that MSVC also accepts; no intrinsics, no fast-math
- * assumptions (loops are written so compilers vectorise them without
- * reassociating floating-point sums).
+ * The code is C99 that MSVC also accepts, with no fast-math assumptions:
+ * loops are written so compilers vectorise them without reassociating
+ * floating-point sums. Where compilers do not, x86-64's baseline SSE2
+ * intrinsics do it by hand, lane for lane the scalar code (SHR_SSE2; the
+ * scalar code is the fallback elsewhere), and one float32 product has an
+ * AVX2 build chosen at run time (shr_dot_f32).
  */
 #ifndef SHRINKAGE_KERNELS_H
 #define SHRINKAGE_KERNELS_H
@@ -56,18 +59,35 @@ SHR_INLINE double shr_enet_coordinate(double z, double l1, double h_plus_l2,
     return 0.0;
 }
 
+/* SSE2 is part of x86-64 itself: no run-time check. SHR_LOAD2(p) reads two
+ * column entries as the two float64 lanes of a register (a float32 pair is
+ * widened exactly). */
+#if defined(__x86_64__) || defined(_M_X64)
+#define SHR_SSE2 1
+#include <emmintrin.h>
+#endif
+
 /* The column operations, once per column precision (shrinkage_columns.h). */
 #define SHR_X double
 #define SHR_NAME(f) f
+#ifdef SHR_SSE2
+#define SHR_LOAD2(p) _mm_loadu_pd(p)
+#endif
 #include "shrinkage_columns.h"
 #undef SHR_X
 #undef SHR_NAME
+#undef SHR_LOAD2
 
 #define SHR_X float
 #define SHR_NAME(f) f##_f32
+#ifdef SHR_SSE2
+/* 64 bits through the integer load (its pointer type may alias any data) */
+#define SHR_LOAD2(p) _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(p))))
+#endif
 #include "shrinkage_columns.h"
 #undef SHR_X
 #undef SHR_NAME
+#undef SHR_LOAD2
 
 /* sum_i x[i] * r[i] for a float32 column x and a float64 r, accumulated in
  * float64 with eight partial sums: the body of shr_dot_f32, compiled once
