@@ -365,3 +365,60 @@ def test_ridge_gap_with_unpenalised_features_is_honest(precompute, positive, alp
                              positive=positive, max_iter=max_iter, tol=1e-15,
                              precompute=precompute).fit(X, y)
         assert est.dual_gap_ >= obj(est) - best - 1e-12 * best, max_iter
+
+
+# A dense single fit does not scan X for NaN/inf before solving: the column
+# statistics of its first pass prove X finite, and a non-finite one stops
+# that pass. Every route must still reject bad X with the boundary's message,
+# whatever the entry's position, weight, dtype and layout.
+NONFINITE_ROUTES = {
+    "naive": dict(precompute=False),
+    "gram": dict(precompute=True),
+    "auto": dict(),
+    "random": dict(precompute=False, selection="random", random_state=0),
+    "bounded": dict(precompute=False, positive=False, lower_bounds=-10.0),
+}
+
+
+@pytest.mark.parametrize("route", sorted(NONFINITE_ROUTES))
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+@pytest.mark.parametrize("layout", ["F64", "C64", "F32"])
+def test_nonfinite_X_is_rejected_on_every_dense_route(route, value, where, layout):
+    rng = np.random.default_rng(7)
+    n, p = 300, 25
+    X = rng.standard_normal((n, p))
+    X = np.asarray(X, dtype=np.float32 if layout == "F32" else np.float64,
+                   order="C" if layout == "C64" else "F")
+    i, j = {"first": (0, 0), "middle": (n // 2, p // 2), "last": (n - 1, p - 1)}[where]
+    X[i, j] = value
+    y = rng.standard_normal(n)
+    w = np.ones(n)
+    w[i] = 0.0  # a zero weight does not hide the entry
+    match = "NaN" if np.isnan(value) else "infinity"
+    for Y, fit_intercept in ((y, True), (np.c_[y, -y], False)):
+        with pytest.raises(ValueError, match=f"Input X contains {match}"):
+            Lasso(alpha=0.01, fit_intercept=fit_intercept,
+                  **NONFINITE_ROUTES[route]).fit(X, Y, sample_weight=w)
+    # a warm start (statistics before the solve) and threads over targets
+    est = Lasso(alpha=0.01, warm_start=True, precompute=False).fit(
+        np.nan_to_num(X, posinf=1.0, neginf=-1.0), y, sample_weight=w)
+    with pytest.raises(ValueError, match=f"Input X contains {match}"):
+        est.fit(X, y, sample_weight=w)
+    with pytest.raises(ValueError, match=f"Input X contains {match}"):
+        Lasso(alpha=0.01, n_jobs=2, precompute=False).fit(X, np.c_[y, y, y], sample_weight=w)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_huge_finite_X_on_the_general_route(precompute):
+    """|x| ~ 1e200 overflows the first pass's norms: not an error, a
+    rescaled solve, for every target."""
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((300, 25))
+    Y = np.c_[X[:, :3] @ [1.0, -2.0, 0.5], X[:, 3:6] @ [0.5, 1.0, -1.0]]
+    Y += 0.1 * rng.standard_normal(Y.shape)
+    w = rng.uniform(0.5, 1.5, 300)
+    ref = Lasso(alpha=0.01, tol=1e-12, precompute=precompute).fit(X, Y, sample_weight=w)
+    est = Lasso(alpha=0.01 * 1e200, tol=1e-12, precompute=precompute).fit(
+        X * 1e200, Y, sample_weight=w)
+    np.testing.assert_allclose(est.coef_ * 1e200, ref.coef_, rtol=1e-9, atol=1e-14)

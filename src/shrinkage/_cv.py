@@ -286,8 +286,9 @@ class ElasticNetCV(LinearModel):
             densified: rows are selected in CSR, each fold solved on CSC.
             float32 ``X`` gives float32 ``coef_``, ``intercept_`` and
             ``dual_gap_`` (``mse_path_`` float32 when ``y`` is float32 too;
-            the grid and ``alpha_`` float64), as in scikit-learn; it is
-            solved in float64 for now (a float64 copy of ``X``).
+            the grid and ``alpha_`` float64), as in scikit-learn. It is
+            read in float32 (no float64 copy) with float64 residuals, Gram
+            and gaps, so ``tol`` means what it means for float64 input.
         y : array-like of shape (n_samples,)
             Targets.
         sample_weight : float or array-like of shape (n_samples,), default=None

@@ -93,8 +93,9 @@ def enet_path(X: MatrixLike, y: ArrayLike, *, l1_ratio=0.5, eps=1e-3, n_alphas="
         Training data. Sparse ``X`` (CSC; CSR and COO are converted once) is
         used through its nonzeros with naive updates and implicit centring:
         it is never densified. float32 ``X`` gives float32 coefficients
-        (``alphas`` and ``dual_gaps`` stay float64, as in scikit-learn); it
-        is solved in float64 for now (a float64 copy of ``X``).
+        (``alphas`` and ``dual_gaps`` stay float64, as in scikit-learn). It
+        is read in float32 (no float64 copy) with float64 residuals, Gram
+        and gaps, so ``tol`` means what it means for float64 input.
     y : array-like of shape (n_samples,) or (n_samples, n_targets)
         Targets. A 2-D ``y`` gives scikit-learn's multi-task path (the
         objective of :class:`shrinkage.MultiTaskElasticNet`, one l2,1

@@ -32,7 +32,7 @@ import threading
 import numpy as np
 
 from cython cimport floating
-from libc.math cimport INFINITY, fabs
+from libc.math cimport INFINITY, NAN, fabs, isfinite
 from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport dgemv
@@ -45,7 +45,6 @@ from shrinkage._kernels cimport (
     shr_column_moments_f32,
     shr_dot_f32,
     shr_enet_coordinate,
-    shr_gemv_t_f32,
     shr_weighted_sum,
 )
 from shrinkage._enet._columns cimport _flag_offsets
@@ -138,6 +137,7 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
     cdef double alpha = 1.0, beta = 0.0, total, acc
     cdef const double *v = P.r
     cdef Py_ssize_t i, j, t, k
+    cdef bint every
     cdef char trans = b'T'
     if P.sparse or P.sw != NULL:
         for i in range(P.n):
@@ -157,20 +157,17 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
                     acc += P.data[k] * v[P.indices[k]]
             c[j] = acc - P.x_mean[j] * total
     elif P.single:
-        if 2 * count >= P.p:
-            shr_gemv_t_f32(P.n, P.p, P.X32, False, v, c)
-            for j in range(P.p):
-                if P.offset[j]:
-                    c[j] = shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
-                elif total != 0.0:
-                    c[j] -= P.x_mean[j] * total
-        else:
-            for t in range(count):
-                j = idx[t]
-                if P.offset[j]:
-                    c[j] = shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
-                else:
-                    c[j] = shr_dot_f32(P.n, P.X32 + j * P.n, v) - P.x_mean[j] * total
+        # column by column (float32 has no BLAS product with a float64 v):
+        # each column is read once, by the centred dot when it has an
+        # offset, not by a product and then that dot. Every feature when
+        # idx covers most (as the float64 product fills them all).
+        every = 2 * count >= P.p
+        for t in range(P.p if every else count):
+            j = t if every else idx[t]
+            if P.offset[j]:
+                c[j] = shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
+            else:
+                c[j] = shr_dot_f32(P.n, P.X32 + j * P.n, v) - P.x_mean[j] * total
     elif 2 * count >= P.p:
         dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
               &beta, c, &one)
@@ -458,9 +455,13 @@ cdef (double, int) _naive_solve(
         G.gap = INFINITY  # (tol + 1.0 == tol once tol >= 2^53: |y| ~ 1e9)
         G.dual_norm = 0.0
         gap_current = False
-        if stats:
-            _first_pass_with_stats(P, stats == 1)
-        else:
+        if stats and not _first_pass_with_stats(P, stats == 1):
+            # A column statistic is not finite (NaN or inf in X, or norms
+            # beyond float64): no solve. The caller checks X (the fits skip
+            # their own scan of X for this pass) or rescales it.
+            G.gap = NAN
+            gap_current = True
+        elif not stats:
             _naive_pass(P, W.work, n_work, random, &state, &max_w, &flips)
         n_iter += 1
         n_active = _grow_active_set(P, W.work, n_work, NULL, W.active,
@@ -749,19 +750,24 @@ enet_naive_csc.__doc__ = ("Elastic-net coordinate descent with naive updates "
                           "``n_samples``), centred implicitly.\n" + _NAIVE_DOC)
 
 
-cdef void _first_pass_with_stats(NaiveProblem *P, bint fit_intercept) noexcept nogil:
+cdef bint _first_pass_with_stats(NaiveProblem *P, bint fit_intercept) noexcept nogil:
     """A cyclic pass from w = 0 that also computes every column's statistics.
 
     Each column is read once: its weighted mean, centred squared norm and
     correlation with the residual come from one sweep (shr_column_moments);
     the residual is centred, so that correlation is the centred gradient.
     Rounding in the norm only changes step sizes, not the fixed point.
+    Returns False, with every column's statistics computed but no update
+    made after the first column whose moments are not finite (NaN or inf
+    in X, or sums beyond float64): its centred norm is left NaN or inf for
+    the caller to see.
     """
     cdef Py_ssize_t j
     cdef const double *xj
     cdef const float *xj32
     cdef double mom[3]
     cdef double total, shift, d1, h, w_new, g
+    cdef bint finite = True
     total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
     for j in range(P.p):
         if P.single:
@@ -775,9 +781,13 @@ cdef void _first_pass_with_stats(NaiveProblem *P, bint fit_intercept) noexcept n
         d1 = mom[0] / total if fit_intercept else 0.0
         P.x_mean[j] = shift + d1
         h = mom[1] - d1 * mom[0] if fit_intercept else mom[1]
+        if not (isfinite(mom[0]) and isfinite(mom[1])):
+            finite = False
+            P.h[j] = NAN if isfinite(h) else h
+            continue
         P.h[j] = h if h > 0.0 else 0.0
         P.offset[j] = P.x_mean[j] * P.x_mean[j] * total > P.h[j]
-        if P.h[j] + P.l2 * P.pf[j] <= 0.0:
+        if not finite or P.h[j] + P.l2 * P.pf[j] <= 0.0:
             continue
         # sum_i s_i (x_ij - shift) r_i is the centred gradient: sum_i s_i r_i = 0.
         w_new = shr_enet_coordinate(mom[2], P.l1 * P.pf[j],
@@ -785,6 +795,7 @@ cdef void _first_pass_with_stats(NaiveProblem *P, bint fit_intercept) noexcept n
         if w_new != 0.0:
             _add_column(P, j, -w_new)
             P.w[j] = w_new
+    return finite
 
 
 cdef double _naive_pass(NaiveProblem *P, const int *idx, Py_ssize_t count,

@@ -24,10 +24,12 @@ kernels that read float32 (NumPy and SciPy would convert X first).
 """
 
 import copy
+import math
 
 import numpy as np
 import scipy.sparse as sp
 
+from .._validation import check_finite_X
 from . import _columns, _covariance, _gram, _gram_batch, _naive
 from .solve import choose_method
 
@@ -73,6 +75,9 @@ class Design:
     batch_targets = True
     batch_paths = True
     has_rows = True  # False: a CV fold's Gram, derived from its parent's rows
+    # False: X was not scanned for NaN/inf by the caller; the column
+    # statistics, computed anyway, prove it finite (verify_finite)
+    finite_verified = True
     single = False   # True: the rows are float32 (see the module docstring)
 
     def __init__(self, n_samples, n_features, fit_intercept, sample_weight):
@@ -91,6 +96,20 @@ class Design:
     def ensure_stats(self, again=False):
         """Compute column means and centred norms if not done yet (or
         ``again``)."""
+
+    def verify_finite(self):
+        """For an ``X`` not scanned by the caller (``finite_verified``
+        False), with the statistics ready: raise scikit-learn's ValueError
+        if ``X`` holds NaN or inf. Finite statistics prove it finite (a sum
+        over a column holding NaN or inf is not finite), so a fit pays no
+        pass of its own; only non-finite ones (or norms beyond float64, which
+        the caller rescales) read ``X`` again."""
+        if self.finite_verified:
+            return
+        if not (math.isfinite(float(self.x_mean.sum()))
+                and math.isfinite(float(self.sq_norms.sum()))):
+            check_finite_X(self.X)
+        self.finite_verified = True
 
     def center_targets(self, Y):
         """Weighted target means and centred targets, one column per target.
@@ -217,10 +236,11 @@ class DenseDesign(Design):
     """
 
     def __init__(self, X, sample_weight, fit_intercept, method, gram=None,
-                 lazy_stats=False, fill_gram=True):
+                 lazy_stats=False, fill_gram=True, finite_verified=True):
         n, p = X.shape
         super().__init__(n, p, fit_intercept, sample_weight)
         self.method = method
+        self.finite_verified = finite_verified
         if method == "naive" and not X.flags.f_contiguous:
             X = np.asfortranarray(X)
         self.X = X
@@ -454,7 +474,7 @@ class FoldGramDesign(Design):
 
 
 def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
-                lazy_stats=False, fill_gram=True):
+                lazy_stats=False, fill_gram=True, finite_verified=True):
     """The prepared design for dense or CSC ``X``.
 
     ``precompute`` is a value returned by
@@ -464,6 +484,10 @@ def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
     same rule for sparse ``X`` as for dense (the sparse Gram costs no more
     than the dense one). Sparse ``X`` whose Gram would lose digits to
     implicit centring takes naive updates (:class:`SparseGramDesign`).
+    ``finite_verified=False``: a dense ``X`` the caller did not scan for
+    NaN/inf; the solves check it from the column statistics
+    (:meth:`Design.verify_finite`). A Gram given in ``precompute`` proves
+    nothing about ``X``: the caller scans ``X`` then.
     """
     n, p = X.shape
     method = choose_method(n, p, precompute, n_solves)
@@ -475,4 +499,5 @@ def make_design(X, sample_weight, fit_intercept, precompute, n_solves=1,
         return SparseDesign(X, sample_weight, fit_intercept)
     gram = None if isinstance(precompute, (str, bool)) else precompute
     return DenseDesign(X, sample_weight, fit_intercept, method, gram=gram,
-                       lazy_stats=lazy_stats, fill_gram=fill_gram)
+                       lazy_stats=lazy_stats, fill_gram=fill_gram,
+                       finite_verified=finite_verified)

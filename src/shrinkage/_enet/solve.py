@@ -223,6 +223,8 @@ def solve_enet(design, Y, *, alpha, l1_ratio, penalty_factor, positive,
     # The scale is decided once per call: a solve with the statistics ready
     # does not change them.
     stats_ready = design.stats_ready
+    if stats_ready:
+        design.verify_finite()
     scale = _design_scale(design) if stats_ready else 1.0
     if scale != 1.0:
         sol = _solve_scaled(design, Y, coef_init, scale, **kwargs)
@@ -413,6 +415,7 @@ class _TargetSolves:
                     # target, rounded as that pass rounds them), else first
                     if random or w.any():
                         design.ensure_stats(again=design.stats_ready)
+                        design.verify_finite()
                     else:
                         stats = 1 if design.fit_intercept else 2
                 gap, it = design.naive_solve(
@@ -420,6 +423,9 @@ class _TargetSolves:
                     positive, tol * yy, max_iter, random, seed, screen, stats,
                     active_gram_for(design))
                 design.stats_ready = True
+                if stats:
+                    # (a first pass meeting a non-finite column stops there)
+                    design.verify_finite()
             else:
                 if k > start:
                     design.cache.forget_solves()
