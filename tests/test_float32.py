@@ -243,3 +243,29 @@ def test_float32_fit_allocates_no_float64_copy_of_X(sparse):
     finally:
         tracemalloc.stop()
     assert peak < 0.75 * x_bytes64
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_float32_path_allocates_no_float64_coefficient_array(sparse):
+    """A float32 path returns float32 coefficients without first holding all
+    of them in float64: on a wide problem, where (n_features, n_alphas) is
+    the largest array the path makes, the peak stays below its float64 size
+    (the float32 result is half of it)."""
+    rng = np.random.RandomState(5)
+    n, p, n_alphas = 60, 20000, 200
+    X = np.asfortranarray(rng.randn(n, p).astype(np.float32))
+    if sparse:
+        X = sp.random(n, p, density=0.05, format="csc", dtype=np.float32, random_state=5)
+    y = (X[:, :5] @ np.ones(5, dtype=np.float32)).ravel() if not sparse else \
+        np.asarray(X[:, :5].sum(axis=1)).ravel().astype(np.float32)
+    y = y + 0.1 * rng.randn(n).astype(np.float32)
+    lasso_path(X[:, :100], y, alphas=3)  # imports and caches outside the measurement
+    coef_bytes64 = p * n_alphas * 8
+    tracemalloc.start()
+    try:
+        _, coefs, _ = lasso_path(X, y, alphas=n_alphas, eps=1e-2)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert coefs.dtype == np.float32 and coefs.shape == (p, n_alphas)
+    assert peak < 0.9 * coef_bytes64

@@ -356,7 +356,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     per_target, gaps, iters, n_failed = solve_paths(
         design, Yc, kernel_grid, W0, l1_ratio=float(l1_ratio), pf=pf,
         positive=bool(positive), tol=float(tol), max_iter=max_iter,
-        random=random, seed=seed, strong_rules=strong_rules,
+        random=random, seed=seed, strong_rules=strong_rules, coef_dtype=dtype,
         progress=_path_progress(func_name, grid, n_targets, c) if verbose else None)
     if n_failed:
         warnings.warn(

@@ -179,7 +179,7 @@ def _first_violation(C, cands, k, end, l1s, pf, positive, forced):
 
 def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                random, seed, w_init=None, strong_rules=True, screen=True,
-               q=None, yy=None, stats=None, progress=None):
+               q=None, yy=None, stats=None, progress=None, coef_dtype=np.float64):
     """Elastic-net path for one centred target on a prepared design.
 
     ``design`` is a :class:`~shrinkage._enet.design.Design`. For the Gram
@@ -192,6 +192,10 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
     designs) and of restarts after a KKT violation (``"kkt_restarts"``).
     ``progress(i, coef, gap, n_iter)`` is called once per alpha, in order,
     when its solution is final (a KKT restart re-solves later alphas only).
+    ``coef_dtype``: the dtype of the returned ``coefs`` (float32 for a
+    float32 path's output: the solves keep float64 coefficients for the
+    alphas of the batch being solved only, each rounded once when final, so
+    the path's float64 copy of (p, n_alphas) is never made).
     """
     n, p = design.n_samples, design.n_features
     n_alphas = len(alphas)
@@ -213,7 +217,7 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
 
     w = np.zeros(p) if w_init is None else np.array(w_init, dtype=np.float64)
     # each alpha's coefficients contiguous: a column written per solve
-    coefs = np.empty((p, n_alphas), order="F")
+    coefs = np.empty((p, n_alphas), dtype=coef_dtype, order="F")
     gaps = np.empty(n_alphas)
     n_iters = np.zeros(n_alphas, dtype=np.intp)
 
@@ -229,12 +233,19 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
 
     if gram and progress is None and design.batch_paths:
         # the loop below in one kernel call, bit for bit (_gram_batch.pyx)
+        out = coefs if coef_dtype == np.float64 else np.empty((p, n_alphas), order="F")
         stats["batches"], stats["kkt_restarts"] = design.gram_path(
             q, yy, pf, unpenalised, w, kernel_c, np.ascontiguousarray(l1s, dtype=np.float64),
             np.ascontiguousarray(l2s, dtype=np.float64), positive, tol_abs, max_iter,
-            random, seed, strong_rules, c, l1_ref, coefs, gaps, n_iters)
+            random, seed, strong_rules, c, l1_ref, out, gaps, n_iters)
+        coefs[:] = out
         n_failed = int(np.sum(~(gaps * n <= tol_abs)))  # NaN never certifies
         return coefs, gaps, n_iters, n_failed
+
+    # the float64 coefficients of the batch in progress (alpha i in column
+    # i - k): a KKT restart warm-starts from them, the residuals of naive
+    # designs are taken at them; coefs gets each batch's final columns
+    batch = np.empty((p, 1 if gram else residuals.shape[1]), order="F")
 
     k = 0
     while k < n_alphas:
@@ -270,7 +281,7 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
                     kernel_c_current = True
                 else:
                     residuals[:, i - k] = yc
-            coefs[:, i] = w
+            batch[:, i - k] = w
             gaps[i] = gap / n
             n_iters[i] += it
             cands.append(cand)
@@ -279,7 +290,7 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
         if gram:
             C = kernel_c.reshape(p, 1).copy()
         else:
-            R = design.centred_residuals(residuals[:, : end - k], coefs[:, k:end])
+            R = design.centred_residuals(residuals[:, : end - k], batch[:, : end - k])
             C = _full_correlations(design, R)
         stats["batches"] += 1
         i = _first_violation(C, cands, k, end, l1s, pf, positive, forced)
@@ -289,13 +300,14 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
         if i > k:
             c = C[:, i - 1 - k].copy()
             l1_ref = l1s[i - 1]
+        coefs[:, k:i] = batch[:, : i - k]
         if i < end:
-            w = coefs[:, i].copy()
+            w = batch[:, i - k].copy()
             # a Gram batch is the one alpha whose q - G w kernel_c holds
             kernel_c_current = gram and end == i + 1
         if progress is not None:
             for j in range(k, i):
-                progress(j, coefs[:, j], gaps[j], n_iters[j])
+                progress(j, batch[:, j - k], gaps[j], n_iters[j])
         k = i
     n_failed = int(np.sum(~(gaps * n <= tol_abs)))  # NaN never certifies
     return coefs, gaps, n_iters, n_failed
