@@ -124,6 +124,13 @@ cdef void _naive_residual(NaiveProblem *P) noexcept nogil:
             _add_column(P, j, -P.w[j])
 
 
+cdef inline Py_ssize_t _count_flags(const unsigned char *flags, Py_ssize_t p) noexcept nogil:
+    cdef Py_ssize_t j, k = 0
+    for j in range(p):
+        k += flags[j] != 0
+    return k
+
+
 cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
                                const int *idx, Py_ssize_t count) noexcept nogil:
     """c_j = xc_j^T S (yc - Xc w) for the features in ``idx``; returns
@@ -168,7 +175,9 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
                 c[j] = shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
             else:
                 c[j] = shr_dot_f32(P.n, P.X32 + j * P.n, v) - P.x_mean[j] * total
-    elif 2 * count >= P.p:
+    elif 2 * count >= P.p and 2 * _count_flags(P.offset, P.p) <= P.p:
+        # most columns without offsets: one product, then the offset
+        # columns again by their centred dot
         dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
               &beta, c, &one)
         for j in range(P.p):
@@ -177,8 +186,12 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
             elif total != 0.0:
                 c[j] -= P.x_mean[j] * total
     else:
-        for t in range(count):
-            j = idx[t]
+        # a few features, or mostly offset columns (uncentred data): column
+        # by column, each read once (the product would read the offset
+        # columns twice); every feature when idx covers most
+        every = 2 * count >= P.p
+        for t in range(P.p if every else count):
+            j = t if every else idx[t]
             if P.offset[j]:
                 c[j] = shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], NULL, v)
             else:
