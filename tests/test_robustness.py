@@ -422,3 +422,24 @@ def test_huge_finite_X_on_the_general_route(precompute):
     est = Lasso(alpha=0.01 * 1e200, tol=1e-12, precompute=precompute).fit(
         X * 1e200, Y, sample_weight=w)
     np.testing.assert_allclose(est.coef_ * 1e200, ref.coef_, rtol=1e-9, atol=1e-14)
+
+
+@pytest.mark.parametrize("seed", [2, 32])
+def test_path_at_lambda_max_does_not_cycle_to_max_iter(seed):
+    """At exactly lambda_max the entering coefficient can be of rounding
+    size (~1e-17) and change by about itself on every pass, so the relative
+    change never settles; the cycle used to run to max_iter (100000 passes)
+    with a converged gap it never evaluated. It now stops for the gap after
+    a bounded number of passes (_policy.pxd, CYCLE_MIN_PASSES). These seeds
+    produce such a coefficient on the cyclic dense path."""
+    rng = np.random.default_rng(seed)
+    n, p = 138, 211
+    X = np.asfortranarray(rng.standard_normal((n, p)) * 10.0 ** rng.uniform(-2, 2, p))
+    y = X[:, :5] @ (rng.uniform(1, 3, 5) / np.abs(X[:, :5]).mean(0)) + rng.standard_normal(n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        alphas, coefs, gaps, n_iter = lasso_path(
+            X, y, alphas=5, eps=1e-2, tol=1e-4, max_iter=100_000,
+            return_n_iter=True, fit_intercept=False)
+    assert max(n_iter) < 5000
+    assert np.all(gaps <= 1e-4 * (y @ y) / n)

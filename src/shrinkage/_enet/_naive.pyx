@@ -98,6 +98,8 @@ from shrinkage._enet._newton cimport (
 from shrinkage._enet._policy cimport (
     ACCEPT_DECREASE,
     ANDERSON_K,
+    CYCLE_GAP_COST,
+    CYCLE_MIN_PASSES,
     DW_TOL_START,
     NEWTON_MAX_TRIES,
     NEWTON_STABLE,
@@ -531,6 +533,9 @@ cdef (double, int) _naive_solve(
                     tries -= 1
             if settled:
                 break
+            if (pass_in_cycle >= CYCLE_MIN_PASSES and
+                    pass_in_cycle * n_active >= CYCLE_GAP_COST * n_work):
+                break  # not settling: look at the gap (see _policy.pxd)
             if accelerate:
                 _naive_extrapolate(P, &W.acc, W.active, n_active)
         # ... then one product X^T r over the working set gives both the

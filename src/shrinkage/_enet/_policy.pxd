@@ -14,6 +14,19 @@ cdef enum:
     # (Bertrand & Massias 2021 and skglm use 5).
     ANDERSON_K = 5
 
+# A cycle over the active set that has not settled stops for the duality gap
+# anyway once it has run CYCLE_MIN_PASSES passes and its passes have cost
+# CYCLE_GAP_COST times one gap evaluation (passes x active features against
+# the working set's features). The relative-change test alone can fail
+# forever: a coefficient of rounding size (a feature entering at exactly its
+# lambda_max) changes by about itself on every pass, and the cycle then ran
+# to max_iter with a converged gap it never looked at. Both numbers are far
+# above the cycles of converging solves, which they leave unchanged (the
+# check costs at most 1% of the passes it interrupts).
+cdef enum:
+    CYCLE_MIN_PASSES = 1000
+    CYCLE_GAP_COST = 100
+
 # A Newton step on the support (see shrinkage/_enet/_newton.pyx) is tried
 # when the signs have held for NEWTON_STABLE passes (or the cycling has
 # settled with steady signs), NEWTON_MAX_TRIES times per cycle at most, and
