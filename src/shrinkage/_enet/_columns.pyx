@@ -179,6 +179,8 @@ def csc_products(const floating[::1] data, const Py_ssize_t[::1] indices,
     if out.shape[0] != p or out.shape[1] != m:
         raise ValueError("out must be (n_features, V.shape[1])")
     if m == 1:
+        # one vector: read V in place, one accumulator in a register (the
+        # general loop below costs 2.5x as much per entry at m = 1)
         with nogil:
             for j in range(p):
                 acc = 0.0

@@ -133,13 +133,30 @@ cdef inline Py_ssize_t _count_flags(const unsigned char *flags, Py_ssize_t p) no
     return k
 
 
+cdef inline double _column_correlation(NaiveProblem *P, Py_ssize_t j,
+                                       const double *v, double total) noexcept nogil:
+    """xc_j^T v for a dense column in either precision (``total`` = sum v):
+    by the centred dot when the column has an offset, which the product's
+    correction x_j^T v - m_j total would lose to cancellation."""
+    if P.single:
+        if P.offset[j]:
+            return shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
+        return shr_dot_f32(P.n, P.X32 + j * P.n, v) - P.x_mean[j] * total
+    if P.offset[j]:
+        return shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], NULL, v)
+    return _dot(P.n, P.X + j * P.n, v) - P.x_mean[j] * total
+
+
 cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
                                const int *idx, Py_ssize_t count) noexcept nogil:
     """c_j = xc_j^T S (yc - Xc w) for the features in ``idx``; returns
     ry = yc^T S (yc - Xc w).
 
-    Dense: one matrix-vector product when ``idx`` covers most features,
-    column dot products when screening has left only a few. ``tmp`` (n) is
+    Dense float64 with most columns free of offsets: one matrix-vector
+    product when ``idx`` covers most features. Otherwise column by column,
+    each read once (float32 has no BLAS product with a float64 vector, and
+    the product would read the offset columns twice), every feature when
+    ``idx`` covers most, as the product fills them all. ``tmp`` (n) is
     scratch, needed with weights or CSC data.
     """
     cdef int n_ = <int>P.n, p_ = <int>P.p, one = 1
@@ -154,6 +171,7 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
         v = tmp
     # sum_i s_i r_i is zero up to rounding; subtract it for exact centring.
     total = shr_weighted_sum(P.n, v, NULL)
+    every = 2 * count >= P.p
     if P.sparse:
         for t in range(count):
             j = idx[t]
@@ -165,21 +183,7 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
                 for k in range(P.indptr[j], P.indptr[j + 1]):
                     acc += P.data[k] * v[P.indices[k]]
             c[j] = acc - P.x_mean[j] * total
-    elif P.single:
-        # column by column (float32 has no BLAS product with a float64 v):
-        # each column is read once, by the centred dot when it has an
-        # offset, not by a product and then that dot. Every feature when
-        # idx covers most (as the float64 product fills them all).
-        every = 2 * count >= P.p
-        for t in range(P.p if every else count):
-            j = t if every else idx[t]
-            if P.offset[j]:
-                c[j] = shr_centered_dot_f32(P.n, P.X32 + j * P.n, P.x_mean[j], NULL, v)
-            else:
-                c[j] = shr_dot_f32(P.n, P.X32 + j * P.n, v) - P.x_mean[j] * total
-    elif 2 * count >= P.p and 2 * _count_flags(P.offset, P.p) <= P.p:
-        # most columns without offsets: one product, then the offset
-        # columns again by their centred dot
+    elif not P.single and every and 2 * _count_flags(P.offset, P.p) <= P.p:
         dgemv(&trans, &n_, &p_, &alpha, <double *>P.X, &n_, <double *>v, &one,
               &beta, c, &one)
         for j in range(P.p):
@@ -188,16 +192,9 @@ cdef double _naive_correlations(NaiveProblem *P, double *c, double *tmp,
             elif total != 0.0:
                 c[j] -= P.x_mean[j] * total
     else:
-        # a few features, or mostly offset columns (uncentred data): column
-        # by column, each read once (the product would read the offset
-        # columns twice); every feature when idx covers most
-        every = 2 * count >= P.p
         for t in range(P.p if every else count):
             j = t if every else idx[t]
-            if P.offset[j]:
-                c[j] = shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], NULL, v)
-            else:
-                c[j] = _dot(P.n, P.X + j * P.n, v) - P.x_mean[j] * total
+            c[j] = _column_correlation(P, j, v, total)
     return _dot(P.n, v, P.yc)
 
 

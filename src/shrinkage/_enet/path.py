@@ -233,12 +233,14 @@ def solve_path(design, yc, alphas, *, l1_ratio, pf, positive, tol, max_iter,
 
     if gram and progress is None and design.batch_paths:
         # the loop below in one kernel call, bit for bit (_gram_batch.pyx)
+        # (its coefficients in float64: a float32 path rounds them once, after)
         out = coefs if coef_dtype == np.float64 else np.empty((p, n_alphas), order="F")
         stats["batches"], stats["kkt_restarts"] = design.gram_path(
             q, yy, pf, unpenalised, w, kernel_c, np.ascontiguousarray(l1s, dtype=np.float64),
             np.ascontiguousarray(l2s, dtype=np.float64), positive, tol_abs, max_iter,
             random, seed, strong_rules, c, l1_ref, out, gaps, n_iters)
-        coefs[:] = out
+        if out is not coefs:
+            coefs[:] = out
         n_failed = int(np.sum(~(gaps * n <= tol_abs)))  # NaN never certifies
         return coefs, gaps, n_iters, n_failed
 
