@@ -129,6 +129,8 @@ def _cases(size):
             yield ("seed/lasso/multitarget",
                    lambda X=X, Y=Y: _record(sh.Lasso(alpha=0.05).fit(X, Y), ENET_ATTRS))
 
+    yield from _extension_cases(probs, rng)
+
     for name in ("ridge_small", "ridge_tall", "ridge_mid", "ridge_wide"):
         P = probs[name]
         X, y = P.X, P.y
@@ -165,6 +167,61 @@ def _cases(size):
         yield (f"{name}/ridge_path",
                lambda X=X, y=y: dict(zip(("alphas", "coefs", "intercepts"),
                                          map(_digest, sh.ridge_path(X, y, np.logspace(-2, 2, 9))))))
+
+
+def _extension_cases(probs, rng):
+    """Multi-task, box-constrained and float32 fits: the kernels beside the
+    plain elastic net's, each on a dense and a sparse problem."""
+    import shrinkage as sh
+
+    for name in ("seed", "wide", "sparse"):
+        P = probs[name]
+        X, y = P.X, P.y
+        n, p = X.shape
+        w = rng.uniform(0.0, 2.0, n)
+        Y = np.column_stack([y, np.roll(y, 7), 0.5 * y + rng.standard_normal(n)])
+        Xc = X.T @ (Y - Y.mean(axis=0))
+        a_mt = 0.1 * float(np.max(np.sqrt(np.sum(np.asarray(Xc) ** 2, axis=1)))) / n
+        yield (f"{name}/multitask/lasso",
+               lambda X=X, Y=Y, a=a_mt: _record(
+                   sh.MultiTaskLasso(alpha=a, tol=1e-6).fit(X, Y), ENET_ATTRS))
+        yield (f"{name}/multitask/enet-weighted",
+               lambda X=X, Y=Y, a=a_mt, w=w: _record(
+                   sh.MultiTaskElasticNet(alpha=a, l1_ratio=0.6, tol=1e-6)
+                   .fit(X, Y, sample_weight=w), ENET_ATTRS))
+        yield (f"{name}/multitask/lassocv",
+               lambda X=X, Y=Y: _record(
+                   sh.MultiTaskLassoCV(cv=3, alphas=8, tol=1e-6).fit(X, Y), CV_ATTRS))
+
+        a = 0.05 * float(np.max(np.abs(X.T @ (y - y.mean())))) / n
+        lower = np.where(np.arange(p) % 3 == 0, -0.05, -np.inf)
+        upper = np.where(np.arange(p) % 4 == 0, 0.1, np.inf)
+        pres = (False, True) if not sp.issparse(X) else (False,)
+        for pre in pres:
+            yield (f"{name}/box/lasso/pre{pre}",
+                   lambda X=X, y=y, a=a, pre=pre: _record(
+                       sh.Lasso(alpha=a, lower_bounds=lower, upper_bounds=upper,
+                                precompute=pre, tol=1e-6).fit(X, y), ENET_ATTRS))
+        yield (f"{name}/box/path",
+               lambda X=X, y=y: dict(zip(("alphas", "coefs", "gaps"), map(_digest, sh.enet_path(
+                   X, y, l1_ratio=0.8, alphas=12, lower_bounds=-0.1, upper_bounds=0.2,
+                   tol=1e-6)))))
+
+        X32, y32 = X.astype(np.float32), y.astype(np.float32)
+        for pre in pres:
+            yield (f"{name}/float32/lasso/pre{pre}",
+                   lambda X=X32, y=y32, a=a, pre=pre: _record(
+                       sh.Lasso(alpha=a, precompute=pre, tol=1e-5).fit(X, y), ENET_ATTRS))
+        yield (f"{name}/float32/enet-weighted",
+               lambda X=X32, y=y32, a=a, w=w: _record(
+                   sh.ElasticNet(alpha=a, l1_ratio=0.5, tol=1e-5).fit(X, y, sample_weight=w),
+                   ENET_ATTRS))
+        yield (f"{name}/float32/path",
+               lambda X=X32, y=y32: dict(zip(("alphas", "coefs", "gaps"), map(_digest, sh.enet_path(
+                   X, y, l1_ratio=1.0, alphas=20, eps=1e-3, tol=1e-5)))))
+        yield (f"{name}/float32/lassocv",
+               lambda X=X32, y=y32: _record(sh.LassoCV(cv=3, alphas=10, tol=1e-5).fit(X, y),
+                                            CV_ATTRS))
 
 
 def run(size):
