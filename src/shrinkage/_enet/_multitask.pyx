@@ -104,31 +104,48 @@ cdef inline bint _row_nonzero(const floating *w, Py_ssize_t T) noexcept nogil:
 
 
 # --------------------------------------------------------------------------
-# naive (residual) updates: dense column-major or CSC
+# the problem: what every update reads
 # --------------------------------------------------------------------------
 
-cdef struct NaiveMT:
+cdef struct Problem:
     Py_ssize_t n, p, T
-    bint sparse
+    bint gram                 # covariance updates (G, Q, yy) or naive (X, Y)
+    bint sparse               # naive: CSC data/indices/indptr, else dense columns
+    bint unit                 # all weights 1: dense columns go to BLAS as they are
     double s_total            # sum of the weights
+    double yy                 # ||Yc||_S^2 (covariance updates)
+    const void *xv            # floating: dense X (column-major) or CSC data
+    const int *rows           # CSC indices
+    const int *indptr         # CSC indptr
+    const void *sw            # floating (n,) weights
+    const void *xm            # floating (p,) centring
+    const void *Y             # floating (n, T) centred targets, C order
+    const void *G             # floating (p, p) Xc^T S Xc
+    const void *Q             # floating (p, T) Xc^T S Yc
     double *shift             # (T,) true residual = R + 1 shift^T
     double *r_sum             # (T,) s^T R of the stored part
     double *sx                # (p,) s^T x_j
-    double *h                 # (p,) ||xc_j||_S^2
-    bint unit                 # all weights 1: dense columns go to BLAS as they are
+    double *h                 # (p,) ||xc_j||_S^2, the curvature of block j
     void *buf_n               # (n,) floating: s * x_j for dense columns
     void *buf_t               # (T,) floating: the product of a dense column
 
+# The running state of a solve is one floating array beside W: the stored
+# part R (n, T) of the residual for naive updates, H = G W (p, T) for
+# covariance updates. The functions below take it as ``state``.
 
-cdef inline void _column_span(const int *indptr, Py_ssize_t n, bint sparse,
-                              Py_ssize_t j, Py_ssize_t *lo,
+
+# --------------------------------------------------------------------------
+# naive (residual) updates: dense column-major or CSC
+# --------------------------------------------------------------------------
+
+cdef inline void _column_span(const Problem *P, Py_ssize_t j, Py_ssize_t *lo,
                               Py_ssize_t *hi) noexcept nogil:
-    if sparse:
-        lo[0] = indptr[j]
-        hi[0] = indptr[j + 1]
+    if P.sparse:
+        lo[0] = P.indptr[j]
+        hi[0] = P.indptr[j + 1]
     else:
-        lo[0] = j * n
-        hi[0] = (j + 1) * n
+        lo[0] = j * P.n
+        hi[0] = (j + 1) * P.n
 
 
 cdef inline void _gemv_t(int T, int n, const floating *R, const floating *v,
@@ -153,21 +170,48 @@ cdef inline void _ger(int T, int n, const floating *dw, const floating *x,
         sger(&T, &n, &a, <float *>dw, &one, <float *>x, &one, R, &T)
 
 
-cdef void _naive_gradient(NaiveMT *P, const floating *xv, const int *rows,
-                          const int *indptr, const floating *sw,
-                          const floating *xm, const floating *R,
-                          Py_ssize_t j, double *g) noexcept nogil:
+cdef void _column_statistics(Problem *P, const floating *xv) noexcept nogil:
+    """s_total, unit, and per column s^T x_j and h_j = ||xc_j||_S^2."""
+    cdef const floating *sw = <const floating *>P.sw
+    cdef const floating *xm = <const floating *>P.xm
+    cdef Py_ssize_t i, j, k, lo, hi
+    cdef double a, d, xc
+    P.s_total = 0.0
+    P.unit = True
+    for i in range(P.n):
+        P.s_total += sw[i]
+        if sw[i] != 1.0:
+            P.unit = False
+    for j in range(P.p):
+        _column_span(P, j, &lo, &hi)
+        a = 0.0
+        d = 0.0
+        for k in range(lo, hi):
+            i = P.rows[k] if P.sparse else k - lo
+            a += sw[i] * xv[k]
+            d += sw[i] * xv[k] * xv[k]
+        P.sx[j] = a
+        # sum s (x - m)^2 = sum s x^2 - 2 m sum s x + m^2 sum s
+        xc = d - 2.0 * xm[j] * a + xm[j] * xm[j] * P.s_total
+        P.h[j] = xc if xc > 0.0 else 0.0
+
+
+cdef void _naive_gradient(const Problem *P, const floating *R, Py_ssize_t j,
+                          double *g) noexcept nogil:
     """g = xc_j^T S (R + 1 shift^T)."""
+    cdef const floating *xv = <const floating *>P.xv
+    cdef const floating *sw = <const floating *>P.sw
+    cdef const floating *xm = <const floating *>P.xm
     cdef Py_ssize_t T = P.T, k, lo, hi, i, t
     cdef double a
     cdef floating *v = <floating *>P.buf_n
     cdef floating *out = <floating *>P.buf_t
-    _column_span(indptr, P.n, P.sparse, j, &lo, &hi)
+    _column_span(P, j, &lo, &hi)
     if P.sparse:
         for t in range(T):
             g[t] = 0.0
         for k in range(lo, hi):
-            i = rows[k]
+            i = P.rows[k]
             a = xv[k] * sw[i]
             if a != 0.0:
                 for t in range(T):
@@ -185,16 +229,17 @@ cdef void _naive_gradient(NaiveMT *P, const floating *xv, const int *rows,
         g[t] += P.shift[t] * P.sx[j] - xm[j] * (P.r_sum[t] + P.shift[t] * P.s_total)
 
 
-cdef void _naive_apply(NaiveMT *P, const floating *xv, const int *rows,
-                       const int *indptr, const floating *xm, floating *R,
-                       Py_ssize_t j, const floating *dw) noexcept nogil:
+cdef void _naive_apply(Problem *P, floating *R, Py_ssize_t j,
+                       const floating *dw) noexcept nogil:
     """R_true -= xc_j dw^T through the stored part, the shift and r_sum."""
+    cdef const floating *xv = <const floating *>P.xv
+    cdef const floating *xm = <const floating *>P.xm
     cdef Py_ssize_t T = P.T, k, lo, hi, i, t
     cdef double a
-    _column_span(indptr, P.n, P.sparse, j, &lo, &hi)
+    _column_span(P, j, &lo, &hi)
     if P.sparse:
         for k in range(lo, hi):
-            i = rows[k]
+            i = P.rows[k]
             a = xv[k]
             if a != 0.0:
                 for t in range(T):
@@ -206,11 +251,11 @@ cdef void _naive_apply(NaiveMT *P, const floating *xv, const int *rows,
         P.r_sum[t] -= P.sx[j] * dw[t]
 
 
-cdef void _naive_residual(NaiveMT *P, const floating *xv, const int *rows,
-                          const int *indptr, const floating *sw,
-                          const floating *xm, const floating *Y,
-                          const floating *W, floating *R) noexcept nogil:
+cdef void _naive_residual(Problem *P, const floating *W,
+                          floating *R) noexcept nogil:
     """The residual from scratch (removes the drift of running updates)."""
+    cdef const floating *Y = <const floating *>P.Y
+    cdef const floating *sw = <const floating *>P.sw
     cdef Py_ssize_t T = P.T, i, j, t
     for i in range(P.n * T):
         R[i] = Y[i]
@@ -218,7 +263,7 @@ cdef void _naive_residual(NaiveMT *P, const floating *xv, const int *rows,
         P.shift[t] = 0.0
     for j in range(P.p):
         if _row_nonzero(&W[j * T], T):
-            _naive_apply(P, xv, rows, indptr, xm, R, j, &W[j * T])
+            _naive_apply(P, R, j, &W[j * T])
     for t in range(T):
         P.r_sum[t] = 0.0
     for i in range(P.n):
@@ -252,6 +297,40 @@ cdef void _gram_products(const floating *G, const floating *W, floating *H,
     for j in range(p):
         if _row_nonzero(&W[j * T], T):
             _gram_apply(G, H, p, T, j, &W[j * T])
+
+
+# --------------------------------------------------------------------------
+# one interface over both: gradient, update, refresh
+# --------------------------------------------------------------------------
+
+cdef inline void _gradient(const Problem *P, const floating *state,
+                           Py_ssize_t j, double *g) noexcept nogil:
+    """g = xc_j^T S R_true, the partial gradient of block j."""
+    cdef const floating *Q = <const floating *>P.Q
+    cdef Py_ssize_t t, T = P.T
+    if P.gram:
+        for t in range(T):
+            g[t] = Q[j * T + t] - state[j * T + t]
+    else:
+        _naive_gradient(P, state, j, g)
+
+
+cdef inline void _apply(Problem *P, floating *state, Py_ssize_t j,
+                        const floating *dw) noexcept nogil:
+    """The state after block j changed by dw."""
+    if P.gram:
+        _gram_apply(<const floating *>P.G, state, P.p, P.T, j, dw)
+    else:
+        _naive_apply(P, state, j, dw)
+
+
+cdef inline void _refresh(Problem *P, const floating *W,
+                          floating *state) noexcept nogil:
+    """The state from scratch."""
+    if P.gram:
+        _gram_products(<const floating *>P.G, W, state, P.p, P.T)
+    else:
+        _naive_residual(P, W, state)
 
 
 # --------------------------------------------------------------------------
@@ -303,15 +382,94 @@ cdef inline double _dual_violation(const double *g, const floating *w,
     return sqrt(nrm) / f
 
 
+cdef void _residual_norms(const Problem *P, const floating *W,
+                          const floating *state, double *r_norm2,
+                          double *r_dot_y) noexcept nogil:
+    """||R_true||_S^2 and <R_true, Yc>_S from a fresh state."""
+    cdef const floating *Q = <const floating *>P.Q
+    cdef const floating *Y = <const floating *>P.Y
+    cdef const floating *sw = <const floating *>P.sw
+    cdef Py_ssize_t i, j, t, T = P.T
+    cdef double a = 0.0, d = 0.0
+    if P.gram:   # from W^T Q and W^T G W
+        for j in range(P.p):
+            for t in range(T):
+                a += W[j * T + t] * Q[j * T + t]
+                d += W[j * T + t] * state[j * T + t]
+        r_dot_y[0] = P.yy - a
+        r_norm2[0] = P.yy - 2.0 * a + d
+        if r_norm2[0] < 0.0:
+            r_norm2[0] = 0.0
+        return
+    r_norm2[0] = 0.0
+    r_dot_y[0] = 0.0
+    for i in range(P.n):
+        for t in range(T):
+            a = state[i * T + t] + P.shift[t]
+            r_norm2[0] += sw[i] * a * a
+            r_dot_y[0] += sw[i] * a * Y[i * T + t]
+
+
+cdef double _certify(Problem *P, const floating *W, floating *state,
+                     const floating *pf, double l1, double l2,
+                     double *g) noexcept nogil:
+    """The duality gap at W, the state refreshed from scratch first."""
+    cdef Py_ssize_t j
+    cdef double r_norm2, r_dot_y, pen, w_norm2, d, dual_norm = 0.0
+    _refresh(P, W, state)
+    _residual_norms(P, W, state, &r_norm2, &r_dot_y)
+    for j in range(P.p):
+        _gradient(P, state, j, g)
+        d = _dual_violation(g, &W[j * P.T], P.T, l2 * pf[j], pf[j])
+        if d > dual_norm:
+            dual_norm = d
+    pen = _penalty_parts(W, pf, P.p, P.T, &w_norm2)
+    return _gap_from(r_norm2, r_dot_y, pen, w_norm2, dual_norm, l1, l2)
+
+
 # --------------------------------------------------------------------------
 # driver
 # --------------------------------------------------------------------------
 
-cdef int _next_feature(const int *order, Py_ssize_t count, Py_ssize_t k,
-                       bint random, unsigned int *state) noexcept nogil:
+cdef inline int _next_feature(const int *order, Py_ssize_t count, Py_ssize_t k,
+                              bint random, unsigned int *state) noexcept nogil:
     if random:
         return order[_xorshift(state) % <unsigned int>count]
     return order[k]
+
+
+cdef Sweep _sweep(Problem *P, floating *W, floating *state, floating *dw,
+                  double *g, const floating *pf, double l1, double l2,
+                  const int *order, Py_ssize_t count, bint random,
+                  unsigned int *rng) noexcept nogil:
+    """One pass of block updates over ``count`` features of ``order``."""
+    cdef Sweep S
+    cdef Py_ssize_t k, j, T = P.T
+    cdef double d
+    S.w_max = 0.0
+    S.dw_max = 0.0
+    for k in range(count):
+        j = _next_feature(order, count, k, random, rng)
+        _gradient(P, state, j, g)
+        d = _block_update(&W[j * T], dw, g, T, P.h[j], l1 * pf[j], l2 * pf[j])
+        if d > 0.0:
+            _apply(P, state, j, dw)
+        if d > S.dw_max:
+            S.dw_max = d
+        d = _row_max(&W[j * T], T)
+        if d > S.w_max:
+            S.w_max = d
+    return S
+
+
+cdef Py_ssize_t _nonzero_blocks(const floating *W, Py_ssize_t p, Py_ssize_t T,
+                                int *active) noexcept nogil:
+    cdef Py_ssize_t j, n_active = 0
+    for j in range(p):
+        if _row_nonzero(&W[j * T], T):
+            active[n_active] = <int>j
+            n_active += 1
+    return n_active
 
 
 def multitask_cd(const floating[::1, :] X, const floating[::1] data,
@@ -333,106 +491,64 @@ def multitask_cd(const floating[::1, :] X, const floating[::1] data,
     ``tol`` absolute. Returns ``(gap, passes)``; ``passes == max_iter``
     with ``gap > tol`` means not converged.
     """
+    dtype = np.float64 if floating is double else np.float32
     cdef bint gram = G.shape[0] > 0
     cdef Py_ssize_t p = W.shape[0], T = W.shape[1]
     cdef Py_ssize_t n = 0 if gram else Y.shape[0]
-    cdef floating[:, ::1] R = np.zeros((max(n, 1), T),
-                                       dtype=np.float64 if floating is double else np.float32)
-    cdef floating[:, ::1] H = np.zeros((p if gram else 1, T),
-                                       dtype=np.float64 if floating is double else np.float32)
+    # the running state: R (n, T) for naive updates, H = G W (p, T) otherwise
+    cdef floating[:, ::1] state = np.zeros((p if gram else max(n, 1), T), dtype=dtype)
     cdef double[::1] gbuf = np.zeros(T), shift = np.zeros(T), r_sum = np.zeros(T)
     cdef double[::1] sx = np.zeros(p), hh = np.zeros(p)
     cdef int[::1] order = np.arange(p, dtype=np.intc), active = np.zeros(p, dtype=np.intc)
-    cdef floating[::1] dw = np.zeros(T, dtype=np.float64 if floating is double else np.float32)
-    cdef floating[::1] buf_n = np.zeros(max(n, 1), dtype=np.float64 if floating is double else np.float32)
-    cdef floating[::1] buf_t = np.zeros(T, dtype=np.float64 if floating is double else np.float32)
-    cdef const floating *xv = NULL
-    cdef const int *rows = NULL
-    cdef const int *ptr = NULL
-    cdef NaiveMT P
-    P.n, P.p, P.T, P.sparse = n, p, T, sparse
-    P.shift, P.r_sum, P.sx, P.h = &shift[0], &r_sum[0], &sx[0], &hh[0]
-    P.s_total = 0.0
-    P.buf_n, P.buf_t = &buf_n[0], &buf_t[0]
-    P.unit = True
+    cdef floating[::1] dw = np.zeros(T, dtype=dtype)
+    cdef floating[::1] buf_n = np.zeros(max(n, 1), dtype=dtype)
+    cdef floating[::1] buf_t = np.zeros(T, dtype=dtype)
+    cdef Problem P
     cdef Interrupt I
-    cdef Py_ssize_t i, j, k, t, lo, hi, n_active
+    cdef Py_ssize_t j, n_active, count
     cdef int passes = 0
     cdef bint full = True
-    cdef double gap = INFINITY, dw_tol = DW_TOL_START, d, a, xc
-    cdef double r_norm2, r_dot_y, pen, w_norm2, dual_norm, work
+    cdef double gap = INFINITY, dw_tol = DW_TOL_START
     cdef Sweep S
-    cdef unsigned int state = seed if seed != 0 else 1
+    cdef unsigned int rng = seed if seed != 0 else 1
     if p == 0 or T == 0:
         return 0.0, 0
+    P.n, P.p, P.T, P.gram, P.sparse, P.yy = n, p, T, gram, sparse, yy
+    P.shift, P.r_sum, P.sx, P.h = &shift[0], &r_sum[0], &sx[0], &hh[0]
+    P.buf_n, P.buf_t = &buf_n[0], &buf_t[0]
+    P.sw = &sw[0] if sw.shape[0] else NULL
+    P.xm = &x_mean[0] if x_mean.shape[0] else NULL
+    P.Y = &Y[0, 0] if Y.shape[0] * Y.shape[1] > 0 else NULL
+    P.G = &G[0, 0] if gram else NULL
+    P.Q = &Q[0, 0] if Q.shape[0] * Q.shape[1] > 0 else NULL
+    P.xv = NULL
+    P.rows = NULL
+    P.indptr = NULL
     if sparse and not gram:
-        xv = &data[0] if data.shape[0] else NULL
-        rows = &indices[0] if indices.shape[0] else NULL
-        ptr = &indptr[0]
+        P.xv = &data[0] if data.shape[0] else NULL
+        P.rows = &indices[0] if indices.shape[0] else NULL
+        P.indptr = &indptr[0]
     elif not gram and X.shape[0] * X.shape[1] > 0:
-        xv = &X[0, 0]
+        P.xv = &X[0, 0]
     with nogil:
         _interrupt_init(&I, _MAIN_THREAD)
-        # column statistics: s^T x_j and the curvature h_j = ||xc_j||_S^2
         if gram:
             for j in range(p):
                 hh[j] = G[j, j]
-            _gram_products(&G[0, 0], &W[0, 0], &H[0, 0], p, T)
         else:
-            for i in range(n):
-                P.s_total += sw[i]
-                if sw[i] != 1.0:
-                    P.unit = False
-            for j in range(p):
-                _column_span(ptr, n, sparse, j, &lo, &hi)
-                a = 0.0
-                d = 0.0
-                for k in range(lo, hi):
-                    i = rows[k] if sparse else k - lo
-                    a += sw[i] * xv[k]
-                    d += sw[i] * xv[k] * xv[k]
-                sx[j] = a
-                # sum s (x - m)^2 = sum s x^2 - 2 m sum s x + m^2 sum s
-                xc = d - 2.0 * x_mean[j] * a + x_mean[j] * x_mean[j] * P.s_total
-                hh[j] = xc if xc > 0.0 else 0.0
-            _naive_residual(&P, xv, rows, ptr, &sw[0], &x_mean[0], &Y[0, 0],
-                            &W[0, 0], &R[0, 0])
+            _column_statistics(&P, <const floating *>P.xv)
+        _refresh(&P, &W[0, 0], &state[0, 0])
         n_active = p
         while passes < max_iter:
             # one pass over the features (full) or over the active set
-            S.w_max = 0.0
-            S.dw_max = 0.0
-            for k in range(n_active if not full else p):
-                j = _next_feature(&active[0] if not full else &order[0],
-                                  n_active if not full else p, k, random, &state)
-                if gram:
-                    for t in range(T):
-                        gbuf[t] = Q[j, t] - H[j, t]
-                else:
-                    _naive_gradient(&P, xv, rows, ptr, &sw[0], &x_mean[0], &R[0, 0],
-                                    j, &gbuf[0])
-                d = _block_update(&W[j, 0], &dw[0], &gbuf[0], T, hh[j],
-                                  l1 * pf[j], l2 * pf[j])
-                if d > 0.0:
-                    if gram:
-                        _gram_apply(&G[0, 0], &H[0, 0], p, T, j, &dw[0])
-                    else:
-                        _naive_apply(&P, xv, rows, ptr, &x_mean[0], &R[0, 0], j, &dw[0])
-                if d > S.dw_max:
-                    S.dw_max = d
-                d = _row_max(&W[j, 0], T)
-                if d > S.w_max:
-                    S.w_max = d
+            count = p if full else n_active
+            S = _sweep(&P, &W[0, 0], &state[0, 0], &dw[0], &gbuf[0], &pf[0], l1, l2,
+                       &order[0] if full else &active[0], count, random, &rng)
             passes += 1
-            work = (n_active if not full else p) * T * (p if gram else n)
-            if _interrupted(&I, work):
+            if _interrupted(&I, count * T * (p if gram else n)):
                 break
             if full:
-                n_active = 0
-                for j in range(p):
-                    if _row_nonzero(&W[j, 0], T):
-                        active[n_active] = <int>j
-                        n_active += 1
+                n_active = _nonzero_blocks(&W[0, 0], p, T, &active[0])
             if passes < max_iter and S.w_max > 0.0 and S.dw_max > dw_tol * S.w_max:
                 # still moving: cycle on the active set (a full pass when it
                 # is empty)
@@ -442,41 +558,7 @@ def multitask_cd(const floating[::1, :] X, const floating[::1] data,
                 full = True   # converged on the active set: check all features
                 continue
             # converged over all features: the duality gap certifies
-            if gram:
-                _gram_products(&G[0, 0], &W[0, 0], &H[0, 0], p, T)
-                a = 0.0
-                d = 0.0
-                for j in range(p):
-                    for t in range(T):
-                        a += W[j, t] * Q[j, t]
-                        d += W[j, t] * H[j, t]
-                r_dot_y = yy - a
-                r_norm2 = yy - 2.0 * a + d
-                if r_norm2 < 0.0:
-                    r_norm2 = 0.0
-            else:
-                _naive_residual(&P, xv, rows, ptr, &sw[0], &x_mean[0], &Y[0, 0],
-                                &W[0, 0], &R[0, 0])
-                r_norm2 = 0.0
-                r_dot_y = 0.0
-                for i in range(n):
-                    for t in range(T):
-                        a = R[i, t] + shift[t]
-                        r_norm2 += sw[i] * a * a
-                        r_dot_y += sw[i] * a * Y[i, t]
-            dual_norm = 0.0
-            for j in range(p):
-                if gram:
-                    for t in range(T):
-                        gbuf[t] = Q[j, t] - H[j, t]
-                else:
-                    _naive_gradient(&P, xv, rows, ptr, &sw[0], &x_mean[0], &R[0, 0],
-                                    j, &gbuf[0])
-                d = _dual_violation(&gbuf[0], &W[j, 0], T, l2 * pf[j], pf[j])
-                if d > dual_norm:
-                    dual_norm = d
-            pen = _penalty_parts(&W[0, 0], &pf[0], p, T, &w_norm2)
-            gap = _gap_from(r_norm2, r_dot_y, pen, w_norm2, dual_norm, l1, l2)
+            gap = _certify(&P, &W[0, 0], &state[0, 0], &pf[0], l1, l2, &gbuf[0])
             if gap <= tol:
                 break
             dw_tol *= 0.1
