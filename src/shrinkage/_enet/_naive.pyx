@@ -423,6 +423,70 @@ cdef bint _naive_newton(NaiveProblem *P, Newton *N, ActiveGram AG,
     return True
 
 
+cdef Py_ssize_t _cycle(
+    NaiveProblem *P, Workspace *W, ActiveGram AG, SupportFactor F,
+    Py_ssize_t n_active, Py_ssize_t n_work, int *n_iter, int max_iter,
+    bint random, unsigned int *state, double dw_tol, double rel_tol,
+) noexcept nogil:
+    """One round of _naive_solve: passes over the active set until it
+    settles (or max_iter, an interrupt, or the non-settling cap), with
+    Anderson extrapolation of the cyclic passes and Newton steps on the
+    support. Counts passes in ``n_iter``; returns the active set's size."""
+    cdef Py_ssize_t n_kept, flips
+    cdef double max_dw, max_w, budget, left
+    cdef double ratio[4]
+    cdef bint accelerate, settled, armed = True
+    cdef int tries = 0, stable = 0, pass_in_cycle = 0
+    W.acc.count = 0
+    accelerate = W.acc.enabled and _worth_extrapolating(P, W.active, n_active)
+    while n_iter[0] < max_iter and n_active > 0:
+        max_dw = _naive_pass(P, W.active, n_active, random, state, &max_w,
+                             &flips)
+        n_iter[0] += 1
+        if _interrupted(&W.intr, <double>P.n * n_active):
+            break
+        settled = max_w == 0.0 or max_dw <= dw_tol * max_w
+        ratio[pass_in_cycle % 4] = max_dw / max_w if max_w > 0.0 else 0.0
+        pass_in_cycle += 1
+        n_kept = _drop_resting(P, W.active, n_active, W.in_active)
+        if n_kept < n_active:
+            n_active = n_kept
+            W.acc.count = 0
+        stable = stable + 1 if flips == 0 else 0
+        armed = armed or flips > 0
+        # With the signs steady, jump to the minimiser on the support (see
+        # "Newton steps on a fixed sign pattern").
+        if (W.nw.enabled and armed and tries < NEWTON_MAX_TRIES
+                and n_iter[0] < max_iter  # a step counts as a pass
+                and flips == 0 and (settled or stable >= NEWTON_STABLE)):
+            tries += 1
+            stable = 0
+            budget = _newton_budget(AG.passes_before, n_iter[0])
+            if pass_in_cycle >= 4:
+                left = _passes_left(ratio, pass_in_cycle,
+                                    dw_tol if dw_tol < rel_tol else rel_tol)
+                budget = left if left > budget else budget
+            armed = _naive_newton(P, &W.nw, AG, F, W.active, n_active, budget)
+            if armed:
+                W.acc.count = 0
+                n_iter[0] += 1
+                # a full step needs the signs to change before another
+                armed = W.nw.partial
+                continue
+            if W.nw.too_costly:
+                # the budget grows with the passes: ask again later
+                armed = True
+                tries -= 1
+        if settled:
+            break
+        if (pass_in_cycle >= CYCLE_MIN_PASSES and
+                pass_in_cycle * n_active >= CYCLE_GAP_COST * n_work):
+            break  # not settling: look at the gap (see _policy.pxd)
+        if accelerate:
+            _naive_extrapolate(P, &W.acc, W.active, n_active)
+    return n_active
+
+
 cdef (double, int) _naive_solve(
     NaiveProblem *P, Workspace *W, const int *candidates, Py_ssize_t n_cand,
     double *correlations, double tol, int max_iter, bint random,
@@ -437,16 +501,11 @@ cdef (double, int) _naive_solve(
     (two passes in a row within a cycle, or satisfy their KKT condition at
     a gap check): on a correlated design the first pass from zero touches
     several times the final support, and every later pass would visit it."""
-    cdef Py_ssize_t p = P.p, n_work, n_active = 0, n_grown, n_kept, t, flips
-    cdef int n_iter = 0
-    cdef double max_dw, max_w, dw_tol = DW_TOL_START, yy
+    cdef Py_ssize_t p = P.p, n_work, n_active = 0, n_grown, flips
+    cdef int n_iter = 0, round_start
+    cdef double max_w, dw_tol = DW_TOL_START, yy, rel_tol
     cdef GapTerms G
     cdef unsigned int state = seed if seed != 0 else 2463534242u
-    cdef bint accelerate, settled, armed
-    cdef int tries, stable, pass_in_cycle
-    cdef double ratio[4]
-    cdef double budget, left, rel_tol
-    cdef int round_start
     cdef bint gap_current = True
 
     memcpy(W.work, candidates, n_cand * sizeof(int))
@@ -480,61 +539,10 @@ cdef (double, int) _naive_solve(
                                     W.in_active)
         _interrupted(&W.intr, <double>P.n * n_work)
     while G.gap > tol and n_iter < max_iter and not W.intr.hit:
-        # Cycle over the active set until it settles, with Anderson
-        # extrapolation of the cyclic passes ...
-        W.acc.count = 0
-        accelerate = W.acc.enabled and _worth_extrapolating(P, W.active, n_active)
-        pass_in_cycle = 0
-        tries = 0
-        stable = 0
-        armed = True
+        # Cycle over the active set until it settles ...
         round_start = n_iter
-        while n_iter < max_iter and n_active > 0:
-            max_dw = _naive_pass(P, W.active, n_active, random, &state, &max_w,
-                                 &flips)
-            n_iter += 1
-            if _interrupted(&W.intr, <double>P.n * n_active):
-                break
-            settled = max_w == 0.0 or max_dw <= dw_tol * max_w
-            ratio[pass_in_cycle % 4] = max_dw / max_w if max_w > 0.0 else 0.0
-            pass_in_cycle += 1
-            n_kept = _drop_resting(P, W.active, n_active, W.in_active)
-            if n_kept < n_active:
-                n_active = n_kept
-                W.acc.count = 0
-            stable = stable + 1 if flips == 0 else 0
-            armed = armed or flips > 0
-            # ... and, with the signs steady, jump to the minimiser on the
-            # support (see "Newton steps on a fixed sign pattern").
-            if (W.nw.enabled and armed and tries < NEWTON_MAX_TRIES
-                    and n_iter < max_iter  # a step counts as a pass
-                    and flips == 0 and (settled or stable >= NEWTON_STABLE)):
-                tries += 1
-                stable = 0
-                budget = _newton_budget(AG.passes_before, n_iter)
-                if pass_in_cycle >= 4:
-                    left = _passes_left(ratio, pass_in_cycle,
-                                        dw_tol if dw_tol < rel_tol else rel_tol)
-                    budget = left if left > budget else budget
-                armed = _naive_newton(P, &W.nw, AG, F, W.active, n_active,
-                                      budget)
-                if armed:
-                    W.acc.count = 0
-                    n_iter += 1
-                    # a full step needs the signs to change before another
-                    armed = W.nw.partial
-                    continue
-                if W.nw.too_costly:
-                    # the budget grows with the passes: ask again later
-                    armed = True
-                    tries -= 1
-            if settled:
-                break
-            if (pass_in_cycle >= CYCLE_MIN_PASSES and
-                    pass_in_cycle * n_active >= CYCLE_GAP_COST * n_work):
-                break  # not settling: look at the gap (see _policy.pxd)
-            if accelerate:
-                _naive_extrapolate(P, &W.acc, W.active, n_active)
+        n_active = _cycle(P, W, AG, F, n_active, n_work, &n_iter, max_iter,
+                          random, &state, dw_tol, rel_tol)
         # ... then one product X^T r over the working set gives both the
         # duality gap and the KKT check of every feature left out.
         if W.intr.hit:
