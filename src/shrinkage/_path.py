@@ -331,39 +331,17 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         if Xy is not None:
             Xy = Xy / c / c
 
-    if grid is None:
-        if l1_ratio == 0:
-            raise ValueError(
-                "Automatic alpha grid generation is not supported for l1_ratio=0. "
-                "Please supply a grid by providing the 'alphas' argument.")
-        kernel_grid = alpha_grids(design, Yc, [l1_ratio], eps=eps, n_alphas=n_grid,
-                                  pf=pf, positive=positive, correlations=Xy)[0]
-        grid = kernel_grid * c * c
-    else:
-        kernel_grid = grid / c / c
-
+    grid, kernel_grid = _grids(design, Yc, grid, n_grid, c, l1_ratio=l1_ratio, eps=eps,
+                               pf=pf, positive=positive, Xy=Xy)
     random = selection == "random"
     seed = seed_from(random_state) if random else 1
-    W0 = None
-    if coef_init is not None:
-        W0 = np.asarray(coef_init, dtype=np.float64)
-        if W0.size != n_targets * p or W0.ndim > 2:
-            raise ValueError(
-                f"coef_init must have shape ({p},) or ({n_targets}, {p}), got "
-                f"shape {W0.shape}.")
-        W0 = W0.reshape(n_targets, p)
-
+    W0 = _initial_coefs(coef_init, n_targets, p)
     per_target, gaps, iters, n_failed = solve_paths(
         design, Yc, kernel_grid, W0, l1_ratio=float(l1_ratio), pf=pf,
         positive=bool(positive), tol=float(tol), max_iter=max_iter,
         random=random, seed=seed, strong_rules=strong_rules, coef_dtype=dtype,
         progress=_path_progress(func_name, grid, n_targets, c) if verbose else None)
-    if n_failed:
-        warnings.warn(
-            f"{func_name}: {n_failed} of {grid.size * n_targets} solves did not "
-            f"converge within max_iter={max_iter} passes. Increase max_iter, "
-            "loosen tol, or standardize the features.",
-            convergence_warning(), stacklevel=3)
+    _warn_failed(func_name, n_failed, grid.size * n_targets, max_iter, stacklevel=4)
     if c != 1.0:
         gaps = gaps * c * c
     # one target's (n_features, n_alphas) array as the solver wrote it
@@ -372,6 +350,41 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]
     return grid, coefs, gaps
+
+
+def _grids(design, Yc, grid, n_grid, c, *, l1_ratio, eps, pf, positive, Xy):
+    """The user's alpha grid and the kernels' (for X / c, y / c): the given
+    one, or the automatic grid down from lambda_max."""
+    if grid is not None:
+        return grid, grid / c / c
+    if l1_ratio == 0:
+        raise ValueError(
+            "Automatic alpha grid generation is not supported for l1_ratio=0. "
+            "Please supply a grid by providing the 'alphas' argument.")
+    kernel_grid = alpha_grids(design, Yc, [l1_ratio], eps=eps, n_alphas=n_grid,
+                              pf=pf, positive=positive, correlations=Xy)[0]
+    return kernel_grid * c * c, kernel_grid
+
+
+def _warn_failed(func_name, n_failed, n_solves, max_iter, *, stacklevel):
+    if n_failed:
+        warnings.warn(
+            f"{func_name}: {n_failed} of {n_solves} solves did not "
+            f"converge within max_iter={max_iter} passes. Increase max_iter, "
+            "loosen tol, or standardize the features.",
+            convergence_warning(), stacklevel=stacklevel)
+
+
+def _initial_coefs(coef_init, n_targets, p):
+    """``coef_init`` as (n_targets, p) float64, or None."""
+    if coef_init is None:
+        return None
+    W0 = np.asarray(coef_init, dtype=np.float64)
+    if W0.size != n_targets * p or W0.ndim > 2:
+        raise ValueError(
+            f"coef_init must have shape ({p},) or ({n_targets}, {p}), got "
+            f"shape {W0.shape}.")
+    return W0.reshape(n_targets, p)
 
 
 def _box_path(X, Y, sw, pf, bounds, precompute, *, l1_ratio, eps, n_grid, grid, Xy, coef_init,
@@ -384,34 +397,17 @@ def _box_path(X, Y, sw, pf, bounds, precompute, *, l1_ratio, eps, n_grid, grid, 
     design = box_design(X, sw, fit_intercept, precompute,
                         n_solves=n_grid if grid is None else grid.size)
     _, Yc = design.center_targets(Y)
-    if grid is None:
-        if l1_ratio == 0:
-            raise ValueError(
-                "Automatic alpha grid generation is not supported for l1_ratio=0. "
-                "Please supply a grid by providing the 'alphas' argument.")
-        grid = alpha_grids(design, Yc, [l1_ratio], eps=eps, n_alphas=n_grid, pf=pf,
-                           positive=bool(np.all(bounds[0] >= 0.0)),
-                           correlations=_check_Xy(Xy, p, 1))[0]
+    grid, _ = _grids(design, Yc, grid, n_grid, 1.0, l1_ratio=l1_ratio, eps=eps, pf=pf,
+                     positive=bool(np.all(bounds[0] >= 0.0)), Xy=_check_Xy(Xy, p, 1))
     random = selection == "random"
     seed = seed_from(random_state) if random else 1
-    w0 = None
-    if coef_init is not None:
-        w0 = np.asarray(coef_init, dtype=np.float64)
-        if w0.size != p or w0.ndim > 2:
-            raise ValueError(f"coef_init must have shape ({p},) or (1, {p}), got "
-                             f"shape {w0.shape}.")
-        w0 = w0.reshape(p)
+    w0 = _initial_coefs(coef_init, 1, p)
     coefs, gaps, iters, n_failed = solve_box_path(
         design, np.ascontiguousarray(Yc[:, 0]), grid, l1_ratio=float(l1_ratio),
         penalty_factor=pf, bounds=bounds, tol=float(tol), max_iter=max_iter,
-        random=random, seed=seed, coef_init=w0,
+        random=random, seed=seed, coef_init=None if w0 is None else w0[0],
         progress=_path_progress(func_name, grid, 1, 1.0)(0) if verbose else None)
-    if n_failed:
-        warnings.warn(
-            f"{func_name}: {n_failed} of {grid.size} solves did not "
-            f"converge within max_iter={max_iter} passes. Increase max_iter, "
-            "loosen tol, or standardize the features.",
-            convergence_warning(), stacklevel=4)
+    _warn_failed(func_name, n_failed, grid.size, max_iter, stacklevel=5)
     coefs = as_fit_dtype(coefs, dtype)
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]
