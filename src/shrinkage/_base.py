@@ -98,6 +98,12 @@ def _request_setter(method, keys):
 class BaseEstimator:
     """Parameter handling shared by every estimator."""
 
+    # What fit accepts, for scikit-learn's tags: sparse X, and which y
+    # shapes (its TargetTags defaults: one target only).
+    _sparse_input = False
+    _single_output = True
+    _multi_output = False
+
     def __init_subclass__(cls, **kwargs):
         # One set_{method}_request per method that accepts metadata, as
         # scikit-learn's _MetadataRequester generates them (a subclass whose
@@ -226,7 +232,8 @@ class BaseEstimator:
 
         return Tags(
             estimator_type=None,
-            target_tags=TargetTags(required=False),
+            target_tags=TargetTags(required=False, single_output=self._single_output,
+                                   multi_output=self._multi_output),
             transformer_tags=None,
             regressor_tags=None,
             classifier_tags=None,
@@ -234,7 +241,7 @@ class BaseEstimator:
         )
 
     def _accepts_sparse(self):
-        return False
+        return self._sparse_input
 
     def _check_is_fitted(self):
         if not self.__sklearn_is_fitted__():

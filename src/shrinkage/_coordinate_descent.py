@@ -146,6 +146,9 @@ class ElasticNet(LinearModel):
     array([ 1.92,  0.  , -0.93,  0.  ,  0.  ])
     """
 
+    _sparse_input = True
+    _multi_output = True  # independent targets
+
     _l1_ratio_fixed = None
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True,
@@ -296,14 +299,6 @@ class ElasticNet(LinearModel):
             self.dual_gap_ = as_fit_dtype(sol.dual_gap, dtype)
             self.n_iter_ = [int(i) for i in sol.n_iter]
         return self
-
-    def _accepts_sparse(self):
-        return True
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
 
 
 class Lasso(ElasticNet):

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 from typing import Self
 
-import os
 import sys
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,7 +31,8 @@ from ._enet import (alpha_grids, box_design, box_fold_mse_path, check_bounds, co
                     cv_design, fold_mse_path, seed_from, solve_box, solve_enet)
 from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._exceptions import convergence_warning
-from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
+from ._folds import CVSearchMixin, best_cell, check_cv_folds, routed_split_params
+from ._threads import thread_map
 from ._path import enet_path, lasso_path
 from ._out_of_core import fit_dask, is_dask_collection
 from ._validation import (
@@ -78,19 +77,6 @@ def single_target(y, name):
     return y
 
 
-def n_workers(n_jobs, n_tasks):
-    """Threads for ``n_tasks`` tasks under scikit-learn's ``n_jobs``."""
-    if n_jobs is None:
-        return 1
-    n_jobs = int(n_jobs)
-    cpus = os.cpu_count() or 1
-    if n_jobs < 0:
-        n_jobs = max(cpus + 1 + n_jobs, 1)
-    elif n_jobs == 0:
-        raise ValueError("n_jobs == 0 has no meaning; use None, a positive count or -1.")
-    return max(1, min(n_jobs, n_tasks))
-
-
 def _check_test_weights(sw, folds):
     """scikit-learn's error (before any fit) for a test fold whose weights
     are all zero: its mean squared error is undefined."""
@@ -129,7 +115,7 @@ def _warn_failed_fits(name, n_failed, n_fits, max_iter, stacklevel=3):
         warnings.warn(message, category, stacklevel=stacklevel)
 
 
-class ElasticNetCV(LinearModel):
+class ElasticNetCV(CVSearchMixin, LinearModel):
     """Elastic net with the penalty chosen by cross-validation.
 
     Fits the path of :func:`shrinkage.enet_path` on each training fold for
@@ -239,6 +225,8 @@ class ElasticNetCV(LinearModel):
     True
     """
 
+    _sparse_input = True
+
     path = staticmethod(enet_path)
     _has_l1_ratio = True
 
@@ -265,14 +253,6 @@ class ElasticNetCV(LinearModel):
         self.selection_rule = selection_rule
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
-
-    def _l1_ratios(self):
-        ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
-        if ratios.ndim != 1 or ratios.size == 0:
-            raise ValueError("l1_ratio must be a float or a non-empty list of floats.")
-        for r in ratios:
-            check_scalar(float(r), "l1_ratio", low=0.0, high=1.0)
-        return ratios
 
     def fit(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
             **params) -> Self:
@@ -342,10 +322,7 @@ class ElasticNetCV(LinearModel):
         rng_seed = seed_from(self.random_state) if random else 1
         tasks = [(i, k) for i in range(len(l1_ratios)) for k in range(len(folds))]
         seeds = [(rng_seed + 7919 * t) % (2**31 - 1) or 1 for t in range(len(tasks))]
-        workers = n_workers(self.n_jobs, len(tasks))
-        pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
-        map_ = pool.map if pool is not None else map
-        try:
+        with thread_map(self.n_jobs, len(tasks)) as map_:
             # Full-data design: the alpha grid, the refit and, when every
             # fold uses covariance updates and is the complement of its
             # held-out rows, the Gram the folds' Grams derive from.
@@ -377,9 +354,6 @@ class ElasticNetCV(LinearModel):
 
             mses, failed = self._fold_results(name, map_, run, tasks, len(folds),
                                               l1_ratios, grids, c)
-        finally:
-            if pool is not None:
-                pool.shutdown()
         alpha = self._choose(name, mses, failed, tasks, grids, l1_ratios, len(folds),
                              isinstance(alphas, int), max_iter, depth=1)
         if c != 1.0:
@@ -466,15 +440,9 @@ class ElasticNetCV(LinearModel):
                 tol=float(self.tol), max_iter=max_iter, random=random, seed=seeds[t],
                 precompute=precompute)
 
-        workers = n_workers(self.n_jobs, len(tasks))
-        pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
-        map_ = pool.map if pool is not None else map
-        try:
+        with thread_map(self.n_jobs, len(tasks)) as map_:
             mses, failed = self._fold_results(name, map_, run, tasks, len(folds),
                                               l1_ratios, grids, 1.0)
-        finally:
-            if pool is not None:
-                pool.shutdown()
         alpha = self._choose(name, mses, failed, tasks, grids, l1_ratios, len(folds),
                              isinstance(alphas, int), max_iter, depth=2)
         sol = solve_box(
@@ -494,19 +462,6 @@ class ElasticNetCV(LinearModel):
             del self.l1_ratio_
         return self
 
-    def get_metadata_routing(self):
-        """Get the metadata routing of this estimator (scikit-learn's protocol).
-
-        Needs scikit-learn. As scikit-learn's: the estimator's own requests
-        (``sample_weight``) and ``fit``'s metadata routed to the splitter's
-        ``split`` (``groups``).
-
-        Returns
-        -------
-        routing : sklearn.utils.metadata_routing.MetadataRouter
-        """
-        return cv_metadata_router(self, 5 if self.cv is None else self.cv)
-
     def _fold_gram_request(self, X, sw, gram, folds):
         """What a user's Gram means for the folds: scikit-learn hands it to
         every fold's path, which warns and recomputes it when the fold's
@@ -525,11 +480,7 @@ class ElasticNetCV(LinearModel):
         n_alphas)."""
         mean_mse = mse.mean(axis=1)
         self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
-        best_mse, best_i, best_k = np.inf, 0, 0
-        for i in range(len(l1_ratios)):
-            k = int(np.argmin(mean_mse[i]))
-            if mean_mse[i, k] < best_mse:
-                best_mse, best_i, best_k = mean_mse[i, k], i, k
+        best_mse, best_i, best_k = best_cell(mean_mse)
         self.alpha_ = np.float64(grids[best_i][best_k])
         self.l1_ratio_ = np.float64(l1_ratios[best_i])
         # One-standard-error rule (glmnet's lambda.1se).
@@ -558,15 +509,6 @@ class ElasticNetCV(LinearModel):
         return alpha_grids(design, Yc, l1_ratios, eps=self.eps, n_alphas=alphas,
                            pf=pf, positive=positive,
                            correlations=None if full is None else full.q)
-
-    def _accepts_sparse(self):
-        return True
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.single_output = True
-        tags.target_tags.multi_output = False
-        return tags
 
 
 class LassoCV(ElasticNetCV):
@@ -616,6 +558,3 @@ class LassoCV(ElasticNetCV):
         self.selection_rule = selection_rule
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
-
-    def _l1_ratios(self):
-        return np.array([1.0])

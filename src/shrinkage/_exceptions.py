@@ -1,6 +1,7 @@
 """Exceptions and warnings raised by shrinkage."""
 
 import sys
+import warnings
 
 __all__ = ["NotFittedError", "ConvergenceWarning"]
 
@@ -36,6 +37,17 @@ def convergence_warning():
     scikit-learn imported, hence the link is made then, at warning time).
     """
     return _linked(ConvergenceWarning, "ConvergenceWarning")
+
+
+def warn_not_converged(name, n_failed, n_solves, max_iter, *, stacklevel):
+    """The ConvergenceWarning for ``n_failed`` of ``n_solves`` solves that
+    stopped at ``max_iter`` (nothing when none did); ``stacklevel`` counts
+    from the caller of this function, as for ``warnings.warn``."""
+    if n_failed:
+        warnings.warn(
+            f"{name}: {n_failed} of {n_solves} solves did not converge within "
+            f"max_iter={max_iter} passes. Increase max_iter, loosen tol, or "
+            "standardize the features.", convergence_warning(), stacklevel=stacklevel + 1)
 
 
 _COMBINED = {}

@@ -13,8 +13,52 @@ import sys
 
 import numpy as np
 
-__all__ = ["check_cv_folds", "cv_metadata_router", "folds_are_complements",
-           "routed_split_params"]
+from ._validation import check_scalar
+
+__all__ = ["CVSearchMixin", "best_cell", "check_cv_folds", "cv_metadata_router",
+           "folds_are_complements", "routed_split_params"]
+
+
+class CVSearchMixin:
+    """What the cross-validated elastic nets (single- and multi-task) share:
+    the checked list of l1_ratios (``[1.0]`` for the Lasso variants, which
+    set ``_has_l1_ratio = False``) and the splitter's metadata routing."""
+
+    _has_l1_ratio = True
+
+    def _l1_ratios(self):
+        if not self._has_l1_ratio:
+            return np.array([1.0])
+        ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
+        if ratios.ndim != 1 or ratios.size == 0:
+            raise ValueError("l1_ratio must be a float or a non-empty list of floats.")
+        for r in ratios:
+            check_scalar(float(r), "l1_ratio", low=0.0, high=1.0)
+        return ratios
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator (scikit-learn's protocol).
+
+        Needs scikit-learn. As scikit-learn's: the estimator's own requests
+        (``sample_weight``) and ``fit``'s metadata routed to the splitter's
+        ``split`` (``groups``).
+
+        Returns
+        -------
+        routing : sklearn.utils.metadata_routing.MetadataRouter
+        """
+        return cv_metadata_router(self, 5 if self.cv is None else self.cv)
+
+
+def best_cell(mean_mse):
+    """``(value, i, k)`` of the least mean error over (l1_ratio i, alpha k),
+    the first l1_ratio winning ties (scikit-learn's choice)."""
+    best_mse, best_i, best_k = np.inf, 0, 0
+    for i in range(mean_mse.shape[0]):
+        k = int(np.argmin(mean_mse[i]))
+        if mean_mse[i, k] < best_mse:
+            best_mse, best_i, best_k = mean_mse[i, k], i, k
+    return best_mse, best_i, best_k
 
 
 def cv_metadata_router(estimator, cv):

@@ -16,14 +16,11 @@ scikit-learn's ``LinearModelCV``: one alpha grid from the full data per
 mean squared error, folds in threads, a refit at the best alpha.
 """
 
-import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._base import LinearModel
-from ._cv import n_workers
 from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype
 from ._enet import seed_from
 from ._enet.multitask_path import (
@@ -33,8 +30,9 @@ from ._enet.multitask_path import (
     prepare_multitask,
     solve_multitask,
 )
-from ._exceptions import convergence_warning
-from ._folds import check_cv_folds, cv_metadata_router, routed_split_params
+from ._exceptions import warn_not_converged
+from ._folds import CVSearchMixin, best_cell, check_cv_folds, routed_split_params
+from ._threads import thread_map
 from ._validation import (
     check_alpha_grid,
     check_bool,
@@ -73,13 +71,6 @@ def multitask_penalty_factor(penalty_factor, n_features):
     return np.ascontiguousarray(pf, dtype=np.float64)
 
 
-def _warn_not_converged(name, count, total, max_iter):
-    warnings.warn(
-        f"{name}: {count} of {total} solves did not converge within "
-        f"max_iter={max_iter} passes. Increase max_iter, loosen tol, or "
-        "standardize the features.", convergence_warning(), stacklevel=3)
-
-
 def multitask_path_function(X, Y, sw, penalty_factor, *, l1_ratio, eps, n_grid, grid,
                             coef_init, fit_intercept, tol, max_iter, random,
                             random_state, return_n_iter, func_name):
@@ -91,11 +82,27 @@ def multitask_path_function(X, Y, sw, penalty_factor, *, l1_ratio, eps, n_grid, 
         X, Y, sw, pf, l1_ratio=l1_ratio, eps=eps, n_grid=n_grid, grid=grid,
         coef_init=coef_init, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
         random=random, seed=seed_from(random_state) if random else 1)
-    if n_failed:
-        _warn_not_converged(func_name, n_failed, len(grid), max_iter)
+    warn_not_converged(func_name, n_failed, len(grid), max_iter, stacklevel=4)
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in passes]
     return grid, coefs, gaps
+
+
+def _fit_final(est, name, X_raw, X, Y, sw, alpha, l1_ratio, pf, max_iter, W0, random, seed):
+    """Solve on all of (X, Y) and set the fitted attributes of ``est``."""
+    prob = prepare_multitask(X, Y, sw, est.fit_intercept)
+    W, gap, passes = solve_multitask(prob, alpha, l1_ratio, pf, float(est.tol), max_iter,
+                                     W0, random, seed)
+    warn_not_converged(name, int(gap > est.tol * prob.yy / X.shape[0]), 1, max_iter,
+                       stacklevel=3)
+    est._record_input(X_raw, X)
+    # scikit-learn's dtype rules (shrinkage._dtypes): the solve is float64,
+    # a float32 X gets float32 coefficients and predictions
+    dtype = fit_dtype(X_raw)
+    est.coef_ = as_fit_dtype(np.ascontiguousarray(W.T), dtype)
+    est.intercept_ = as_fit_dtype(prob.y_mean - prob.x_mean @ W, dtype)
+    est.dual_gap_ = float(gap)
+    est.n_iter_ = int(passes)
 
 
 class MultiTaskElasticNet(LinearModel):
@@ -155,6 +162,10 @@ class MultiTaskElasticNet(LinearModel):
            [0.4564, 0.4564]])
     """
 
+    _sparse_input = True
+    _single_output = False  # (n_samples, n_tasks) targets only
+    _multi_output = True
+
     _l1_ratio_fixed = None
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
@@ -213,30 +224,9 @@ class MultiTaskElasticNet(LinearModel):
             if self.coef_.shape == (Y.shape[1], p):
                 W0 = np.asarray(self.coef_.T, dtype=np.float64)
         random = self.selection == "random"
-        prob = prepare_multitask(X, Y, sw, self.fit_intercept)
-        W, gap, passes = solve_multitask(
-            prob, float(self.alpha), l1_ratio, pf, float(self.tol), max_iter, W0,
-            random, seed_from(self.random_state) if random else 1)
-        if gap > self.tol * prob.yy / n:
-            _warn_not_converged(name, 1, 1, max_iter)
-        self._record_input(X_raw, X)
-        # scikit-learn's dtype rules (shrinkage._dtypes): the solve is float64,
-        # a float32 X gets float32 coefficients and predictions
-        dtype = fit_dtype(X_raw)
-        self.coef_ = as_fit_dtype(np.ascontiguousarray(W.T), dtype)
-        self.intercept_ = as_fit_dtype(prob.y_mean - prob.x_mean @ W, dtype)
-        self.dual_gap_ = float(gap)
-        self.n_iter_ = int(passes)
+        _fit_final(self, name, X_raw, X, Y, sw, float(self.alpha), l1_ratio, pf, max_iter,
+                   W0, random, seed_from(self.random_state) if random else 1)
         return self
-
-    def _accepts_sparse(self):
-        return True
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = False
-        return tags
 
 
 class MultiTaskLasso(MultiTaskElasticNet):
@@ -274,7 +264,7 @@ class MultiTaskLasso(MultiTaskElasticNet):
         self.penalty_factor = penalty_factor
 
 
-class MultiTaskElasticNetCV(LinearModel):
+class MultiTaskElasticNetCV(CVSearchMixin, LinearModel):
     """Multi-task elastic net with the penalty chosen by cross-validation.
 
     Parameters, attributes and results are those of
@@ -331,6 +321,10 @@ class MultiTaskElasticNetCV(LinearModel):
     (20, 3)
     """
 
+    _sparse_input = True
+    _single_output = False  # (n_samples, n_tasks) targets only
+    _multi_output = True
+
     _has_l1_ratio = True
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, fit_intercept=True,
@@ -350,14 +344,6 @@ class MultiTaskElasticNetCV(LinearModel):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
-
-    def _l1_ratios(self):
-        ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
-        if ratios.ndim != 1 or ratios.size == 0:
-            raise ValueError("l1_ratio must be a float or a non-empty list of floats.")
-        for r in ratios:
-            check_scalar(float(r), "l1_ratio", low=0.0, high=1.0)
-        return ratios
 
     def fit(self, X, y, sample_weight=None, **params):
         """Fit the model, choosing alpha (and l1_ratio) by cross-validation.
@@ -414,64 +400,25 @@ class MultiTaskElasticNetCV(LinearModel):
                 X_rows, Y, sw, train, test, grids[i], float(l1_ratios[i]),
                 self.fit_intercept, pf, float(self.tol), max_iter, random, seed)
 
-        workers = n_workers(self.n_jobs, len(tasks))
-        if workers > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                mses = list(pool.map(run, range(len(tasks))))
-        else:
-            mses = [run(t) for t in range(len(tasks))]
+        with thread_map(self.n_jobs, len(tasks)) as map_:
+            mses = list(map_(run, range(len(tasks))))
         mse = np.reshape(mses, (len(l1_ratios), len(folds), -1))
         mean_mse = mse.mean(axis=1)
         self.mse_path_ = as_fit_dtype(np.squeeze(np.moveaxis(mse, 2, 1)),
                                       mse_dtype(X_raw, y_raw))
-        best_mse, best_i, best_k = np.inf, 0, 0
-        for i in range(len(l1_ratios)):
-            k = int(np.argmin(mean_mse[i]))
-            if mean_mse[i, k] < best_mse:
-                best_mse, best_i, best_k = mean_mse[i, k], i, k
+        best_mse, best_i, best_k = best_cell(mean_mse)
         self.alpha_ = np.float64(grids[best_i][best_k])
         self.l1_ratio_ = np.float64(l1_ratios[best_i])
         if isinstance(alphas, int) and len(l1_ratios) > 1:
             self.alphas_ = np.asarray(grids)
         else:
             self.alphas_ = grids[0]
-        prob = prepare_multitask(X, Y, sw, self.fit_intercept)
-        W, gap, passes = solve_multitask(prob, self.alpha_, self.l1_ratio_, pf,
-                                         float(self.tol), max_iter, None, random, seed)
-        if gap > self.tol * prob.yy / n:
-            _warn_not_converged(name, 1, 1, max_iter)
-        self._record_input(X_raw, X)
-        dtype = fit_dtype(X_raw)
-        self.coef_ = as_fit_dtype(np.ascontiguousarray(W.T), dtype)
-        self.intercept_ = as_fit_dtype(prob.y_mean - prob.x_mean @ W, dtype)
-        self.dual_gap_ = float(gap)
-        self.n_iter_ = int(passes)
+        _fit_final(self, name, X_raw, X, Y, sw, self.alpha_, self.l1_ratio_, pf, max_iter,
+                   None, random, seed)
         if not self._has_l1_ratio:
             del self.l1_ratio_
         return self
 
-    def _accepts_sparse(self):
-        return True
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = False
-        return tags
-
-
-    def get_metadata_routing(self):
-        """Get the metadata routing of this estimator (scikit-learn's protocol).
-
-        Needs scikit-learn. As scikit-learn's: the estimator's own requests
-        (``sample_weight``) and ``fit``'s metadata routed to the splitter's
-        ``split`` (``groups``).
-
-        Returns
-        -------
-        routing : sklearn.utils.metadata_routing.MetadataRouter
-        """
-        return cv_metadata_router(self, 5 if self.cv is None else self.cv)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):
@@ -510,6 +457,3 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         self.random_state = random_state
         self.selection = selection
         self.penalty_factor = penalty_factor
-
-    def _l1_ratios(self):
-        return np.array([1.0])

@@ -25,7 +25,7 @@ from ._enet import (
     solve_paths,
 )
 from ._dtypes import as_fit_dtype, fit_dtype
-from ._exceptions import convergence_warning
+from ._exceptions import warn_not_converged
 from ._validation import (
     check_alpha_grid,
     check_max_iter,
@@ -341,7 +341,7 @@ def _path(X, y, *, l1_ratio, eps, n_alphas, alphas, precompute, Xy,
         positive=bool(positive), tol=float(tol), max_iter=max_iter,
         random=random, seed=seed, strong_rules=strong_rules, coef_dtype=dtype,
         progress=_path_progress(func_name, grid, n_targets, c) if verbose else None)
-    _warn_failed(func_name, n_failed, grid.size * n_targets, max_iter, stacklevel=4)
+    warn_not_converged(func_name, n_failed, grid.size * n_targets, max_iter, stacklevel=3)
     if c != 1.0:
         gaps = gaps * c * c
     # one target's (n_features, n_alphas) array as the solver wrote it
@@ -364,15 +364,6 @@ def _grids(design, Yc, grid, n_grid, c, *, l1_ratio, eps, pf, positive, Xy):
     kernel_grid = alpha_grids(design, Yc, [l1_ratio], eps=eps, n_alphas=n_grid,
                               pf=pf, positive=positive, correlations=Xy)[0]
     return kernel_grid * c * c, kernel_grid
-
-
-def _warn_failed(func_name, n_failed, n_solves, max_iter, *, stacklevel):
-    if n_failed:
-        warnings.warn(
-            f"{func_name}: {n_failed} of {n_solves} solves did not "
-            f"converge within max_iter={max_iter} passes. Increase max_iter, "
-            "loosen tol, or standardize the features.",
-            convergence_warning(), stacklevel=stacklevel)
 
 
 def _initial_coefs(coef_init, n_targets, p):
@@ -407,7 +398,7 @@ def _box_path(X, Y, sw, pf, bounds, precompute, *, l1_ratio, eps, n_grid, grid, 
         penalty_factor=pf, bounds=bounds, tol=float(tol), max_iter=max_iter,
         random=random, seed=seed, coef_init=None if w0 is None else w0[0],
         progress=_path_progress(func_name, grid, 1, 1.0)(0) if verbose else None)
-    _warn_failed(func_name, n_failed, grid.size, max_iter, stacklevel=5)
+    warn_not_converged(func_name, n_failed, grid.size, max_iter, stacklevel=4)
     coefs = as_fit_dtype(coefs, dtype)
     if return_n_iter:
         return grid, coefs, gaps, [int(i) for i in iters]

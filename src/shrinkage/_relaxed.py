@@ -19,16 +19,16 @@ from __future__ import annotations
 
 from typing import Self
 
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ._typing import ArrayLike, MatrixLike
 from ._base import LinearModel
-from ._cv import _warn_failed_fits, n_workers, single_target
+from ._cv import _warn_failed_fits, single_target
 from ._enet import alpha_grids, make_design, path_on_rows, solve_enet
 from ._dtypes import as_fit_dtype, fit_dtype, mse_dtype, scalar_of
 from ._folds import check_cv_folds
+from ._threads import thread_map
 from ._validation import (
     check_alpha_grid,
     check_bool,
@@ -113,12 +113,6 @@ class _RelaxedFit(LinearModel):
             setattr(self, name, scalar_of(getattr(self, name), dtype))
         if cv:
             self.mse_path_ = as_fit_dtype(self.mse_path_, mse_dtype(X_raw, y_raw))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.single_output = True
-        tags.target_tags.multi_output = False
-        return tags
 
 
 class RelaxedLasso(_RelaxedFit):
@@ -356,12 +350,8 @@ class RelaxedLassoCV(_RelaxedFit):
                                  precompute=precompute, pf=pf, positive=positive,
                                  tol=float(self.tol), max_iter=max_iter)
 
-        workers = n_workers(self.n_jobs, len(folds))
-        if workers == 1:
-            mses = [run(f) for f in folds]
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                mses = list(pool.map(run, folds))
+        with thread_map(self.n_jobs, len(folds)) as map_:
+            mses = list(map_(run, folds))
         mses, failed = zip(*mses)
         # as LassoCV: one ConvergenceWarning per fold solve (fold, alpha)
         # that did not converge, before the refit's own

@@ -173,13 +173,8 @@ def _targets(y):
 
 
 class _MultiOutputTags:
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
-    def _accepts_sparse(self):
-        return True
+    _sparse_input = True
+    _multi_output = True
 
     def _check_predict_input(self, X):
         # float32 X predicts in float32 with a float32 model (float64 with a
