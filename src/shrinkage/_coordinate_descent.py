@@ -328,18 +328,11 @@ class Lasso(ElasticNet):
                  positive=False, random_state=None, selection="cyclic",
                  penalty_factor=None, lower_bounds=None, upper_bounds=None,
                  n_jobs=1) -> None:
-        # No super().__init__: the Lasso has no l1_ratio parameter to store.
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.precompute = precompute
-        self.copy_X = copy_X
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
-        self.penalty_factor = penalty_factor
-        self.lower_bounds = lower_bounds
-        self.upper_bounds = upper_bounds
-        self.n_jobs = n_jobs
+        # l1_ratio is not a parameter of the Lasso (get_params follows this
+        # signature) but is stored as 1.0, as scikit-learn's Lasso does.
+        super().__init__(
+            alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, precompute=precompute,
+            max_iter=max_iter, copy_X=copy_X, tol=tol, warm_start=warm_start,
+            positive=positive, random_state=random_state, selection=selection,
+            penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+            upper_bounds=upper_bounds, n_jobs=n_jobs)

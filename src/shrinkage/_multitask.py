@@ -252,16 +252,12 @@ class MultiTaskLasso(MultiTaskElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
                  tol=1e-4, warm_start=False, random_state=None, selection="cyclic",
                  penalty_factor=None):
-        # No super().__init__: the Lasso has no l1_ratio parameter to store.
-        self.alpha = alpha
-        self.fit_intercept = fit_intercept
-        self.copy_X = copy_X
-        self.max_iter = max_iter
-        self.tol = tol
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.selection = selection
-        self.penalty_factor = penalty_factor
+        # l1_ratio is not a parameter (get_params follows this signature)
+        # but is stored as 1.0, as scikit-learn's MultiTaskLasso does.
+        super().__init__(
+            alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, copy_X=copy_X,
+            max_iter=max_iter, tol=tol, warm_start=warm_start, random_state=random_state,
+            selection=selection, penalty_factor=penalty_factor)
 
 
 class MultiTaskElasticNetCV(CVSearchMixin, LinearModel):
