@@ -842,7 +842,7 @@ def _count_kernel_calls(monkeypatch):
 
         monkeypatch.setattr(module, name, counted)
 
-    wrap(box_module._box_gram, "enet_box_gram", "gram")
+    wrap(box_module._box, "enet_box_gram", "gram")
     wrap(box_module._box, "enet_box", "naive")
     wrap(box_module._box, "enet_box_csc", "naive")
     return calls

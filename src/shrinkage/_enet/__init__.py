@@ -24,7 +24,7 @@ exported here; nothing else in the package imports the kernels.
   ``lower.limits`` / ``upper.limits``): :func:`check_bounds`,
   :func:`box_design`, :func:`solve_box`, :func:`solve_box_path`,
   :func:`box_fold_mse_path`, :func:`box_mode`, on the dedicated kernels
-  ``_box`` (residual updates) and ``_box_gram`` (covariance updates).
+  kernel ``_box`` (residual or covariance updates, one driver).
 
 The compiled kernels, one concern each (``docs/design.md`` section 2.2):
 ``_naive`` (residual updates, dense and CSC, and their driver) with
@@ -32,8 +32,8 @@ The compiled kernels, one concern each (``docs/design.md`` section 2.2):
 gap-safe screening); ``_covariance`` (Gram updates and their driver);
 ``_gram`` (the Gram cache and centred Gram); ``_newton`` (the support's
 Cholesky factor and Newton steps); ``_gap`` (the duality gap);
-``_extrapolate`` (Anderson); ``_box`` / ``_box_gram`` (box-constrained coordinate
-descent, residual / covariance updates; ``_box_ops.pxd`` their shared
+``_extrapolate`` (Anderson); ``_box`` (box-constrained coordinate
+descent, residual or covariance updates; ``_box_ops.pxd`` its
 one-coordinate terms); ``_columns`` (column statistics and products);
 ``_policy.pxd`` (every tuning constant and cost model).
 """

@@ -1,7 +1,7 @@
-# The box-constrained kernels' shared one-coordinate helpers, inline: the
-# naive box kernel (_box.pyx) and the covariance-update one (_box_gram.pyx)
-# take the same clipped update and the same Fenchel-Young terms of the
-# boxed penalties (docs/design.md, "Box constraints").
+# The box-constrained kernel's one-coordinate helpers, inline (_box.pyx:
+# its residual and covariance updates take the same clipped update and the
+# same Fenchel-Young terms of the boxed penalties; docs/design.md, "Box
+# constraints").
 
 from libc.math cimport INFINITY, fabs
 

@@ -10,7 +10,7 @@ the duality gap of the constrained problem) for single fits
 
 Bounds are solved on float64 data (a float32 ``X`` is solved as a float64
 copy) with naive (residual) updates, or with covariance (Gram) updates
-(:mod:`._box_gram`) when :func:`shrinkage._enet.solve.choose_method` picks
+(``enet_box_gram`` in :mod:`._box`) when :func:`shrinkage._enet.solve.choose_method` picks
 them for the unbounded fit of the same shape and ``precompute`` (tall
 designs solved often enough: a path, several targets, a few features;
 ``precompute=True`` always, ``False`` never). A Gram matrix given as
@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from . import _box, _box_gram
+from . import _box
 from .cv import held_out_mse
 from .design import SparseGramDesign, make_design
 from .solve import (
@@ -160,7 +160,7 @@ def _solve_one(design, yc, pf, lower, upper, w, residual, l1, l2, tol_abs,
     a Gram design reads ``qy = (q, yy)`` of ``yc`` instead of ``yc``."""
     if design.method == "gram":
         q, yy = qy
-        return _box_gram.enet_box_gram(
+        return _box.enet_box_gram(
             _box_gram_of(design), q, yy, pf, lower, upper, w, l1, l2, tol_abs,
             max_iter, random, seed)
     if sp.issparse(design.X):
