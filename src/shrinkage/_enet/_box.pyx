@@ -543,19 +543,7 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
     return gap, n_iter
 
 
-_BOX_DOC = """
-    Parameters
-    ----------
-    yc : (n,) centred targets; sw : (n,) weights summing to n, or empty.
-    x_mean, sq_norms : (p,) column statistics (weighted means, centred
-        squared norms; zero means without an intercept).
-    penalty_factor : (p,) f_j >= 0.
-    lower, upper : (p,) bounds, ``lower_j <= 0 <= upper_j`` (+-inf allowed).
-    w : (p,) in/out coefficients (a warm start within the bounds on entry).
-    residual : (n,) out: dense, ``yc - Xc w``; CSC, ``yc - X w`` (add
-        ``x_mean . w`` for the centred residual).
-    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
-    tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
+_BOX_RETURNS = """
     max_iter : maximal number of passes (full or over the nonzero
         coefficients), >= 1.
     random, seed : random coordinate order (with replacement), RNG seed.
@@ -570,6 +558,22 @@ _BOX_DOC = """
     KeyboardInterrupt (or what a signal handler raises): a signal arrived
         during the solve, in the main thread (polled between passes).
 """
+
+
+_BOX_DOC = """
+    Parameters
+    ----------
+    yc : (n,) centred targets; sw : (n,) weights summing to n, or empty.
+    x_mean, sq_norms : (p,) column statistics (weighted means, centred
+        squared norms; zero means without an intercept).
+    penalty_factor : (p,) f_j >= 0.
+    lower, upper : (p,) bounds, ``lower_j <= 0 <= upper_j`` (+-inf allowed).
+    w : (p,) in/out coefficients (a warm start within the bounds on entry).
+    residual : (n,) out: dense, ``yc - Xc w``; CSC, ``yc - X w`` (add
+        ``x_mean . w`` for the centred residual).
+    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
+    tol : absolute gap tolerance (already multiplied by ``yc^T S yc``).
+""" + _BOX_RETURNS
 
 
 def enet_box(
@@ -641,31 +645,6 @@ def enet_box_gram(
     const double[::1] upper, double[::1] w, double l1, double l2,
     double tol, int max_iter, bint random=False, unsigned int seed=1,
 ):
-    """Box-constrained elastic-net coordinate descent with covariance updates.
-
-    Parameters
-    ----------
-    G : (p, p) the centred weighted Gram ``Xc^T S Xc`` (symmetric, C order).
-    q : (p,) ``Xc^T S yc``; yy : ``yc^T S yc``.
-    penalty_factor : (p,) f_j >= 0.
-    lower, upper : (p,) bounds, ``lower_j <= 0 <= upper_j`` (+-inf allowed).
-    w : (p,) in/out coefficients (a warm start within the bounds on entry).
-    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
-    tol : absolute gap tolerance (already multiplied by ``yy``).
-    max_iter : maximal number of passes (full or over the nonzero
-        coefficients), >= 1.
-    random, seed : random coordinate order (with replacement), RNG seed.
-
-    Returns
-    -------
-    gap : float, the duality gap (n-scaled) at the returned point;
-    n_iter : int, passes made.
-
-    Raises
-    ------
-    KeyboardInterrupt (or what a signal handler raises): a signal arrived
-        during the solve, in the main thread (polled between passes).
-    """
     cdef Py_ssize_t p = G.shape[0]
     cdef Box B
     cdef double gap
@@ -714,3 +693,17 @@ def enet_box_gram(
     if intr.hit:
         _raise_pending()
     return gap, n_iter
+
+
+enet_box_gram.__doc__ = """Box-constrained elastic-net coordinate descent with covariance updates.
+
+    Parameters
+    ----------
+    G : (p, p) the centred weighted Gram ``Xc^T S Xc`` (symmetric, C order).
+    q : (p,) ``Xc^T S yc``; yy : ``yc^T S yc``.
+    penalty_factor : (p,) f_j >= 0.
+    lower, upper : (p,) bounds, ``lower_j <= 0 <= upper_j`` (+-inf allowed).
+    w : (p,) in/out coefficients (a warm start within the bounds on entry).
+    l1, l2 : n-scaled penalties ``alpha * l1_ratio * n``, ``alpha * (1 - l1_ratio) * n``.
+    tol : absolute gap tolerance (already multiplied by ``yy``).
+""" + _BOX_RETURNS
