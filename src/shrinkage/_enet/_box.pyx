@@ -243,86 +243,96 @@ cdef bint _free_step(Box *B) noexcept nogil:
     return moved
 
 
-cdef bint _project_free(Box *B, double *u_shift) noexcept nogil:
-    """Residual updates: make the correlations of the unpenalised features
-    whose conjugate would be infinite zero: ``u = r - Xc_A beta``, the
-    residual minus its weighted least-squares fit on those columns ``A``
-    (grown while the projection turns another such feature's correlation
-    towards an infinite bound; at most ``n_free`` rounds). ``B.c`` holds
-    the correlations with ``r`` on entry and with ``u`` on return. False
-    (``B.c`` then those of ``r``) when no feature needed it or the small
-    solve failed."""
+cdef bint _residual_round(Box *B, Py_ssize_t n_act, double *u_shift,
+                          bint projected) noexcept nogil:
+    """One projection round, residual updates: ``u = r - Xc_A beta`` for
+    the set ``A`` (fp.act[:n_act]) and ``B.c`` its correlations. False when
+    the small solve failed (``B.c`` then those of ``r``)."""
     cdef FreeProjection *F = &B.fp
     cdef NaiveProblem *P = B.P
-    cdef Py_ssize_t t, a, b, n_act = 0, grown, rounds
+    cdef Py_ssize_t a, b
     cdef double *r_saved = P.r
     cdef double shift_saved = P.shift
-    cdef bint projected = False
-    B.n_proj = 0
-    for t in range(F.n_free):
-        B.in_act[F.free[t]] = 0
-    for rounds in range(F.n_free + 1):
-        grown = _grow_free(B, B.c, n_act)
-        if grown == n_act:
-            break
-        n_act = grown
-        # Gram block of the projected columns: xc_b written into u, then
-        # the gradient routine gives xc_a^T S xc_b (as _naive.pyx does)
-        P.r = B.u
-        for b in range(n_act):
-            memset(B.u, 0, P.n * sizeof(double))
-            P.shift = 0.0
-            _add_column(P, F.act[b], 1.0)
-            for a in range(n_act):
-                F.M[a * n_act + b] = _gradient(P, F.act[a])
-        P.r = r_saved
-        P.shift = shift_saved
+    # Gram block of the projected columns: xc_b written into u, then the
+    # gradient routine gives xc_a^T S xc_b (as _naive.pyx does)
+    P.r = B.u
+    for b in range(n_act):
+        memset(B.u, 0, P.n * sizeof(double))
+        P.shift = 0.0
+        _add_column(P, F.act[b], 1.0)
         for a in range(n_act):
-            F.cf[a] = _gradient(P, F.act[a])
-        if _free_solve(F, n_act) != 0:
-            B.n_proj = 0
-            if projected:
-                _residual_correlations(P, B.c)
-            return False
-        memcpy(B.u, r_saved, P.n * sizeof(double))
-        P.r = B.u
-        for b in range(n_act):
-            _add_column(P, F.act[b], -F.beta[b])
-        u_shift[0] = P.shift
-        _residual_correlations(P, B.c)
-        P.r = r_saved
-        P.shift = shift_saved
-        projected = True
-        B.n_proj = n_act
-    return projected
+            F.M[a * n_act + b] = _gradient(P, F.act[a])
+    P.r = r_saved
+    P.shift = shift_saved
+    for a in range(n_act):
+        F.cf[a] = _gradient(P, F.act[a])
+    if _free_solve(F, n_act) != 0:
+        if projected:
+            _residual_correlations(P, B.c)
+        return False
+    memcpy(B.u, r_saved, P.n * sizeof(double))
+    P.r = B.u
+    for b in range(n_act):
+        _add_column(P, F.act[b], -F.beta[b])
+    u_shift[0] = P.shift
+    _residual_correlations(P, B.c)
+    P.r = r_saved
+    P.shift = shift_saved
+    return True
 
 
-cdef Py_ssize_t _gram_project_free(Box *B) noexcept nogil:
-    """Covariance updates: ``c2``, the correlations with ``u = r - Xc_A
-    beta`` (as :func:`_project_free`, from ``G_AA`` and ``c_A``). Returns
-    ``|A|`` (F.act, F.beta hold the set and fit), 0 when none was needed or
-    the solve failed (``c2 = c`` then)."""
+cdef bint _gram_round(Box *B, Py_ssize_t n_act) noexcept nogil:
+    """One projection round, covariance updates: ``c2 = c - G[:, A] beta``
+    from ``G_AA`` and ``c_A``. False when the small solve failed (``c2 =
+    c`` then)."""
     cdef FreeProjection *F = &B.fp
-    cdef Py_ssize_t t, a, b, n_act = 0, grown, rounds, p = B.p
+    cdef Py_ssize_t a, b, p = B.p
+    for b in range(n_act):
+        for a in range(n_act):
+            F.M[a * n_act + b] = B.G[F.act[a] * p + F.act[b]]
+        F.cf[b] = B.c[F.act[b]]
+    if _free_solve(F, n_act) != 0:
+        memcpy(B.c2, B.c, p * sizeof(double))
+        return False
     memcpy(B.c2, B.c, p * sizeof(double))
+    for b in range(n_act):
+        _axpy(p, -F.beta[b], B.G + F.act[b] * p, B.c2)
+    return True
+
+
+cdef Py_ssize_t _project_free(Box *B, double *u_shift) noexcept nogil:
+    """Make the correlations of the unpenalised features whose conjugate
+    would be infinite zero: ``u = r - Xc_A beta``, the residual minus its
+    weighted least-squares fit on those columns ``A`` (grown while the
+    projection turns another such feature's correlation towards an infinite
+    bound; at most ``n_free`` rounds). Residual updates: ``u`` in ``B.u``
+    (plus ``u_shift``) and ``B.c`` its correlations; covariance updates:
+    ``B.c2`` its correlations. Returns ``|A|`` (also ``B.n_proj``; fp.act
+    and fp.beta hold the set and fit), 0 when no feature needed it or the
+    small solve failed (the correlations are then those of ``r``)."""
+    cdef FreeProjection *F = &B.fp
+    cdef Py_ssize_t t, n_act = 0, grown, rounds
+    cdef const double *v = B.c2 if B.gram else B.c
+    cdef bint ok
+    B.n_proj = 0
+    if B.gram:
+        memcpy(B.c2, B.c, B.p * sizeof(double))
     for t in range(F.n_free):
         B.in_act[F.free[t]] = 0
     for rounds in range(F.n_free + 1):
-        grown = _grow_free(B, B.c2, n_act)
+        grown = _grow_free(B, v, n_act)
         if grown == n_act:
             break
         n_act = grown
-        for b in range(n_act):
-            for a in range(n_act):
-                F.M[a * n_act + b] = B.G[F.act[a] * p + F.act[b]]
-            F.cf[b] = B.c[F.act[b]]
-        if _free_solve(F, n_act) != 0:
-            memcpy(B.c2, B.c, p * sizeof(double))
+        if B.gram:
+            ok = _gram_round(B, n_act)
+        else:
+            ok = _residual_round(B, n_act, u_shift, B.n_proj > 0)
+        if not ok:
+            B.n_proj = 0
             return 0
-        memcpy(B.c2, B.c, p * sizeof(double))
-        for b in range(n_act):
-            _axpy(p, -F.beta[b], B.G + F.act[b] * p, B.c2)
-    return n_act
+        B.n_proj = n_act
+    return B.n_proj
 
 
 # --------------------------------------------------------------------------
@@ -388,7 +398,7 @@ cdef double _residual_gap(Box *B) noexcept nogil:
     cdef double u_shift = P.shift
     cdef double d, si, s, gap = 0.0
     _residual_correlations(P, B.c)
-    if B.fp.n_free > 0 and _project_free(B, &u_shift):
+    if B.fp.n_free > 0 and _project_free(B, &u_shift) > 0:
         u = B.u
     s = _dual_scale(B, B.c)
     # 0.5 ||r - theta||_S^2
@@ -409,10 +419,9 @@ cdef double _gram_gap(Box *B) noexcept nogil:
     cdef double s, rr, bc = 0.0, bgb = 0.0, gap
     B.n_proj = 0
     if F.n_free > 0:
-        n_act = _gram_project_free(B)
+        n_act = _project_free(B, NULL)
         if n_act > 0:
             v = B.c2
-            B.n_proj = n_act
             for a in range(n_act):
                 j = F.act[a]
                 bc += F.beta[a] * B.c[j]
