@@ -29,6 +29,20 @@ cdef inline void gemm(char *ta, char *tb, int *m, int *n, int *k,
         dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 
 
+cdef inline void gemm_op(bint transpose_a, int m, int n, int k,
+                         const floating *a, int lda, const floating *b, int ldb,
+                         floating *c, int ldc) noexcept nogil:
+    """``C = op(A) B`` (C is m x n, op(A) is m x k, all column-major) with
+    ``op(A) = A^T`` when ``transpose_a``: the products of a row-major
+    (C-order) block and a column-major one differ only in this flag and
+    ``lda``."""
+    cdef char ta = b'T' if transpose_a else b'N'
+    cdef char tn = b'N'
+    cdef floating one = 1.0, zero = 0.0
+    gemm(&ta, &tn, &m, &n, &k, &one, <floating *>a, &lda, <floating *>b, &ldb,
+         &zero, c, &ldc)
+
+
 cdef inline void syrk(char *uplo, char *trans, int *n, int *k, floating *alpha,
                       floating *a, int *lda, floating *beta, floating *c,
                       int *ldc) noexcept nogil:

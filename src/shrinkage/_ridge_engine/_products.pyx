@@ -23,7 +23,7 @@ import numpy as np
 from cython cimport floating
 from libc.string cimport memcpy
 
-from shrinkage._ridge_engine._linalg cimport gemm
+from shrinkage._ridge_engine._linalg cimport gemm, gemm_op
 
 # Bytes of the scratch block: sized to stay in a core's L2 cache for the
 # primal Gram (a rank-`rows` update of the p x p Gram per block), larger for
@@ -283,9 +283,6 @@ def xt_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
     cdef floating[::1] buf_arr
     cdef floating *buf = NULL
     cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, pb_
-    cdef floating one = 1.0, zero = 0.0
-    cdef char tn = b'N'
-    cdef char tt = b'T'
     if kk == 0:
         return
     if center:
@@ -293,24 +290,15 @@ def xt_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
         buf = &buf_arr[0]
     with nogil:
         if not center:
-            if c_order:
-                gemm(&tn, &tn, &p_, &k_, &n_, &one, <floating *>Xp, &p_,
-                     <floating *>Up, &n_, &zero, Op, &p_)
-            else:
-                gemm(&tt, &tn, &p_, &k_, &n_, &one, <floating *>Xp, &n_,
-                     <floating *>Up, &n_, &zero, Op, &p_)
+            gemm_op(not c_order, p_, k_, n_, Xp, p_ if c_order else n_, Up, n_, Op, p_)
         else:
             j0 = 0
             while j0 < p:
                 k = pb if j0 + pb <= p else p - j0
                 pb_ = <int>k
                 copy_cols(Xp, c_order, n, p, j0, k, mp, buf)
-                if c_order:
-                    gemm(&tn, &tn, &pb_, &k_, &n_, &one, buf, &pb_,
-                         <floating *>Up, &n_, &zero, Op + j0, &p_)
-                else:
-                    gemm(&tt, &tn, &pb_, &k_, &n_, &one, buf, &n_,
-                         <floating *>Up, &n_, &zero, Op + j0, &p_)
+                gemm_op(not c_order, pb_, k_, n_, buf, pb_ if c_order else n_, Up, n_,
+                        Op + j0, p_)
                 j0 += k
 
 
@@ -332,9 +320,6 @@ def x_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
     cdef floating[::1] buf_arr = np.empty(nb * p, dtype=_dtype(<floating>0))
     cdef floating *buf = &buf_arr[0]
     cdef int n_ = <int>n, p_ = <int>p, k_ = <int>kk, nb_
-    cdef floating one = 1.0, zero = 0.0
-    cdef char tn = b'N'
-    cdef char tt = b'T'
     if kk == 0:
         return
     with nogil:
@@ -343,12 +328,7 @@ def x_dot_centred(const floating[:, :] X, bint c_order, const floating[::1] m,
             k = nb if i0 + nb <= n else n - i0
             nb_ = <int>k
             copy_rows(Xp, c_order, n, p, i0, k, mp, sq, buf, NULL)
-            if c_order:
-                gemm(&tt, &tn, &nb_, &k_, &p_, &one, buf, &p_,
-                     <floating *>Wp, &p_, &zero, Op + i0, &n_)
-            else:
-                gemm(&tn, &tn, &nb_, &k_, &p_, &one, buf, &nb_,
-                     <floating *>Wp, &p_, &zero, Op + i0, &n_)
+            gemm_op(c_order, nb_, k_, p_, buf, p_ if c_order else nb_, Wp, p_, Op + i0, n_)
             i0 += k
 
 
@@ -384,19 +364,13 @@ def loo_primal_pass(const floating[:, :] X, bint c_order, const floating[::1] m,
     cdef int n_ = <int>n, p_ = <int>p, A_ = <int>A, AT_ = <int>AT, nb_
     cdef floating one = 1.0, zero = 0.0
     cdef char tn = b'N'
-    cdef char tt = b'T'
     with nogil:
         i0 = 0
         while i0 < n:
             k = nb if i0 + nb <= n else n - i0
             nb_ = <int>k
             copy_rows(Xp, c_order, n, p, i0, k, mp, sq, buf, NULL)
-            if c_order:
-                gemm(&tt, &tn, &nb_, &p_, &p_, &one, buf, &p_,
-                     <floating *>Vp, &p_, &zero, Z, &nb_)
-            else:
-                gemm(&tn, &tn, &nb_, &p_, &p_, &one, buf, &nb_,
-                     <floating *>Vp, &p_, &zero, Z, &nb_)
+            gemm_op(c_order, nb_, p_, p_, buf, p_ if c_order else nb_, Vp, p_, Z, nb_)
             if AT > 0:
                 gemm(&tn, &tn, &nb_, &AT_, &p_, &one, Z, &nb_,
                      <floating *>Rp, &p_, &zero, Fp + i0, &n_)
