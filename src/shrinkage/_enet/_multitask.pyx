@@ -46,7 +46,7 @@ from shrinkage._enet._interrupt cimport (
     _raise_pending,
 )
 from shrinkage._enet._policy cimport DW_TOL_START
-from shrinkage._enet._util cimport _xorshift
+from shrinkage._enet._util cimport _all_zero, _xorshift
 
 
 # Python runs signal handlers in the main thread only (_interrupt.pxd).
@@ -93,14 +93,6 @@ cdef inline double _row_max(const floating *w, Py_ssize_t T) noexcept nogil:
         if fabs(w[t]) > m:
             m = fabs(w[t])
     return m
-
-
-cdef inline bint _row_nonzero(const floating *w, Py_ssize_t T) noexcept nogil:
-    cdef Py_ssize_t t
-    for t in range(T):
-        if w[t] != 0.0:
-            return True
-    return False
 
 
 # --------------------------------------------------------------------------
@@ -262,7 +254,7 @@ cdef void _naive_residual(Problem *P, const floating *W,
     for t in range(T):
         P.shift[t] = 0.0
     for j in range(P.p):
-        if _row_nonzero(&W[j * T], T):
+        if not _all_zero(&W[j * T], T):
             _naive_apply(P, R, j, &W[j * T])
     for t in range(T):
         P.r_sum[t] = 0.0
@@ -295,7 +287,7 @@ cdef void _gram_products(const floating *G, const floating *W, floating *H,
     for j in range(p * T):
         H[j] = 0.0
     for j in range(p):
-        if _row_nonzero(&W[j * T], T):
+        if not _all_zero(&W[j * T], T):
             _gram_apply(G, H, p, T, j, &W[j * T])
 
 
@@ -466,7 +458,7 @@ cdef Py_ssize_t _nonzero_blocks(const floating *W, Py_ssize_t p, Py_ssize_t T,
                                 int *active) noexcept nogil:
     cdef Py_ssize_t j, n_active = 0
     for j in range(p):
-        if _row_nonzero(&W[j * T], T):
+        if not _all_zero(&W[j * T], T):
             active[n_active] = <int>j
             n_active += 1
     return n_active

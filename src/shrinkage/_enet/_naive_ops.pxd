@@ -4,6 +4,7 @@
 # centring. Friedman, Hastie & Tibshirani (2010), section 2.2: the residual
 # r = yc - Xc w is kept, O(n) per coordinate (nonzeros of the column for CSC).
 
+from cython cimport floating
 from libc.math cimport fabs
 
 from shrinkage._kernels cimport (
@@ -86,28 +87,28 @@ cdef inline void _add_column(NaiveProblem *P, Py_ssize_t j, double a) noexcept n
         shr_centered_axpy(P.n, a, P.X + j * P.n, P.x_mean[j], P.r)
 
 
+cdef inline double _csc_dot(const NaiveProblem *P, const floating *data,
+                            Py_ssize_t j) noexcept nogil:
+    """sum_i s_i x_ij r_i over the stored entries of CSC column j."""
+    cdef Py_ssize_t k, i
+    cdef double acc = 0.0
+    if P.sw == NULL:
+        for k in range(P.indptr[j], P.indptr[j + 1]):
+            acc += data[k] * P.r[P.indices[k]]
+    else:
+        for k in range(P.indptr[j], P.indptr[j + 1]):
+            i = P.indices[k]
+            acc += P.sw[i] * data[k] * P.r[i]
+    return acc
+
+
 cdef inline double _gradient(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
     """xc_j^T S (yc - Xc w). The residual is centred (sum_i s_i r_i = 0), so
     the centring of x_j drops out; it is kept where it protects digits."""
-    cdef Py_ssize_t k, i
-    cdef double acc = 0.0
+    cdef double acc
     if P.sparse:
         # sum_i s_i x_ij (r_i + shift) = sparse dot + shift * total * mean_j
-        if P.single:
-            if P.sw == NULL:
-                for k in range(P.indptr[j], P.indptr[j + 1]):
-                    acc += P.data32[k] * P.r[P.indices[k]]
-            else:
-                for k in range(P.indptr[j], P.indptr[j + 1]):
-                    i = P.indices[k]
-                    acc += P.sw[i] * P.data32[k] * P.r[i]
-        elif P.sw == NULL:
-            for k in range(P.indptr[j], P.indptr[j + 1]):
-                acc += P.data[k] * P.r[P.indices[k]]
-        else:
-            for k in range(P.indptr[j], P.indptr[j + 1]):
-                i = P.indices[k]
-                acc += P.sw[i] * P.data[k] * P.r[i]
+        acc = _csc_dot(P, P.data32, j) if P.single else _csc_dot(P, P.data, j)
         return acc + P.shift * P.total * P.x_mean[j]
     if P.single:
         if P.sw == NULL and not P.offset[j]:

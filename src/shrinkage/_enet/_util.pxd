@@ -5,6 +5,7 @@
 # target's squared norm, and buffer growth that keeps the old buffer when
 # memory runs out.
 
+from cython cimport floating
 from libc.math cimport fabs
 from libc.stdlib cimport realloc
 from scipy.linalg.cython_blas cimport daxpy, ddot
@@ -48,7 +49,7 @@ cdef inline unsigned int _xorshift(unsigned int *state) noexcept nogil:
     return x
 
 
-cdef inline bint _all_zero(const double *w, Py_ssize_t p) noexcept nogil:
+cdef inline bint _all_zero(const floating *w, Py_ssize_t p) noexcept nogil:
     cdef Py_ssize_t j
     for j in range(p):
         if w[j] != 0.0:
