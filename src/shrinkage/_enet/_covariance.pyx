@@ -57,6 +57,7 @@ from shrinkage._enet._newton cimport (
     _newton_moves,
     _newton_path,
     _newton_reserve,
+    _newton_taken,
 )
 from shrinkage._enet._policy cimport (
     ACCEPT_DECREASE,
@@ -515,16 +516,9 @@ cdef int _gram_active_cycle(GramProblem *P, GramCache cache, SupportFactor F,
             tries += 1
             stable = 0
             armed = _block_newton(P, &L, B, active, cache, F, budget, stalled)
-            if armed:
+            if _newton_taken(&B.nw, &armed, &tries, n_iter):
                 A.count = 0
-                n_iter[0] += 1
-                # a full step needs the signs to change before another
-                armed = B.nw.partial
                 continue
-            if B.nw.too_costly:
-                # the budget grows with the passes: ask again later
-                armed = True
-                tries -= 1
         if settled:
             break
         if A.enabled and na > 1:

@@ -94,6 +94,7 @@ from shrinkage._enet._newton cimport (
     _newton_moves,
     _newton_path,
     _newton_reserve,
+    _newton_taken,
 )
 from shrinkage._enet._policy cimport (
     ACCEPT_DECREASE,
@@ -467,16 +468,9 @@ cdef Py_ssize_t _cycle(
                                     dw_tol if dw_tol < rel_tol else rel_tol)
                 budget = left if left > budget else budget
             armed = _naive_newton(P, &W.nw, AG, F, W.active, n_active, budget)
-            if armed:
+            if _newton_taken(&W.nw, &armed, &tries, n_iter):
                 W.acc.count = 0
-                n_iter[0] += 1
-                # a full step needs the signs to change before another
-                armed = W.nw.partial
                 continue
-            if W.nw.too_costly:
-                # the budget grows with the passes: ask again later
-                armed = True
-                tries -= 1
         if settled:
             break
         if (pass_in_cycle >= CYCLE_MIN_PASSES and

@@ -53,6 +53,22 @@ cdef struct Newton:
     bint too_costly       # the last step was declined for its cost alone
 
 
+cdef inline bint _newton_taken(const Newton *N, bint *armed, int *tries,
+                               int *n_iter) noexcept nogil:
+    """After a Newton attempt whose result is ``armed[0]``: True when a
+    step was taken (it counts as a pass, and a full step needs the signs to
+    change before another); otherwise a step declined for its cost alone
+    is asked for again later (the budget grows with the passes)."""
+    if armed[0]:
+        n_iter[0] += 1
+        armed[0] = N.partial
+        return True
+    if N.too_costly:
+        armed[0] = True
+        tries[0] -= 1
+    return False
+
+
 cdef bint _newton_reserve(Newton *N, Py_ssize_t cap) noexcept nogil
 
 
