@@ -167,6 +167,19 @@ def _alphas_per_target(alpha, n_targets, estimator):
     return np.broadcast_to(arr, (n_targets,)).copy()
 
 
+def _ridge_data(name, X, y, sample_weight, numeric_strings=("X", "y")):
+    """The checked data of a Ridge-family fit: ``(X, y, sw, Y, was_1d)``
+    with ``Y`` the (n, n_targets) view of ``y``. NaN/inf in dense X are
+    detected later from the Gram/kernel diagonal (that saves a pass over X;
+    the 'svd' route scans X before copying it); sparse X is scanned here
+    (only its stored values)."""
+    X, y = _check_X_y(X, y, estimator=name, ensure_finite=sp.issparse(X),
+                      numeric_strings=numeric_strings)
+    sw = _ridge_weights(sample_weight, X.shape[0])
+    Y, was_1d = _targets(y)
+    return X, y, sw, Y, was_1d
+
+
 def _targets(y):
     """(n, n_targets) view of y and whether y was 1-D."""
     return (y.reshape(-1, 1), True) if y.ndim == 1 else (y, False)
@@ -380,14 +393,7 @@ class Ridge(_MultiOutputTags, LinearModel):
         name = type(self).__name__
         self._validate_params()
         X_raw = X
-        # NaN/inf in dense X are detected from the Gram/kernel diagonal
-        # (saves a pass over X; the 'svd' route scans X before copying it);
-        # sparse X is scanned here (only its stored values)
-        X, y = _check_X_y(X, y, estimator=name,
-                          ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
-        n = X.shape[0]
-        sw = _ridge_weights(sample_weight, n)
-        Y, was_1d = _targets(y)
+        X, y, sw, Y, was_1d = _ridge_data(name, X, y, sample_weight)
         alphas = _alphas_per_target(self.alpha, Y.shape[1], name)
         n_iter = None
         wide = X.shape[1] > X.shape[0]
@@ -653,11 +659,8 @@ class RidgeCV(_MultiOutputTags, LinearModel):
         alphas, scoring = self._validate_params()
         split_params = routed_split_params(self, params)
         X_raw = X
-        X, y = _check_X_y(X, y, estimator=name,
-                          ensure_finite=sp.issparse(X), numeric_strings=("X", "y"))
+        X, y, sw, Y, was_1d = _ridge_data(name, X, y, sample_weight)
         n, p = X.shape
-        sw = _ridge_weights(sample_weight, n)
-        Y, was_1d = _targets(y)
         if self.cv is None:
             W, b = self._fit_loo(X, y, Y, sw, alphas, scoring, was_1d)
         else:
@@ -846,11 +849,8 @@ class LinearRegression(_MultiOutputTags, LinearModel):
         positive = check_bool(self.positive, "positive")
         check_scalar(self.tol, "tol", low=0.0, high=np.inf, include_high=False)
         X_raw = X
-        X, y = _check_X_y(X, y, estimator=name,
-                          ensure_finite=sp.issparse(X), numeric_strings=("y",))
+        X, y, sw, Y, was_1d = _ridge_data(name, X, y, sample_weight, numeric_strings=("y",))
         n, p = X.shape
-        sw = _ridge_weights(sample_weight, n)
-        Y, was_1d = _targets(y)
         for attr in ("rank_", "singular_"):
             if hasattr(self, attr):
                 delattr(self, attr)
