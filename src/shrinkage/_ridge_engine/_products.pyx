@@ -167,6 +167,20 @@ cdef void copy_cols(const floating *X, bint c_order, Py_ssize_t n, Py_ssize_t p,
                 dst[i] = src[i] - mj
 
 
+cdef inline double _column_total(const floating *col, const floating *s,
+                                 Py_ssize_t n) noexcept nogil:
+    """sum_i s_i col_i (s NULL: unit weights), accumulated in float64."""
+    cdef Py_ssize_t i
+    cdef double t = 0.0
+    if s != NULL:
+        for i in range(n):
+            t += s[i] * col[i]
+    else:
+        for i in range(n):
+            t += col[i]
+    return t
+
+
 cdef void weighted_col_means(const floating *X, bint c_order, Py_ssize_t n,
                               Py_ssize_t p, Py_ssize_t j0, Py_ssize_t pb,
                               const floating *s, double s_sum,
@@ -174,7 +188,7 @@ cdef void weighted_col_means(const floating *X, bint c_order, Py_ssize_t n,
     """m[j0:j0+pb] <- weighted means of those columns of X (all rows)."""
     cdef Py_ssize_t i, j
     cdef const floating *src
-    cdef double t, w
+    cdef double w
     if c_order:
         for j in range(pb):
             m[j0 + j] = 0.0
@@ -189,15 +203,7 @@ cdef void weighted_col_means(const floating *X, bint c_order, Py_ssize_t n,
             m[j0 + j] /= s_sum
     else:
         for j in range(pb):
-            src = X + (j0 + j) * n
-            t = 0.0
-            if s != NULL:
-                for i in range(n):
-                    t += s[i] * src[i]
-            else:
-                for i in range(n):
-                    t += src[i]
-            m[j0 + j] = t / s_sum
+            m[j0 + j] = _column_total(X + (j0 + j) * n, s, n) / s_sum
 
 
 cdef void recentre_cols(floating *buf, bint c_order, Py_ssize_t n,
@@ -233,14 +239,7 @@ cdef void recentre_cols(floating *buf, bint c_order, Py_ssize_t n,
     else:
         for j in range(pb):
             col = buf + j * n
-            t = 0.0
-            if s != NULL:
-                for i in range(n):
-                    t += s[i] * col[i]
-            else:
-                for i in range(n):
-                    t += col[i]
-            t /= s_sum
+            t = _column_total(col, s, n) / s_sum
             delta[j] = t
             for i in range(n):
                 col[i] -= t
