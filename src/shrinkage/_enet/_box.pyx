@@ -56,7 +56,7 @@ import threading
 import numpy as np
 
 from libc.math cimport INFINITY, fabs, fmin
-from libc.string cimport memcpy, memset
+from libc.string cimport memcpy
 
 from shrinkage._kernels cimport (
     shr_centered_dot,
@@ -78,7 +78,13 @@ from shrinkage._enet._interrupt cimport (
     _interrupted,
     _raise_pending,
 )
-from shrinkage._enet._naive_ops cimport NaiveProblem, _add_column, _gradient, _set_problem
+from shrinkage._enet._naive_ops cimport (
+    NaiveProblem,
+    _add_column,
+    _columns_gram,
+    _gradient,
+    _set_problem,
+)
 from shrinkage._enet._util cimport _all_zero, _axpy, _dot, _xorshift
 
 
@@ -253,17 +259,7 @@ cdef bint _residual_round(Box *B, Py_ssize_t n_act, double *u_shift,
     cdef Py_ssize_t a, b
     cdef double *r_saved = P.r
     cdef double shift_saved = P.shift
-    # Gram block of the projected columns: xc_b written into u, then the
-    # gradient routine gives xc_a^T S xc_b (as _naive.pyx does)
-    P.r = B.u
-    for b in range(n_act):
-        memset(B.u, 0, P.n * sizeof(double))
-        P.shift = 0.0
-        _add_column(P, F.act[b], 1.0)
-        for a in range(n_act):
-            F.M[a * n_act + b] = _gradient(P, F.act[a])
-    P.r = r_saved
-    P.shift = shift_saved
+    _columns_gram(P, F.act, n_act, F.M, B.u)  # the projected columns' Gram block
     for a in range(n_act):
         F.cf[a] = _gradient(P, F.act[a])
     if _free_solve(F, n_act) != 0:
@@ -493,6 +489,26 @@ cdef (double, int) _box_solve(Box *B, int *active, double tol, int max_iter,
     return gap, n_iter
 
 
+cdef inline void _box_init(Box *B, Py_ssize_t p, double row_cost, double *w,
+                           const double *pf, const double *h, double l1, double l2,
+                           const double *lo, const double *hi, double *c,
+                           unsigned char *in_act) noexcept nogil:
+    """The fields both updates use; residual updates (``gram`` False, no
+    ``G``/``q``/``c2``) until the caller sets the others."""
+    B.p = p
+    B.gram = False
+    B.row_cost = row_cost
+    B.w, B.pf, B.h, B.l1, B.l2 = w, pf, h, l1, l2
+    B.lo, B.hi, B.c, B.in_act = lo, hi, c, in_act
+    B.n_proj = 0
+    B.P = NULL
+    B.u = NULL
+    B.G = NULL
+    B.q = NULL
+    B.yy = 0.0
+    B.c2 = NULL
+
+
 cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
                     double[::1] x_mean, double[::1] sq_norms,
                     const double[::1] penalty_factor, const double[::1] lower,
@@ -526,20 +542,10 @@ cdef tuple _run_box(NaiveProblem *P, const double[::1] yc, const double[::1] sw,
                  False)
     P.offset = &offset[0]
     P.total = shr_weighted_sum(P.n, P.sw, NULL) if P.sw != NULL else <double>P.n
-    B.p = P.p
-    B.gram = False
-    B.row_cost = <double>P.n
-    B.w, B.pf, B.h, B.l1, B.l2 = P.w, P.pf, P.h, P.l1, P.l2
-    B.lo = &lower[0]
-    B.hi = &upper[0]
-    B.c = &c[0]
-    B.in_act = &in_act[0]
-    B.n_proj = 0
+    _box_init(&B, P.p, <double>P.n, P.w, P.pf, P.h, P.l1, P.l2, &lower[0], &upper[0],
+              &c[0], &in_act[0])
     B.P = P
     B.u = &u[0]
-    B.G = NULL
-    B.q = NULL
-    B.c2 = NULL
     free_buffers = _free_setup(&B.fp, every[:P.p], penalty_factor)  # kept alive
     cdef Interrupt intr
     _interrupt_init(&intr, _MAIN_THREAD)
@@ -675,21 +681,9 @@ def enet_box_gram(
     cdef unsigned char[::1] in_act = np.zeros(p, dtype=np.uint8)
     cdef int[::1] active = np.empty(p, dtype=np.intc)
     cdef int[::1] every = np.arange(p, dtype=np.intc)
-    B.p = p
+    _box_init(&B, p, <double>p, &w[0], &penalty_factor[0], &h[0], l1, l2, &lower[0],
+              &upper[0], &c[0], &in_act[0])
     B.gram = True
-    B.row_cost = <double>p
-    B.w = &w[0]
-    B.pf = &penalty_factor[0]
-    B.h = &h[0]
-    B.l1 = l1
-    B.l2 = l2
-    B.lo = &lower[0]
-    B.hi = &upper[0]
-    B.c = &c[0]
-    B.in_act = &in_act[0]
-    B.n_proj = 0
-    B.P = NULL
-    B.u = NULL
     B.G = &G[0, 0]
     B.q = &q[0]
     B.yy = yy

@@ -75,6 +75,7 @@ from shrinkage._enet._naive_ops cimport (
     NaiveProblem,
     _add_column,
     _column_cost,
+    _columns_gram,
     _gradient,
     _naive_step,
     _set_problem,
@@ -244,18 +245,8 @@ cdef GapTerms _naive_gap(NaiveProblem *P, Workspace *W, double *c,
             F.cf[n_act] = cj
             n_act += 1
     while True:
-        # Gram block of the projected columns: x~_b written into u, then
-        # the gradient routine gives x~_a^T S x~_b.
-        P.r = W.u
-        for b in range(n_act):
-            memset(W.u, 0, P.n * sizeof(double))
-            P.shift = 0.0
-            _add_column(P, F.act[b], 1.0)
-            for a in range(n_act):
-                F.M[a * n_act + b] = _gradient(P, F.act[a])
+        _columns_gram(P, F.act, n_act, F.M, W.u)  # the projected columns' Gram block
         if n_act and _free_solve(F, n_act) != 0:
-            P.r = r_saved
-            P.shift = shift_saved
             ry = _naive_correlations(P, c, W.tmp, W.work, n_work)
             G = _duality_gap(P.p, P.w, c, P.pf, P.h, W.work, n_work, P.l1,
                              P.l2, P.positive, ry)
@@ -263,7 +254,7 @@ cdef GapTerms _naive_gap(NaiveProblem *P, Workspace *W, double *c,
             return G
         # u = r - X~_act beta, and the correlations with u.
         memcpy(W.u, r_saved, P.n * sizeof(double))
-        P.shift = shift_saved
+        P.r = W.u
         for b in range(n_act):
             _add_column(P, F.act[b], -F.beta[b])
         ry = _naive_correlations(P, c, W.tmp, W.work, n_work)

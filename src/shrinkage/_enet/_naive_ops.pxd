@@ -6,6 +6,7 @@
 
 from cython cimport floating
 from libc.math cimport fabs
+from libc.string cimport memset
 
 from shrinkage._kernels cimport (
     shr_centered_axpy,
@@ -117,6 +118,26 @@ cdef inline double _gradient(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
     if P.sw == NULL and not P.offset[j]:
         return _dot(P.n, P.X + j * P.n, P.r)
     return shr_centered_dot(P.n, P.X + j * P.n, P.x_mean[j], P.sw, P.r)
+
+
+cdef inline void _columns_gram(NaiveProblem *P, const int *cols, Py_ssize_t k,
+                               double *M, double *scratch) noexcept nogil:
+    """``M[a * k + b] = xc_a^T S xc_b`` for the ``k`` columns ``cols``: each
+    x_b is written into ``scratch`` (n) as if it were the residual, and the
+    gradient routine gives its products with the others (the centring and
+    the weights as for a gradient). ``P.r`` and ``P.shift`` are restored."""
+    cdef Py_ssize_t a, b
+    cdef double *r_saved = P.r
+    cdef double shift_saved = P.shift
+    P.r = scratch
+    for b in range(k):
+        memset(scratch, 0, P.n * sizeof(double))
+        P.shift = 0.0
+        _add_column(P, cols[b], 1.0)
+        for a in range(k):
+            M[a * k + b] = _gradient(P, cols[a])
+    P.r = r_saved
+    P.shift = shift_saved
 
 
 cdef inline double _naive_step(NaiveProblem *P, Py_ssize_t j) noexcept nogil:
